@@ -72,7 +72,8 @@ def main(
 @app.command()
 def demo(
     raw_dir: Annotated[
-        Path | None, typer.Option(help="Folder to write the demo data into (default: data.raw_dir).")
+        Path | None,
+        typer.Option(help="Folder to write the demo data into (default: data.raw_dir)."),
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: demo.seed).")] = None,
     year: Annotated[

@@ -172,7 +172,9 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise UserError(f"{src}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(doc, dict):
-        raise UserError(f"{src}: expected a YAML mapping of sections (partnership, assessment, ...)")
+        raise UserError(
+            f"{src}: expected a YAML mapping of sections (partnership, assessment, ...)"
+        )
 
     values: dict[str, dict[str, Any]] = {}
     for section, body in doc.items():
@@ -187,7 +189,9 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         for key, value in body.items():
             if key not in _SCHEMA[section]:
                 allowed = ", ".join(_SCHEMA[section])
-                raise ConfigError(f"{section}.{key}", f"unknown key; allowed keys are {allowed}", src)
+                raise ConfigError(
+                    f"{section}.{key}", f"unknown key; allowed keys are {allowed}", src
+                )
             values[section][key] = _check_value(section, key, _SCHEMA[section][key], value, src)
     for section, key in _REQUIRED:
         if key not in values.get(section, {}):
@@ -218,7 +222,9 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         partnership_short_name=get("partnership", "short_name", get("partnership", "name", "")),
         partnership_code=code,
         lsoas=tuple(get("partnership", "lsoas", [])),
-        lookup=paths.resolve(get("partnership", "lookup", "geography/lsoa_ward_csp_lookup.csv"), raw_dir),
+        lookup=paths.resolve(
+            get("partnership", "lookup", "geography/lsoa_ward_csp_lookup.csv"), raw_dir
+        ),
         region=get("partnership", "region", "Region"),
         year=year,
         baseline_year=baseline,

@@ -26,10 +26,26 @@ FORCE_NAME = "Demo Metropolitan Police Service"
 CENTRE_LAT, CENTRE_LON = 51.470, -0.060
 
 WARD_NAMES = [
-    "Market Cross", "Abbey Fields", "Brookside", "Canal Wharf", "Dockside", "Elm Park",
-    "Foxhill", "Gasworks", "Hatfield Green", "Ironbridge", "Jubilee", "Kingsmead",
-    "Lantern Hill", "Millbank Estate", "Northgate", "Old Kent Way", "Priory", "Queens Row",
-    "Riverside North", "Station Road",
+    "Market Cross",
+    "Abbey Fields",
+    "Brookside",
+    "Canal Wharf",
+    "Dockside",
+    "Elm Park",
+    "Foxhill",
+    "Gasworks",
+    "Hatfield Green",
+    "Ironbridge",
+    "Jubilee",
+    "Kingsmead",
+    "Lantern Hill",
+    "Millbank Estate",
+    "Northgate",
+    "Old Kent Way",
+    "Priory",
+    "Queens Row",
+    "Riverside North",
+    "Station Road",
 ]
 NEIGHBOUR_WARD_NAMES = ["Riverside Quay", "Tannery Lane"]
 # Wards whose LSOAs lie on the arterial route through the borough
@@ -110,10 +126,18 @@ def build_geography(seed: int = 20261125) -> Geography:
                     }
                 )
 
-    add_area(WARD_NAMES, 170, DEMO_CSP_CODE, DEMO_CSP_NAME, DEMO_LAD_CODE, CENTRE_LAT, CENTRE_LON, 5)
     add_area(
-        NEIGHBOUR_WARD_NAMES, 12, NEIGHBOUR_CSP_CODE, NEIGHBOUR_CSP_NAME, NEIGHBOUR_LAD_CODE,
-        CENTRE_LAT + 0.045, CENTRE_LON - 0.02, 2,
+        WARD_NAMES, 170, DEMO_CSP_CODE, DEMO_CSP_NAME, DEMO_LAD_CODE, CENTRE_LAT, CENTRE_LON, 5
+    )
+    add_area(
+        NEIGHBOUR_WARD_NAMES,
+        12,
+        NEIGHBOUR_CSP_CODE,
+        NEIGHBOUR_CSP_NAME,
+        NEIGHBOUR_LAD_CODE,
+        CENTRE_LAT + 0.045,
+        CENTRE_LON - 0.02,
+        2,
     )
     frame = pd.DataFrame(rows)
     return Geography(lsoas=frame)
