@@ -103,3 +103,157 @@ def financial_year_label(months: pd.Series | pd.PeriodIndex) -> pd.Series:
 def year_range(first: FinancialYear, last: FinancialYear) -> list[FinancialYear]:
     """Financial years from ``first`` to ``last`` inclusive."""
     return [FinancialYear(y) for y in range(first.start_year, last.start_year + 1)]
+
+
+def _as_month(month: pd.Period | pd.Timestamp | str) -> pd.Period:
+    """A monthly period from a Period, Timestamp or ``YYYY-MM`` text."""
+    if isinstance(month, str) and not re.match(r"^\s*\d{4}-\d{2}\s*$", month):
+        raise UserError(f"'{month}' is not a month; write it as e.g. 2025-01")
+    try:
+        return pd.Period(month, freq="M")
+    except (ValueError, TypeError):
+        raise UserError(f"'{month}' is not a month; write it as e.g. 2025-01") from None
+
+
+@dataclass(frozen=True, order=True)
+class MonthRange:
+    """A run of whole months, ``first`` to ``last`` inclusive.
+
+    Rolling 12 months, financial year to date and quarters are all month ranges, so
+    that counts can be selected with ``frame["month"].between(r.first, r.last)`` or
+    ``r.contains(frame["month"])``.
+    """
+
+    first: pd.Period
+    last: pd.Period
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "first", _as_month(self.first))
+        object.__setattr__(self, "last", _as_month(self.last))
+        if self.last < self.first:
+            raise UserError(f"period ends ({self.last}) before it starts ({self.first})")
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        return pd.period_range(self.first, self.last, freq="M")
+
+    @property
+    def n_months(self) -> int:
+        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+
+    @property
+    def label(self) -> str:
+        """e.g. ``Feb 2024 to Jan 2025`` (with the range's name in front when it has one)."""
+        span = (
+            self.first.strftime("%b %Y")
+            if self.first == self.last
+            else f"{self.first.strftime('%b %Y')} to {self.last.strftime('%b %Y')}"
+        )
+        return f"{self.name} ({span})" if self.name else span
+
+    def contains(self, months: pd.Series | pd.PeriodIndex) -> pd.Series:
+        """Boolean mask: which monthly periods fall in the range."""
+        idx = pd.PeriodIndex(months, freq="M")
+        mask = (idx >= self.first) & (idx <= self.last)
+        return pd.Series(mask, index=getattr(months, "index", None))
+
+    def previous_year(self) -> MonthRange:
+        """The same months one year earlier."""
+        name = f"{self.name}, a year earlier" if self.name else ""
+        return MonthRange(self.first - 12, self.last - 12, name)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A financial-year quarter: Q1 is April to June, Q4 is January to March."""
+
+    year: FinancialYear
+    number: int
+
+    def __post_init__(self) -> None:
+        if self.number not in (1, 2, 3, 4):
+            raise UserError(f"quarter number must be 1 to 4, found {self.number}")
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """Parse ``2024/25 Q3`` (also ``2024-25 Q3``)."""
+        match = re.match(r"^\s*(.+?)\s*[Qq]([1-4])\s*$", str(text))
+        if not match:
+            raise UserError(f"'{text}' is not a financial quarter; write it as e.g. 2024/25 Q3")
+        return cls(FinancialYear.parse(match.group(1)), int(match.group(2)))
+
+    @property
+    def first_month(self) -> pd.Period:
+        return self.year.first_month + 3 * (self.number - 1)
+
+    @property
+    def last_month(self) -> pd.Period:
+        return self.first_month + 2
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        return pd.period_range(self.first_month, self.last_month, freq="M")
+
+    @property
+    def label(self) -> str:
+        return f"{self.year.label} Q{self.number}"
+
+    def as_range(self) -> MonthRange:
+        return MonthRange(self.first_month, self.last_month, self.label)
+
+    def previous_year(self) -> Quarter:
+        return Quarter(self.year.previous(), self.number)
+
+    def previous(self) -> Quarter:
+        if self.number == 1:
+            return Quarter(self.year.previous(), 4)
+        return Quarter(self.year, self.number - 1)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def quarter_of(month: pd.Period | pd.Timestamp | str) -> Quarter:
+    """The financial quarter holding a month or date."""
+    m = _as_month(month)
+    fy = financial_year_of(m)
+    return Quarter(fy, (m.month - 4) % 12 // 3 + 1)
+
+
+def rolling_12_months(to_month: pd.Period | pd.Timestamp | str) -> MonthRange:
+    """The twelve months ending with ``to_month`` (e.g. Feb 2024 to Jan 2025)."""
+    last = _as_month(to_month)
+    return MonthRange(last - 11, last, f"rolling 12 months to {last.strftime('%b %Y')}")
+
+
+def financial_year_to_date(month: pd.Period | pd.Timestamp | str) -> MonthRange:
+    """April of the month's financial year up to and including ``month``."""
+    last = _as_month(month)
+    fy = financial_year_of(last)
+    return MonthRange(fy.first_month, last, f"{fy.label} to date")
+
+
+def same_period_last_year(
+    period: FinancialYear | Quarter | MonthRange,
+) -> FinancialYear | Quarter | MonthRange:
+    """The same period one year earlier, keeping its kind."""
+    if isinstance(period, FinancialYear):
+        return period.previous()
+    if isinstance(period, (Quarter, MonthRange)):
+        return period.previous_year()
+    raise UserError(f"cannot take the same period a year earlier of {period!r}")
+
+
+def as_month_range(period: FinancialYear | Quarter | MonthRange) -> MonthRange:
+    """Any period as a :class:`MonthRange` (for selecting monthly data)."""
+    if isinstance(period, MonthRange):
+        return period
+    if isinstance(period, Quarter):
+        return period.as_range()
+    if isinstance(period, FinancialYear):
+        return MonthRange(period.first_month, period.last_month, period.label)
+    raise UserError(f"{period!r} is not a financial year, quarter or month range")
