@@ -1,0 +1,901 @@
+"""Charts in the house style (UK Government Analysis Function, via afcharts).
+
+Every chart a notebook shows is built here so that reports look alike and meet the
+accessibility rules: a title that states the finding (computed by the caller and passed
+in), a subtitle with the measure, place and period, a source line, the afcharts palette,
+and red/amber/green always paired with its text label.
+
+Figures are plain :class:`matplotlib.figure.Figure` objects (not pyplot figures), so the
+notebook's inline backend never shows them a second time; :func:`save_and_show` writes
+PNG and SVG under ``<output_dir>/figures/`` and shows the PNG as an ``<img>`` carrying
+real alt text, embedded in the page so the rendered report stays self-contained.
+
+Examples
+--------
+>>> fig, ax = new_figure("Violence fell 8% in 2025/26", "Offences per month, Borough, 2021/22 to 2025/26",
+...                      source="Source: data.police.uk street-level crime")  # doctest: +SKIP
+>>> save_and_show(fig, "violence_trend", "Line chart: violence fell ...", output_dir)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import sys
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+import matplotlib.style
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from sa_toolkit.errors import ArgumentError
+
+# Analysis Function palettes (afcharts 1.2, config/af_colours.yaml). Copied as constants
+# rather than read through afcharts.af_colours at import, which parses YAML on every call;
+# tests/test_reporting_charts.py checks they still match the installed afcharts.
+CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+SEQUENTIAL = ("#092135", "#12436D", "#2073BC", "#6BACE6", "#ADD1F1")
+FOCUS = ("#12436D", "#BFBFBF")
+#: Dark blue: the partnership's own series or bar.
+MAIN = CATEGORICAL[0]
+#: Grey: peers, context, population.
+CONTEXT = FOCUS[1]
+TEXT_GREY = "#505a5f"
+
+#: Traffic-light colours (GOV.UK Design System red, orange and green). Never used
+#: without the text label: see :func:`rag_label`.
+RAG_COLOURS = {"Red": "#D4351C", "Amber": "#F47738", "Green": "#00703C"}
+
+TITLE_SIZE = 14
+SUBTITLE_SIZE = 11
+SOURCE_SIZE = 9
+PNG_DPI = 110
+
+_STYLE_APPLIED = False
+
+
+def _afcharts_style_path() -> Path | None:
+    try:
+        from importlib.resources import files
+
+        path = Path(str(files("afcharts") / "afcharts.mplstyle"))
+    except (ModuleNotFoundError, TypeError):
+        return None
+    return path if path.is_file() else None
+
+
+def use_house_style() -> None:
+    """Apply the afcharts matplotlib style (plus report sizes) to this process.
+
+    Called once when the first figure is made. Falls back to the same palette when
+    afcharts' style sheet is missing.
+    """
+    global _STYLE_APPLIED
+    path = _afcharts_style_path()
+    if path is not None:
+        matplotlib.style.use(str(path))
+    matplotlib.rcParams.update(
+        {
+            "axes.prop_cycle": matplotlib.cycler(color=list(CATEGORICAL)),
+            "font.family": "sans-serif",
+            # Arial first (house style); DejaVu Sans is always present so no font warning.
+            "font.sans-serif": ["Arial", "Helvetica", "Liberation Sans", "DejaVu Sans"],
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
+            "svg.hashsalt": "sa-toolkit",  # reproducible SVG ids
+            "svg.fonttype": "path",
+        }
+    )
+    _STYLE_APPLIED = True
+
+
+def _wrap(text: str, width_inches: float, size: float) -> list[str]:
+    # Average glyph width of a sans-serif face is about 0.55 em.
+    chars = max(20, int(width_inches * 72 / (size * 0.55)))
+    lines: list[str] = []
+    for paragraph in str(text).splitlines() or [""]:
+        lines.extend(textwrap.wrap(paragraph, chars) or [""])
+    return lines
+
+
+def new_figure(
+    title: str,
+    subtitle: str,
+    source: str,
+    *,
+    nrows: int = 1,
+    ncols: int = 1,
+    figsize: tuple[float, float] = (9.0, 5.0),
+    **subplot_kw,
+):
+    """Create a figure with a finding title, a subtitle and a source line.
+
+    Parameters
+    ----------
+    title : str
+        The finding the chart shows, computed by the caller (e.g. "Violence fell 8%").
+    subtitle : str
+        Measure, place and period (e.g. "Offences per month, Borough, April 2021 to March 2026").
+    source : str
+        Source line; "Source: " is prefixed when missing.
+    nrows, ncols : int
+        Grid of axes.
+    figsize : tuple of float
+        Width and height in inches.
+    **subplot_kw
+        Passed to :meth:`matplotlib.figure.Figure.subplots` (e.g. ``gridspec_kw``).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes or numpy.ndarray of Axes
+    """
+    for name, value in (("title", title), ("subtitle", subtitle), ("source", source)):
+        if not isinstance(value, str) or not value.strip():
+            raise ArgumentError(f"new_figure: '{name}' must be a non-empty string, got {value!r}")
+    if not _STYLE_APPLIED:
+        use_house_style()
+    if not source.lower().startswith("source"):
+        source = f"Source: {source}"
+    width, height = figsize
+    pad = 0.12
+    title_lines = _wrap(title, width - 2 * pad, TITLE_SIZE)
+    subtitle_lines = _wrap(subtitle, width - 2 * pad, SUBTITLE_SIZE)
+    source_lines = _wrap(source, width - 2 * pad, SOURCE_SIZE)
+    line = 1.3 / 72  # inches per point of font size
+    top = pad + line * (TITLE_SIZE * len(title_lines) + SUBTITLE_SIZE * len(subtitle_lines)) + 0.12
+    bottom = pad + line * SOURCE_SIZE * len(source_lines) + 0.05
+    height = max(height, top + bottom + 1.5)
+
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    fig.set_layout_engine(
+        ConstrainedLayoutEngine(rect=(0, bottom / height, 1, 1 - (top + bottom) / height))
+    )
+    y = 1 - pad / height
+    fig.text(
+        pad / width,
+        y,
+        "\n".join(title_lines),
+        ha="left",
+        va="top",
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        color="black",
+    )
+    y -= line * TITLE_SIZE * len(title_lines) / height
+    fig.text(
+        pad / width,
+        y,
+        "\n".join(subtitle_lines),
+        ha="left",
+        va="top",
+        fontsize=SUBTITLE_SIZE,
+        color=TEXT_GREY,
+    )
+    fig.text(
+        pad / width,
+        pad / height,
+        "\n".join(source_lines),
+        ha="left",
+        va="bottom",
+        fontsize=SOURCE_SIZE,
+        color=TEXT_GREY,
+    )
+    ax = fig.subplots(nrows, ncols, squeeze=True, **subplot_kw)
+    fig.sa_title = title  # kept for alt text and tests
+    fig.sa_subtitle = subtitle
+    fig.sa_source = source
+    return fig, ax
+
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+
+
+def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+def img_html(png: bytes, alt_text: str, *, css_class: str = "sa-figure") -> str:
+    """An ``<img>`` embedding PNG bytes as base64, with escaped alt text."""
+    encoded = base64.b64encode(png).decode("ascii")
+    alt = html.escape(" ".join(str(alt_text).split()), quote=True)
+    return (
+        f'<figure class="{css_class}" style="margin:1em 0">'
+        f'<img src="data:image/png;base64,{encoded}" alt="{alt}" '
+        f'style="max-width:100%;height:auto"></figure>'
+    )
+
+
+def save_and_show(
+    fig: Figure,
+    name: str,
+    alt_text: str,
+    output_dir: str | Path,
+    *,
+    show: bool = True,
+) -> dict[str, Path]:
+    """Save a figure as PNG and SVG under ``<output_dir>/figures/`` and show it.
+
+    The figure is shown as an HTML ``<img>`` with ``alt_text`` and the PNG embedded in
+    base64 (so nbconvert's HTML carries real alt text and needs no separate file), then
+    closed so the notebook does not display it twice.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        From :func:`new_figure` or a chart builder.
+    name : str
+        File stem: letters, digits, ``_`` and ``-`` (e.g. ``"01_violence_trend"``).
+    alt_text : str
+        What the chart shows, for screen readers: the finding and the main numbers.
+    output_dir : str or Path
+        The notebook's output folder (the report folder of the year).
+    show : bool
+        Display the figure (in a notebook). ``False`` only saves.
+
+    Returns
+    -------
+    dict
+        ``{"png": Path, "svg": Path}``.
+    """
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise ArgumentError(
+            f"save_and_show: figure name {name!r} must use letters, digits, '_' or '-' only"
+        )
+    if not isinstance(alt_text, str) or len(alt_text.strip()) < 10:
+        raise ArgumentError(
+            f"save_and_show: figure '{name}' needs alt text describing what it shows "
+            f"(at least 10 characters), got {alt_text!r}"
+        )
+    figures = Path(output_dir) / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    png = figure_png(fig)
+    png_path = figures / f"{name}.png"
+    svg_path = figures / f"{name}.svg"
+    png_path.write_bytes(png)
+    fig.savefig(svg_path, format="svg", facecolor="white", metadata={"Date": None})
+    if show:
+        from IPython.display import HTML, display
+
+        display(HTML(img_html(png, alt_text)))
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return {"png": png_path, "svg": svg_path}
+
+
+def rag_label(status: str | None) -> str:
+    """Normalise a traffic light to its text label: ``"Red"``, ``"Amber"`` or ``"Green"``.
+
+    Returns ``"Not rated"`` for missing values.
+    """
+    if status is None or (isinstance(status, float) and np.isnan(status)) or status is pd.NA:
+        return "Not rated"
+    text = str(status).strip().lower()
+    for label in RAG_COLOURS:
+        if text in (label.lower(), label[0].lower()):
+            return label
+    raise ArgumentError(f"traffic light must be Red, Amber or Green, got {status!r}")
+
+
+# ----------------------------------------------------------------------------- formatting
+
+
+def _thousands(x, _pos=None) -> str:
+    if abs(x - round(x)) < 1e-9:
+        return f"{int(round(x)):,}"
+    return f"{x:,.1f}"
+
+
+def _as_month_index(index) -> pd.PeriodIndex:
+    if isinstance(index, pd.PeriodIndex):
+        return index.asfreq("M")
+    return pd.PeriodIndex(pd.Index(index).astype(str), freq="M")
+
+
+def _breaks_mapping(breaks) -> dict[pd.Period, str]:
+    if breaks is None:
+        return {}
+    if isinstance(breaks, pd.DataFrame):
+        cols = {c.lower(): c for c in breaks.columns}
+        if "month" not in cols:
+            raise ArgumentError("series breaks table needs a 'month' column")
+        label_col = cols.get("label") or cols.get("description") or cols.get("reason")
+        labels = breaks[label_col] if label_col else ["Series break"] * len(breaks)
+        breaks = dict(zip(breaks[cols["month"]], labels, strict=True))
+    if not isinstance(breaks, Mapping):
+        breaks = {month: "Series break" for month in breaks}
+    out = {}
+    for month, label in breaks.items():
+        out[pd.Period(str(month), freq="M")] = str(label) if label else "Series break"
+    return dict(sorted(out.items()))
+
+
+# ----------------------------------------------------------------------------- builders
+
+
+def monthly_trend(
+    monthly: pd.Series | pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    breaks=None,
+    measure: str = "Offences",
+    rolling: int = 12,
+    financial_years: bool = True,
+    figsize: tuple[float, float] = (10.0, 5.0),
+):
+    """Monthly counts with a rolling 12-month average and financial-year totals.
+
+    The line is never drawn across a series break: each segment between breaks is
+    drawn (and its rolling average computed) on its own, and each break is marked by a
+    dashed vertical line and its label. Missing months leave a gap.
+
+    Parameters
+    ----------
+    monthly : Series or DataFrame
+        Counts indexed by month (``period[M]`` or anything ``pd.Period`` parses); a
+        DataFrame draws one line per column (up to 6).
+    title, subtitle, source : str
+        See :func:`new_figure`.
+    breaks : sequence of months, mapping month -> label, or DataFrame, optional
+        First month of each new series (e.g. ``{"2023-04": "Recording rule change"}``;
+        a frame needs ``month`` and optionally ``label``).
+    measure : str
+        Y-axis label.
+    rolling : int
+        Window of the rolling average in months (only months within one segment).
+    financial_years : bool
+        Add a panel of financial-year totals (complete years only).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    frame = monthly.to_frame() if isinstance(monthly, pd.Series) else monthly.copy()
+    if frame.empty:
+        raise ArgumentError("monthly_trend: no data to draw")
+    if frame.shape[1] > len(CATEGORICAL):
+        raise ArgumentError(f"monthly_trend: at most {len(CATEGORICAL)} series on one chart")
+    frame.index = _as_month_index(frame.index)
+    frame = frame.groupby(level=0).sum(min_count=1).sort_index()
+    full = pd.period_range(frame.index.min(), frame.index.max(), freq="M")
+    frame = frame.reindex(full).astype(float)
+    break_map = {m: lab for m, lab in _breaks_mapping(breaks).items() if full[0] < m <= full[-1]}
+    edges = [full[0], *break_map, full[-1] + 1]
+
+    if financial_years:
+        fig, axes = new_figure(
+            title,
+            subtitle,
+            source,
+            ncols=2,
+            figsize=figsize,
+            gridspec_kw={"width_ratios": [2.3, 1]},
+        )
+        ax, ax_fy = axes
+    else:
+        fig, ax = new_figure(title, subtitle, source, figsize=figsize)
+        ax_fy = None
+
+    x_all = full.to_timestamp()
+    for i, column in enumerate(frame.columns):
+        colour = CATEGORICAL[i]
+        name = measure if column is None or column == 0 else str(column)
+        for seg, (start, stop) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+            part = frame.loc[(frame.index >= start) & (frame.index < stop), column]
+            x = part.index.to_timestamp()
+            ax.plot(x, part.values, color=colour, alpha=0.45, linewidth=1)
+            roll = part.rolling(rolling, min_periods=rolling).mean()
+            ax.plot(
+                x,
+                roll.values,
+                color=colour,
+                linewidth=2.2,
+                label=f"{name}: {rolling}-month average" if seg == 0 else None,
+            )
+        if i == 0:
+            ax.plot([], [], color=colour, alpha=0.45, linewidth=1, label="Monthly")
+    for month, label in break_map.items():
+        x = month.to_timestamp()
+        ax.axvline(x, color="black", linestyle="--", linewidth=1)
+        ax.annotate(
+            "Series break" if label == "Series break" else f"Series break:\n{label}",
+            xy=(x, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -2),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize=8,
+            color="black",
+            bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none"},
+        )
+    ax.set_ylabel(measure)
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(x_all[0], x_all[-1])
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.legend(loc="lower left", ncols=min(3, frame.shape[1] + 1))
+
+    if ax_fy is not None:
+        _financial_year_panel(ax_fy, frame, break_map, measure)
+    return fig
+
+
+def _financial_year_panel(ax, frame: pd.DataFrame, break_map, measure: str) -> None:
+    idx = frame.index
+    start = idx.year - (idx.month < 4).astype(int)
+    labels = np.array([f"{s}/{(s + 1) % 100:02d}" for s in start])
+    complete = pd.Series(1, index=idx).groupby(labels).count() == 12
+    years = [y for y in complete.index if complete[y]]
+    if not years:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No complete financial year", ha="center", transform=ax.transAxes)
+        return
+    totals = frame.groupby(labels).sum(min_count=12).loc[years]
+    n = totals.shape[1]
+    width = 0.8 / n
+    positions = np.arange(len(years))
+    break_years = {}
+    for month in break_map:
+        s = month.year - (month.month < 4)
+        break_years[f"{s}/{(s + 1) % 100:02d}"] = month.month != 4
+    for i, column in enumerate(totals.columns):
+        bars = ax.bar(
+            positions + (i - (n - 1) / 2) * width,
+            totals[column].values,
+            width=width,
+            color=CATEGORICAL[i],
+        )
+        for bar, year in zip(bars, years, strict=True):
+            if break_years.get(year):  # a break inside the year: its total mixes two series
+                bar.set_hatch("///")
+                bar.set_edgecolor("white")
+    for year, mid_year in break_years.items():
+        if year in years:
+            pos = years.index(year) - (0 if mid_year else 0.5)
+            ax.axvline(pos, color="black", linestyle="--", linewidth=1)
+    ax.set_xticks(positions, years, rotation=45, ha="right")
+    ax.set_title(f"{measure}: financial-year totals", loc="left", fontsize=10)
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    if n == 1:
+        for pos, value in zip(positions, totals.iloc[:, 0].values, strict=True):
+            ax.annotate(
+                _thousands(value),
+                (pos, value),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
+
+
+def bar_chart(
+    values: pd.Series,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    highlight: str | Sequence[str] | None = None,
+    status: pd.Series | None = None,
+    reference: float | None = None,
+    reference_label: str = "Average",
+    value_format: str = "{:,.0f}",
+    sort: bool = True,
+    xlabel: str | None = None,
+    figsize: tuple[float, float] | None = None,
+):
+    """Horizontal bar (rank) chart, largest at the top, each bar labelled with its value.
+
+    Parameters
+    ----------
+    values : Series
+        Values indexed by label (place, offence group, peer...).
+    highlight : str or list of str, optional
+        Labels drawn in the main colour; the others in grey (e.g. the partnership among
+        its peers). Without it every bar is in the main colour.
+    status : Series, optional
+        Traffic light per label ("Red"/"Amber"/"Green"); colours the bar and always
+        writes the label text after the value.
+    reference : float, optional
+        A vertical reference line (peer average, target).
+    value_format : str
+        Format of the value labels.
+    """
+    if values.empty:
+        raise ArgumentError("bar_chart: no data to draw")
+    data = values.astype(float)
+    if sort:
+        data = data.sort_values(ascending=True)
+    else:
+        data = data.iloc[::-1]
+    labels = [str(i) for i in data.index]
+    if figsize is None:
+        figsize = (9.0, max(3.0, 0.32 * len(data) + 1.6))
+    fig, ax = new_figure(title, subtitle, source, figsize=figsize)
+    highlights = {highlight} if isinstance(highlight, str) else set(highlight or [])
+    colours = []
+    texts = []
+    for label, value in zip(data.index, data.values, strict=True):
+        text = "" if pd.isna(value) else value_format.format(value)
+        if status is not None:
+            light = rag_label(status.get(label))
+            colours.append(RAG_COLOURS.get(light, CONTEXT))
+            text = f"{text}  {light}"
+        elif highlights:
+            colours.append(MAIN if str(label) in {str(h) for h in highlights} else CONTEXT)
+        else:
+            colours.append(MAIN)
+        texts.append(text)
+    positions = np.arange(len(data))
+    ax.barh(positions, np.nan_to_num(data.values), color=colours, height=0.7)
+    ax.set_yticks(positions, labels)
+    for pos, value, text in zip(positions, data.values, texts, strict=True):
+        ax.annotate(
+            text,
+            (0 if pd.isna(value) else value, pos),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    if reference is not None:
+        ax.axvline(reference, color="black", linestyle="--", linewidth=1)
+        ax.annotate(
+            f"{reference_label}: {value_format.format(reference)}",
+            xy=(reference, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=8,
+            va="bottom",
+        )
+    for label in ax.get_yticklabels():
+        if label.get_text() in {str(h) for h in highlights}:
+            label.set_fontweight("bold")
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.margins(x=0.15)
+    ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    return fig
+
+
+def funnel_plot(
+    points: pd.DataFrame,
+    limits: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    average: float,
+    highlight: str | None = None,
+    xlabel: str = "Population",
+    ylabel: str = "Rate per 1,000",
+    figsize: tuple[float, float] = (9.0, 5.5),
+):
+    """Funnel plot: each area's value against its denominator, with control limits.
+
+    Parameters
+    ----------
+    points : DataFrame
+        Columns ``label``, ``denominator``, ``value``.
+    limits : DataFrame
+        Columns ``denominator`` and any of ``lower_95, upper_95, lower_998, upper_998``
+        (e.g. from the indicators' funnel limits), sorted or not.
+    average : float
+        The centre line (peer or national value).
+    highlight : str, optional
+        The label of the partnership, drawn in the main colour and named.
+    """
+    missing = {"label", "denominator", "value"} - set(points.columns)
+    if missing:
+        raise ArgumentError(f"funnel_plot: points need columns {sorted(missing)}")
+    if "denominator" not in limits.columns:
+        raise ArgumentError("funnel_plot: limits need a 'denominator' column")
+    fig, ax = new_figure(title, subtitle, source, figsize=figsize)
+    lim = limits.sort_values("denominator")
+    styles = {"95": ("--", "95% limits"), "998": (":", "99.8% limits")}
+    for level, (style, name) in styles.items():
+        for side in ("lower", "upper"):
+            col = f"{side}_{level}"
+            if col in lim.columns:
+                ax.plot(
+                    lim["denominator"],
+                    lim[col],
+                    color=TEXT_GREY,
+                    linestyle=style,
+                    linewidth=1.2,
+                    label=name if side == "lower" else None,
+                )
+    ax.axhline(average, color="black", linewidth=1, label=f"Average ({average:,.1f})")
+    others = points[points["label"] != highlight] if highlight else points
+    ax.scatter(others["denominator"], others["value"], color=CONTEXT, edgecolor=TEXT_GREY, s=36)
+    ax.scatter([], [], color=CONTEXT, edgecolor=TEXT_GREY, s=36, label="Peers")
+    if highlight is not None:
+        own = points[points["label"] == highlight]
+        if own.empty:
+            raise ArgumentError(f"funnel_plot: highlighted area {highlight!r} is not in points")
+        ax.scatter(own["denominator"], own["value"], color=MAIN, s=70, zorder=3, label=highlight)
+        for _, row in own.iterrows():
+            ax.annotate(
+                str(row["label"]),
+                (row["denominator"], row["value"]),
+                xytext=(6, 4),
+                textcoords="offset points",
+                fontweight="bold",
+                fontsize=9,
+            )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.legend(loc="upper right")
+    return fig
+
+
+def lorenz_curve(counts: pd.Series) -> pd.DataFrame:
+    """Cumulative shares of places and of counts, places ordered from most to fewest.
+
+    Returns a frame starting at (0, 0) with columns ``share_of_places`` and
+    ``share_of_count`` (fractions 0..1).
+    """
+    values = pd.Series(counts, dtype=float).fillna(0).sort_values(ascending=False).to_numpy()
+    total = values.sum()
+    if len(values) == 0 or total <= 0:
+        raise ArgumentError("concentration curve: needs at least one place with a count above 0")
+    places = np.arange(0, len(values) + 1) / len(values)
+    share = np.concatenate([[0.0], np.cumsum(values) / total])
+    return pd.DataFrame({"share_of_places": places, "share_of_count": share})
+
+
+def share_of_places_holding(counts: pd.Series, share: float = 0.5) -> float:
+    """Smallest fraction of places (most affected first) holding ``share`` of the count."""
+    curve = lorenz_curve(counts)
+    reached = curve[curve["share_of_count"] >= share - 1e-12]
+    return float(reached["share_of_places"].iloc[0])
+
+
+def concentration_curve(
+    counts: pd.Series,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    place: str = "areas",
+    figsize: tuple[float, float] = (7.5, 5.5),
+):
+    """Concentration (Lorenz) curve of counts across places, with the line of equality.
+
+    Marks the share of places that hold half of the count.
+    """
+    curve = lorenz_curve(counts)
+    half = share_of_places_holding(counts, 0.5)
+    fig, ax = new_figure(title, subtitle, source, figsize=figsize)
+    ax.plot([0, 1], [0, 1], color=TEXT_GREY, linestyle="--", linewidth=1, label="Equal spread")
+    ax.plot(
+        curve["share_of_places"],
+        curve["share_of_count"],
+        color=MAIN,
+        drawstyle="steps-post" if len(curve) < 15 else "default",
+        label="Cumulative share",
+    )
+    ax.plot([half, half, 0], [0, 0.5, 0.5], color=CATEGORICAL[3], linewidth=1)
+    ax.annotate(
+        f"{half:.0%} of {place} hold half",
+        (half, 0.5),
+        xytext=(6, -12),
+        textcoords="offset points",
+        fontsize=9,
+    )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel(f"Share of {place} (most affected first)")
+    ax.set_ylabel("Cumulative share of the count")
+    ax.legend(loc="lower right")
+    return fig
+
+
+def sequential_cmap() -> LinearSegmentedColormap:
+    """Light-to-dark Analysis Function sequential colour map."""
+    return LinearSegmentedColormap.from_list("af_sequential", ["#F2F2F2", *SEQUENTIAL[::-1]])
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def heat_map(
+    table: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    colorbar_label: str = "Offences",
+    xlabel: str = "Hour of day",
+    figsize: tuple[float, float] = (10.0, 4.8),
+):
+    """Hour x weekday (or any two-way) heat map in the sequential palette.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows (e.g. weekdays, Monday first) by columns (e.g. hours 0..23) of counts.
+        The maximum cell is outlined and labelled with its value.
+    """
+    if table.empty:
+        raise ArgumentError("heat_map: no data to draw")
+    values = table.to_numpy(dtype=float)
+    fig, ax = new_figure(title, subtitle, source, figsize=figsize)
+    image = ax.imshow(values, aspect="auto", cmap=sequential_cmap(), interpolation="nearest")
+    ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
+    ax.set_yticks(range(table.shape[0]), [str(r) for r in table.index])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if np.isfinite(values).any():
+        row, col = np.unravel_index(np.nanargmax(values), values.shape)
+        ax.add_patch(
+            Rectangle(
+                (col - 0.5, row - 0.5), 1, 1, fill=False, edgecolor=CATEGORICAL[3], linewidth=2
+            )
+        )
+        ax.annotate(
+            _thousands(values[row, col]),
+            (col, row),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white",
+            fontweight="bold",
+        )
+    ax.set_xlabel(xlabel)
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label(colorbar_label)
+    bar.outline.set_visible(False)
+    return fig
+
+
+def age_profile(
+    shares: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    population: str = "Population",
+    figsize: tuple[float, float] | None = None,
+):
+    """Age profile of groups (victims, suspects...) against the population's share.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Index: age bands (youngest first); columns: groups and the population column,
+        each a share (0..1) of its total.
+    population : str
+        Name of the population column, drawn as black markers over the bars.
+    """
+    if population not in shares.columns:
+        raise ArgumentError(f"age_profile: shares need a '{population}' column")
+    groups = [c for c in shares.columns if c != population]
+    if not groups:
+        raise ArgumentError("age_profile: no group to compare with the population")
+    if figsize is None:
+        figsize = (9.0, max(4.0, 0.45 * len(shares) + 1.8))
+    fig, ax = new_figure(title, subtitle, source, figsize=figsize)
+    positions = np.arange(len(shares))[::-1]
+    height = 0.8 / len(groups)
+    for i, group in enumerate(groups):
+        offset = (i - (len(groups) - 1) / 2) * height
+        ax.barh(
+            positions - offset,
+            shares[group].astype(float).values,
+            height=height,
+            color=CATEGORICAL[i],
+            label=str(group),
+        )
+    ax.scatter(
+        shares[population].astype(float).values,
+        positions,
+        marker="D",
+        color="black",
+        zorder=3,
+        s=28,
+        label=f"{population} share",
+    )
+    ax.set_yticks(positions, [str(i) for i in shares.index])
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel("Share of each group")
+    ax.legend(loc="lower right")
+    return fig
+
+
+def density_map(
+    longitude,
+    latitude,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    gridsize: int = 40,
+    min_count: int = 1,
+    labels: pd.DataFrame | None = None,
+    colorbar_label: str = "Offences per hexagon",
+    figsize: tuple[float, float] = (8.0, 7.0),
+):
+    """Point-density map: hexagonal bins of longitude and latitude (no web tiles).
+
+    Points without coordinates are left out (say how many in the subtitle). Hexagons
+    holding fewer than ``min_count`` points are not drawn (pass the suppression
+    threshold so that single addresses cannot be picked out).
+
+    Parameters
+    ----------
+    longitude, latitude : array-like
+        WGS84 coordinates.
+    labels : DataFrame, optional
+        Columns ``longitude``, ``latitude``, ``label`` of places to name (e.g. the top
+        wards' centroids).
+    """
+    lon = pd.to_numeric(pd.Series(np.asarray(longitude)), errors="coerce")
+    lat = pd.to_numeric(pd.Series(np.asarray(latitude)), errors="coerce")
+    keep = lon.notna() & lat.notna()
+    if not keep.any():
+        raise ArgumentError("density_map: no point has coordinates")
+    lon, lat = lon[keep].to_numpy(), lat[keep].to_numpy()
+    fig, ax = new_figure(title, subtitle, source, figsize=figsize)
+    hexes = ax.hexbin(
+        lon,
+        lat,
+        gridsize=gridsize,
+        mincnt=max(1, int(min_count)),
+        cmap=sequential_cmap(),
+        linewidths=0.2,
+        edgecolors="white",
+    )
+    # Equal distances on the ground: a degree of longitude shrinks with cos(latitude).
+    ax.set_aspect(1 / np.cos(np.deg2rad(np.nanmean(lat))))
+    ax.grid(False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if labels is not None:
+        for _, row in labels.iterrows():
+            ax.annotate(
+                str(row["label"]),
+                (row["longitude"], row["latitude"]),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=8,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+    bar = fig.colorbar(hexes, ax=ax, fraction=0.04, pad=0.02, shrink=0.8)
+    bar.set_label(colorbar_label)
+    bar.outline.set_visible(False)
+    return fig
