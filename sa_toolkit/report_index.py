@@ -1,0 +1,247 @@
+"""The year's ``index.html`` and ``manifest.json``.
+
+The index is what a reviewer opens first: partnership, year, one link and one-line
+headline per report (a failed report is marked failed), the run date and the data
+provenance (each input file with rows read, rows rejected and SHA-256, from the ingest
+log ``data/processed/_ingest_log.json``). The manifest records what is needed to
+reproduce the run: parameters, package versions, git commit, inputs and each notebook's
+status and duration.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import platform
+import subprocess
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sa_toolkit.config import Config
+
+INGEST_LOG = "_ingest_log.json"
+#: Packages whose versions the manifest records.
+RECORDED_PACKAGES = (
+    "sa-toolkit",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "polars",
+    "pandera",
+    "scipy",
+    "statsmodels",
+    "PHStatsMethods",
+    "matplotlib",
+    "seaborn",
+    "afcharts",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+)
+
+
+def load_ingest_log(processed_dir: Path) -> list[dict[str, Any]]:
+    """The input files recorded by ``sa ingest`` (empty when there is no log).
+
+    Accepts the log as a list of file records or as a mapping with a ``files`` list;
+    each record has ``dataset, file, sha256, rows_in, rows_kept, rows_rejected``.
+    """
+    path = Path(processed_dir) / INGEST_LOG
+    if not path.is_file():
+        return []
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    records = doc.get("files", []) if isinstance(doc, dict) else doc
+    if isinstance(records, dict):  # keyed by file name
+        records = [{"file": k, **v} for k, v in records.items() if isinstance(v, dict)]
+    keep = ("dataset", "file", "sha256", "rows_in", "rows_kept", "rows_rejected")
+    return [
+        {k: rec.get(k) for k in keep}
+        for rec in records
+        if isinstance(rec, dict) and rec.get("file")
+    ]
+
+
+def package_versions(names: Sequence[str] = RECORDED_PACKAGES) -> dict[str, str | None]:
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def git_commit(root: Path) -> dict[str, Any]:
+    """The project's commit and whether the working tree had changes (None outside git)."""
+
+    def git(*args: str) -> str | None:
+        try:
+            proc = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return proc.stdout.strip() if proc.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no") if commit else None
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def build_manifest(
+    cfg: Config,
+    parameters: dict[str, Any],
+    results: Sequence[Any],
+    inputs: list[dict[str, Any]],
+    run_seconds: float,
+    only: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The run's manifest as a JSON-ready dict."""
+    return {
+        "partnership": {"name": cfg.partnership_name, "code": cfg.partnership_code},
+        "year": cfg.year.label,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_seconds": round(run_seconds, 2),
+        "notebooks_run": list(only or []),
+        "parameters": parameters,
+        "config_file": str(cfg.source) if cfg.source else None,
+        "git": git_commit(cfg.root),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": package_versions(),
+        "inputs": inputs,
+        "notebooks": [
+            {
+                "name": r.name,
+                "title": r.title,
+                "status": r.status,
+                "seconds": r.seconds,
+                "headline": r.headline,
+                "error": r.error,
+                "warnings": r.warnings,
+                "html": f"{r.name}.html",
+                "ipynb": f"{r.name}.ipynb",
+            }
+            for r in results
+        ],
+    }
+
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #0b0c0c;
+       max-width: 60rem; margin: 0 auto; padding: 1.5rem; line-height: 1.45; }
+h1 { font-size: 1.8rem; margin-bottom: 0.2rem; }
+.sub { color: #505a5f; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0 2rem; font-size: 0.95rem; }
+th, td { text-align: left; padding: 0.4rem 0.6rem; border-bottom: 1px solid #b1b4b6;
+         vertical-align: top; }
+th { background: #f3f2f1; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.hash { font-family: ui-monospace, monospace; font-size: 0.8rem; word-break: break-all; }
+.status-failed { color: #d4351c; font-weight: bold; }
+.status-succeeded { color: #00703c; }
+.failed-error { color: #d4351c; font-size: 0.9rem; }
+"""
+
+
+def render_index(
+    cfg: Config,
+    results: Sequence[Any],
+    inputs: list[dict[str, Any]],
+    manifest: dict[str, Any],
+) -> str:
+    """The index page (self-contained: inline CSS, no scripts, no remote resources)."""
+    e = html.escape
+    rows = []
+    for r in results:
+        status = "Failed" if r.status == "failed" else "Complete"
+        headline = e(r.headline) if r.headline else ""
+        if r.status == "failed":
+            headline = (
+                f'<span class="failed-error">This report failed: {e(r.error or "unknown error")}'
+                "</span>"
+            )
+        rows.append(
+            f'<tr><td><a href="{e(r.name)}.html">{e(r.title)}</a></td>'
+            f'<td class="status-{e(r.status)}">{status}</td><td>{headline}</td>'
+            f'<td class="num">{r.seconds:.1f}</td></tr>'
+        )
+    if inputs:
+        prov_rows = "".join(
+            f"<tr><td>{e(str(i.get('dataset') or ''))}</td><td>{e(str(i['file']))}</td>"
+            f'<td class="num">{_num(i.get("rows_in"))}</td>'
+            f'<td class="num">{_num(i.get("rows_kept"))}</td>'
+            f'<td class="num">{_num(i.get("rows_rejected"))}</td>'
+            f'<td class="hash">{e(str(i.get("sha256") or ""))}</td></tr>'
+            for i in inputs
+        )
+        total_in = sum(int(i.get("rows_in") or 0) for i in inputs)
+        total_rej = sum(int(i.get("rows_rejected") or 0) for i in inputs)
+        provenance = (
+            f"<p>{len(inputs)} input files, {total_in:,} rows read, {total_rej:,} rows rejected "
+            "(rejected rows are listed in <code>data/processed/rejects/</code>).</p>"
+            "<table><thead><tr><th>Dataset</th><th>File</th><th>Rows read</th>"
+            "<th>Rows kept</th><th>Rows rejected</th><th>SHA-256</th></tr></thead>"
+            f"<tbody>{prov_rows}</tbody></table>"
+        )
+    else:
+        provenance = (
+            "<p>No ingest log was found in the processed data folder: run "
+            "<code>sa ingest</code> to record the input files.</p>"
+        )
+    failed = [r for r in results if r.status == "failed"]
+    summary = (
+        f'<p class="status-failed">{len(failed)} of {len(results)} reports failed.</p>'
+        if failed
+        else f"<p>All {len(results)} reports rendered.</p>"
+    )
+    run_date = datetime.fromisoformat(manifest["generated_at"]).strftime("%d %B %Y, %H:%M UTC")
+    commit = manifest.get("git", {}).get("commit")
+    commit_text = f", toolkit commit {e(commit[:10])}" if commit else ""
+    title = f"{cfg.partnership_name}: strategic assessment {cfg.year.label}"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<main>
+<h1>{e(cfg.partnership_name)}</h1>
+<p class="sub">Strategic assessment {e(cfg.year.label)} (April {cfg.year.start_year} to March
+{cfg.year.start_year + 1}), baseline year {e(cfg.baseline_year.label)}.
+Partnership code {e(cfg.partnership_code)}.</p>
+<p>Run on {e(run_date)}{commit_text}.</p>
+<h2>Reports</h2>
+{summary}
+<table>
+<thead><tr><th>Report</th><th>Status</th><th>Headline</th><th>Run time (s)</th></tr></thead>
+<tbody>
+{"".join(rows)}
+</tbody>
+</table>
+<h2>Data provenance</h2>
+{provenance}
+<p>Parameters, package versions and checksums are in <a href="manifest.json">manifest.json</a>.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def _num(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return html.escape(str(value))

@@ -1,0 +1,677 @@
+"""Execute the assessment notebooks with papermill and render the reports.
+
+``sa run`` calls :func:`run_assessment`; ``sa publish`` calls :func:`publish_year`.
+
+The year's reports folder (``reports/<year-slug>/``) is written like this:
+
+1. every notebook's ``parameters`` cell is checked against the parameters the run passes
+   (papermill itself only warns about an unknown name) before anything starts;
+2. a published year (``PUBLISHED.json`` in the folder) is refused unless ``force``;
+3. the notebooks run in separate processes (papermill changes the process's working
+   folder), ``jobs`` at a time, into a staging folder beside the year's folder; each
+   worker renders its own HTML in-process. The notebooks' ``output_dir`` parameter points
+   at the staging folder, so figures land in ``<staging>/figures/``;
+4. ``index.html`` and ``manifest.json`` are written into the staging folder;
+5. the staging folder replaces the year's folder by renames (a published version is first
+   moved to ``reports/archive/<year>-<timestamp>/``), so an interrupted or failed run
+   never leaves a half-written folder where a complete one was.
+
+A failing notebook does not stop the others: its executed notebook and HTML (with the
+error) are still written, the index marks it failed and the run's ``ok`` is False.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from sa_toolkit import paths
+from sa_toolkit.config import Config
+from sa_toolkit.errors import UserError
+
+PUBLISHED_MARKER = "PUBLISHED.json"
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+FIGURES = "figures"
+ARCHIVE = "archive"
+_STAGING_PREFIX = ".staging-"
+_OLD_PREFIX = ".replaced-"
+
+
+@dataclass
+class NotebookResult:
+    """What happened to one notebook."""
+
+    name: str
+    title: str
+    status: str  # "succeeded" or "failed"
+    seconds: float
+    headline: str | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+
+@dataclass
+class RunResult:
+    """Outcome of :func:`run_assessment`."""
+
+    report_dir: Path
+    notebooks: list[NotebookResult]
+    seconds: float
+    archived_to: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(nb.ok for nb in self.notebooks)
+
+    @property
+    def failed(self) -> list[str]:
+        return [nb.name for nb in self.notebooks if not nb.ok]
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The assessment notebooks: ``NN_name.ipynb`` in ``notebooks_dir``, in order."""
+    found = sorted(p for p in Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb") if p.is_file())
+    if not found:
+        raise UserError(f"no notebooks named like 01_name.ipynb in {notebooks_dir}")
+    return found
+
+
+def select_notebooks(notebooks: Sequence[Path], only: Sequence[str] | None) -> list[Path]:
+    """The notebooks named in ``only`` (by stem, with or without ``.ipynb``), or all."""
+    if not only:
+        return list(notebooks)
+    by_name = {p.stem: p for p in notebooks}
+    chosen = []
+    for raw in only:
+        name = Path(raw).name.removesuffix(".ipynb")
+        if name not in by_name:
+            raise UserError(
+                f"--only {raw}: no such notebook; choose from {', '.join(sorted(by_name))}"
+            )
+        if by_name[name] not in chosen:
+            chosen.append(by_name[name])
+    return chosen
+
+
+def validate_parameters(notebooks: Sequence[Path], parameters: dict[str, Any]) -> None:
+    """Check that every notebook declares every parameter in its ``parameters`` cell.
+
+    Raises
+    ------
+    UserError
+        Naming the notebook and the parameters its ``parameters`` cell does not define,
+        or saying that it has no cell tagged ``parameters``.
+    """
+    import nbformat
+    import papermill
+
+    for nb_path in notebooks:
+        try:
+            nb = nbformat.read(nb_path, as_version=4)
+        except Exception as exc:  # noqa: BLE001 - any unreadable notebook is a user fault
+            raise UserError(f"{nb_path}: not a readable notebook ({exc})") from None
+        tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        if not tagged:
+            raise UserError(
+                f"{nb_path.name}: no cell tagged 'parameters'; add one that defines "
+                f"{', '.join(parameters)}"
+            )
+        declared = papermill.inspect_notebook(str(nb_path))
+        unknown = [name for name in parameters if name not in declared]
+        if unknown:
+            raise UserError(
+                f"{nb_path.name}: parameter(s) {', '.join(unknown)} not defined in its "
+                f"'parameters' cell (it defines {', '.join(declared) or 'nothing'})"
+            )
+        for name, value in parameters.items():
+            if not isinstance(value, (str, int, float, bool)):
+                raise UserError(f"parameter {name} must be text or a number, got {value!r}")
+
+
+# --------------------------------------------------------------------------- worker
+
+
+_progress_queue = None
+
+
+def _init_worker(queue, log_path: str | None) -> None:  # pragma: no cover - in the worker
+    global _progress_queue
+    _progress_queue = queue
+    if log_path:
+        # Kernels inherit this process's stderr; their start-up chatter (e.g. ipykernel's
+        # transport warning) goes to the run log instead of the user's terminal.
+        log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(log, 2)
+        os.close(log)
+    # Kernel start-up warnings from jupyter_client/papermill are not the user's concern.
+    import logging
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    logging.getLogger("NbConvertApp").setLevel(logging.ERROR)
+
+
+def _report(name: str, state: str) -> None:
+    if _progress_queue is not None:
+        with contextlib.suppress(Exception):
+            _progress_queue.put((name, state, time.time()))
+
+
+def execute_and_render(
+    source: str, out_dir: str, parameters: dict[str, Any], cwd: str, timeout: int
+) -> dict[str, Any]:
+    """Execute one notebook into ``out_dir`` and render its HTML (runs in a worker).
+
+    Never raises for a notebook fault: the result's ``status`` says ``failed`` and
+    ``error`` holds the message; the executed notebook and HTML are still written.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from sa_toolkit import render
+
+    name = Path(source).stem
+    out_ipynb = Path(out_dir) / f"{name}.ipynb"
+    out_html = Path(out_dir) / f"{name}.html"
+    started = time.perf_counter()
+    _report(name, "running")
+    error = None
+    try:
+        papermill.execute_notebook(
+            source,
+            str(out_ipynb),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=cwd,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+        )
+    except PapermillExecutionError as exc:
+        error = f"{exc.ename}: {exc.evalue}" if exc.ename else str(exc)
+        error += f" (cell {exc.exec_count})" if exc.exec_count else ""
+    except Exception as exc:  # noqa: BLE001 - kernel death, timeout...: the notebook failed
+        error = f"{type(exc).__name__}: {exc}"
+    _report(name, "rendering")
+    title = name
+    headline = None
+    warnings: list[str] = []
+    if out_ipynb.exists():
+        try:
+            nb = nbformat.read(out_ipynb, as_version=4)
+            title = render.notebook_title(nb, name)
+            headline = render.find_headline(nb)
+            warnings = _stderr_text(nb)
+            if error is None:
+                errors = _error_outputs(nb)
+                if errors:
+                    error = errors[0]
+            render.render_html(nb, out_html, title)
+        except Exception as exc:  # noqa: BLE001 - a render fault fails this report only
+            error = error or f"rendering failed: {type(exc).__name__}: {exc}"
+            if not out_html.exists():
+                _write_error_page(out_html, title, error)
+    else:
+        _write_error_page(out_html, title, error or "the notebook was not executed")
+    seconds = time.perf_counter() - started
+    status = "failed" if error else "succeeded"
+    _report(name, status)
+    return asdict(
+        NotebookResult(
+            name=name,
+            title=title,
+            status=status,
+            seconds=round(seconds, 2),
+            headline=headline,
+            error=error,
+            warnings=warnings,
+        )
+    )
+
+
+def _stderr_text(nb) -> list[str]:
+    texts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                texts.append(out.get("text", "").strip()[:500])
+    return texts
+
+
+def _error_outputs(nb) -> list[str]:
+    return [
+        f"{out.get('ename')}: {out.get('evalue')}"
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]
+
+
+def _write_error_page(path: Path, title: str, error: str) -> None:
+    import html
+
+    path.write_text(
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
+        f"{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+        f"<p><strong>This report failed.</strong></p><pre>{html.escape(error)}</pre>"
+        f'<p><a href="index.html">All reports</a></p></body></html>',
+        encoding="utf-8",
+    )
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _Progress:
+    """A live table of each notebook's state."""
+
+    def __init__(self, names: Sequence[str], console: Console):
+        self.states = dict.fromkeys(names, "waiting")
+        self.started: dict[str, float] = {}
+        self.seconds: dict[str, float] = {}
+        self.console = console
+        self.live = Live(self._table(), console=console, refresh_per_second=4, transient=False)
+
+    _STYLE = {
+        "waiting": "dim",
+        "running": "cyan",
+        "rendering": "blue",
+        "succeeded": "green",
+        "failed": "bold red",
+    }
+
+    def _table(self) -> Table:
+        table = Table(title="Assessment notebooks", show_edge=False, pad_edge=False)
+        table.add_column("notebook")
+        table.add_column("state")
+        table.add_column("seconds", justify="right")
+        now = time.time()
+        for name, state in self.states.items():
+            if name in self.seconds:
+                secs = f"{self.seconds[name]:.1f}"
+            elif name in self.started:
+                secs = f"{now - self.started[name]:.0f}"
+            else:
+                secs = ""
+            table.add_row(name, f"[{self._STYLE[state]}]{state}[/]", secs)
+        return table
+
+    def update(self, name: str, state: str, when: float | None = None) -> None:
+        if state == "running":
+            self.started[name] = when or time.time()
+        self.states[name] = state
+        self.live.update(self._table())
+
+    def finish(self, name: str, state: str, seconds: float) -> None:
+        self.seconds[name] = seconds
+        self.update(name, state)
+
+    def __enter__(self):
+        self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.live.update(self._table())
+        return self.live.__exit__(*exc)
+
+
+# --------------------------------------------------------------------------- run
+
+
+def run_assessment(
+    cfg: Config,
+    only: Sequence[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    console: Console | None = None,
+    notebooks_dir: Path | None = None,
+) -> RunResult:
+    """Execute and render the assessment notebooks for ``cfg.year``.
+
+    Parameters
+    ----------
+    cfg : Config
+        The configuration; ``cfg.report_dir`` is written.
+    only : sequence of str, optional
+        Notebook names (e.g. ``01_violent_crime``) to run; the other reports of an
+        existing render are kept as they were.
+    jobs : int, optional
+        Notebooks at once; default ``cfg.jobs``, and 0 means the number of cores.
+    force : bool
+        Replace a published year (moved to ``reports/archive/<year>-<timestamp>/`` first).
+    console : rich.console.Console, optional
+        Where progress and the summary go.
+    notebooks_dir : path, optional
+        Folder of the notebooks; default ``notebooks/`` in the project root.
+
+    Returns
+    -------
+    RunResult
+        ``.ok`` is False when any notebook failed.
+
+    Raises
+    ------
+    UserError
+        Unknown notebook name, a notebook whose ``parameters`` cell lacks a parameter,
+        or a published year without ``force``. Nothing is changed on disk.
+    """
+    console = console or Console(stderr=True)
+    started = time.perf_counter()
+    nb_dir = Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir(cfg.root)
+    chosen = select_notebooks(discover_notebooks(nb_dir), only)
+    parameters = cfg.notebook_parameters()
+    validate_parameters(chosen, parameters)
+
+    report_dir = cfg.report_dir
+    published = report_dir / PUBLISHED_MARKER
+    if published.exists() and not force:
+        raise UserError(
+            f"{report_dir} holds the published {cfg.year.label} assessment and is never "
+            "overwritten; nothing was changed. Run again with --force to archive it and "
+            "render a new version."
+        )
+    n_jobs = jobs if jobs is not None else cfg.jobs
+    if n_jobs < 0:
+        raise UserError(f"--jobs must be 0 (all cores) or more, found {n_jobs}")
+    n_jobs = min(n_jobs or os.cpu_count() or 1, len(chosen))
+
+    report_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _year_lock(report_dir), _staging(report_dir) as staging:
+        previous = _previous_results(report_dir, chosen) if only else []
+        if only and report_dir.is_dir():
+            _copy_previous(report_dir, staging, [p.stem for p in chosen])
+        (staging / FIGURES).mkdir(exist_ok=True)
+        params = {**parameters, "output_dir": str(staging)}
+        console.print(
+            f"Running {len(chosen)} notebook(s) for {cfg.partnership_name}, "
+            f"{cfg.year.label}, {n_jobs} at a time",
+            highlight=False,
+        )
+        log_path = report_dir.parent / f".{report_dir.name}.log"
+        log_path.write_text("", encoding="utf-8")
+        results = _run_all(
+            chosen, staging, params, nb_dir, cfg.timeout_seconds, n_jobs, console, log_path
+        )
+        merged = _merge(previous, results, [p.stem for p in chosen])
+
+        from sa_toolkit import report_index
+
+        inputs = report_index.load_ingest_log(cfg.processed_dir)
+        run_seconds = time.perf_counter() - started
+        manifest = report_index.build_manifest(
+            cfg, parameters, merged, inputs, run_seconds, only=[p.stem for p in chosen]
+        )
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        (staging / INDEX).write_text(
+            report_index.render_index(cfg, merged, inputs, manifest), encoding="utf-8"
+        )
+        archived = _swap_in(staging, report_dir, archive=published.exists())
+
+    result = RunResult(report_dir, merged, round(time.perf_counter() - started, 2), archived)
+    _print_summary(result, console, cfg)
+    return result
+
+
+def _run_all(
+    chosen, staging, params, nb_dir, timeout, n_jobs, console, log_path
+) -> list[NotebookResult]:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    by_future = {}
+    results: dict[str, NotebookResult] = {}
+    names = [p.stem for p in chosen]
+    with (
+        _Progress(names, console) as progress,
+        ProcessPoolExecutor(
+            max_workers=n_jobs,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(queue, str(log_path)),
+        ) as pool,
+    ):
+        for nb_path in chosen:
+            future = pool.submit(
+                execute_and_render, str(nb_path), str(staging), params, str(nb_dir), timeout
+            )
+            by_future[future] = nb_path.stem
+        pending = set(by_future)
+        while pending:
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            _drain(queue, progress)
+            for future in done:
+                name = by_future[future]
+                try:
+                    res = NotebookResult(**future.result())
+                except Exception as exc:  # noqa: BLE001 - a crashed worker fails one report
+                    res = NotebookResult(name, name, "failed", 0.0, error=f"worker: {exc}")
+                    _write_error_page(staging / f"{name}.html", name, res.error)
+                results[name] = res
+                progress.finish(name, res.status, res.seconds)
+        _drain(queue, progress, final=True)
+    if not console.is_terminal:
+        console.line()  # the final table does not end its line when not on a terminal
+    return [results[n] for n in names]
+
+
+def _drain(queue, progress: _Progress, final: bool = False) -> None:
+    import queue as queue_mod
+
+    while True:
+        try:
+            name, state, when = queue.get_nowait()
+        except (queue_mod.Empty, OSError, ValueError):
+            return
+        if progress.states.get(name) not in ("succeeded", "failed") and not final:
+            progress.update(name, state, when)
+
+
+def _merge(previous, results, run_names) -> list[NotebookResult]:
+    by_name = {r.name: r for r in previous}
+    by_name.update({r.name: r for r in results})
+    return [by_name[name] for name in sorted(by_name)]
+
+
+def _previous_results(report_dir: Path, chosen: Sequence[Path]) -> list[NotebookResult]:
+    """Results of the notebooks not re-run, from the existing manifest (for ``--only``)."""
+    path = report_dir / MANIFEST
+    if not path.is_file():
+        return []
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8")).get("notebooks", [])
+    except (OSError, ValueError):
+        return []
+    rerun = {p.stem for p in chosen}
+    keep = []
+    for entry in entries:
+        if entry.get("name") in rerun or not (report_dir / f"{entry.get('name')}.html").exists():
+            continue
+        fields = NotebookResult.__dataclass_fields__
+        keep.append(NotebookResult(**{k: v for k, v in entry.items() if k in fields}))
+    return keep
+
+
+def _copy_previous(report_dir: Path, staging: Path, rerun: Sequence[str]) -> None:
+    """Copy a previous render into staging, except what is about to be rewritten."""
+    skip = {PUBLISHED_MARKER, MANIFEST, INDEX}
+    for name in rerun:
+        skip |= {f"{name}.ipynb", f"{name}.html"}
+    for item in report_dir.iterdir():
+        if item.name in skip:
+            continue
+        if item.is_dir():
+            shutil.copytree(item, staging / item.name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(item, staging / item.name)
+
+
+@contextlib.contextmanager
+def _staging(report_dir: Path) -> Iterator[Path]:
+    """A fresh staging folder beside ``report_dir``; removed unless swapped in."""
+    for stale in report_dir.parent.glob(f"{_STAGING_PREFIX}{report_dir.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by an interrupted run (we hold the lock)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{report_dir.name}-", dir=report_dir.parent)
+    )
+    try:
+        yield staging
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _year_lock(report_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock so that two runs for one year do not interleave."""
+    lock_path = report_dir.parent / f".{report_dir.name}.lock"
+    with open(lock_path, "a+") as handle:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory locks
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UserError(
+                f"another `sa run` is writing {report_dir}; wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def archive_path(report_dir: Path, when: datetime | None = None) -> Path:
+    """``reports/archive/<year>-<timestamp>/`` for a published ``reports/<year>/``."""
+    stamp = (when or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    target = report_dir.parent / ARCHIVE / f"{report_dir.name}-{stamp}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = report_dir.parent / ARCHIVE / f"{report_dir.name}-{stamp}-{n}"
+    return target
+
+
+def _swap_in(staging: Path, report_dir: Path, archive: bool) -> Path | None:
+    """Put ``staging`` where ``report_dir`` is, by renames on one file system.
+
+    The old folder is renamed away first (into the archive when published), then the
+    staging folder takes its name; only then is the old one deleted. The year's name
+    therefore always points at either the complete old render or the complete new one
+    (for an instant at neither).
+    """
+    archived = None
+    old = None
+    if report_dir.exists():
+        if archive:
+            archived = archive_path(report_dir)
+            archived.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(report_dir, archived)
+        else:
+            old = report_dir.parent / f"{_OLD_PREFIX}{report_dir.name}-{os.getpid()}"
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(report_dir, old)
+    os.replace(staging, report_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return archived
+
+
+def _print_summary(result: RunResult, console: Console, cfg: Config) -> None:
+    for nb in result.notebooks:
+        if not nb.ok:
+            console.print(f"[bold red]failed[/] {nb.name}: {nb.error}", highlight=False)
+    if result.archived_to:
+        console.print(f"The published version was archived to {result.archived_to}")
+    ok = sum(nb.ok for nb in result.notebooks)
+    console.print(
+        f"{ok} of {len(result.notebooks)} reports rendered in {result.seconds:.1f} s: "
+        f"{result.report_dir / INDEX}",
+        highlight=False,
+    )
+
+
+# --------------------------------------------------------------------------- publish
+
+
+def publish_year(cfg: Config, console: Console | None = None) -> Path:
+    """Mark ``cfg.year``'s reports as published: ``sa run`` will not overwrite them.
+
+    Returns
+    -------
+    Path
+        The marker file, ``reports/<year>/PUBLISHED.json``.
+
+    Raises
+    ------
+    UserError
+        When the year has no complete render, or a report in it failed.
+    """
+    console = console or Console(stderr=True)
+    report_dir = cfg.report_dir
+    marker = report_dir / PUBLISHED_MARKER
+    manifest_path = report_dir / MANIFEST
+    if marker.exists():
+        console.print(f"{cfg.year.label} is already published ({marker}).")
+        return marker
+    if not manifest_path.is_file():
+        raise UserError(
+            f"there are no reports for {cfg.year.label} in {report_dir}; run `sa run` first"
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    failed = [nb["name"] for nb in manifest.get("notebooks", []) if nb.get("status") != "succeeded"]
+    if failed:
+        raise UserError(
+            f"{cfg.year.label} cannot be published: report(s) {', '.join(failed)} failed; "
+            "fix them and run `sa run` again"
+        )
+    import hashlib
+
+    record = {
+        "year": cfg.year.label,
+        "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "manifest_sha256": hashlib.sha256(manifest_path.read_bytes()).hexdigest(),
+        "published_by": os.environ.get("USER") or os.environ.get("USERNAME") or "",
+    }
+    tmp = marker.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, marker)
+    console.print(
+        f"Published {cfg.year.label}: `sa run` will not overwrite {report_dir} "
+        "(use --force to archive it and render again)."
+    )
+    return marker
+
+
+def is_published(report_dir: Path) -> bool:
+    return (Path(report_dir) / PUBLISHED_MARKER).exists()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use `sa run`")
