@@ -1,0 +1,113 @@
+"""Cost of crime: counts x unit costs, uplifted to the assessment year's prices.
+
+Unit costs (``sa_toolkit/data/unit_costs.csv``) and the GDP deflator
+(``sa_toolkit/data/deflators.csv``) are data with their source and price year, so
+that an analyst can replace either without touching code. A cost at price year P is
+expressed at year Y's prices by multiplying by deflator(Y) / deflator(P), the HM
+Treasury Green Book convention for general inflation.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from sa_toolkit.errors import ArgumentError
+from sa_toolkit.indicators._common import DATA_DIR, check_counts, check_frame, with_outputs
+from sa_toolkit.periods import FinancialYear
+
+
+@cache
+def _read(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / name, dtype="string", keep_default_na=False)
+
+
+def unit_costs() -> pd.DataFrame:
+    """The unit-cost table: ``offence, unit_cost, price_year, police_uk_crime_type, source``."""
+    table = _read("unit_costs.csv").copy()
+    table["unit_cost"] = table["unit_cost"].astype("float64")
+    return table
+
+
+def deflators() -> pd.DataFrame:
+    """The GDP deflator series: ``financial_year, gdp_deflator, source``."""
+    table = _read("deflators.csv").copy()
+    table["gdp_deflator"] = table["gdp_deflator"].astype("float64")
+    return table
+
+
+def uplift_factor(
+    from_year: str | FinancialYear, to_year: str | FinancialYear, series: pd.DataFrame | None = None
+) -> float:
+    """deflator(to_year) / deflator(from_year)."""
+    table = deflators() if series is None else series
+    index = dict(zip(table["financial_year"].astype(str), table["gdp_deflator"], strict=True))
+    labels = [FinancialYear.parse(y).label for y in (from_year, to_year)]
+    missing = [y for y in labels if y not in index]
+    if missing:
+        raise ArgumentError(
+            f"cost_of_crime: no GDP deflator for {', '.join(missing)}; the series covers "
+            f"{min(index)} to {max(index)} (sa_toolkit/data/deflators.csv)"
+        )
+    return float(index[labels[1]]) / float(index[labels[0]])
+
+
+def cost_of_crime(
+    data: pd.DataFrame,
+    offence: str,
+    count: str,
+    prices: str | FinancialYear,
+    match_on: str = "offence",
+    costs: pd.DataFrame | None = None,
+    series: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Cost of the offences in each row at the ``prices`` year's prices.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Counts by offence (e.g. by police.uk crime type and year).
+    offence, count : str
+        Columns naming the offence and holding the count.
+    prices : str
+        Financial year whose prices the costs are expressed in (e.g. ``2025/26``).
+    match_on : str
+        Column of the unit-cost table that ``offence`` is matched to: ``offence`` (the
+        Home Office categories) or ``police_uk_crime_type``.
+
+    Returns
+    -------
+    DataFrame
+        The data plus ``unit_cost, cost_price_year, uplift, unit_cost_uplifted,
+        cost_source`` and ``value`` (the cost in pounds). Offences with no unit cost (e.g.
+        drug offences) get no cost and say so in ``method``; the count is not dropped.
+    """
+    fn = "cost_of_crime"
+    check_frame(data, [offence, count], fn)
+    counts = check_counts(data, count, fn)
+    table = unit_costs() if costs is None else costs
+    check_frame(table, [match_on, "unit_cost", "price_year", "source"], fn)
+    target = FinancialYear.parse(prices)
+    table = table[table[match_on].astype(str).str.strip() != ""]
+    if table[match_on].duplicated().any():
+        raise ArgumentError(f"{fn}: the unit-cost table lists an offence twice in '{match_on}'")
+    lookup = table.set_index(table[match_on].astype(str))
+    keys = data[offence].astype(str)
+    out = data.copy()
+    out["unit_cost"] = keys.map(lookup["unit_cost"]).astype("float64")
+    out["cost_price_year"] = keys.map(lookup["price_year"])
+    out["cost_source"] = keys.map(lookup["source"])
+    factors = {
+        y: uplift_factor(y, target, series) for y in out["cost_price_year"].dropna().unique()
+    }
+    out["uplift"] = out["cost_price_year"].map(factors).astype("float64")
+    out["unit_cost_uplifted"] = out["unit_cost"] * out["uplift"]
+    value = counts * out["unit_cost_uplifted"]
+    method = np.where(
+        out["unit_cost"].notna(),
+        f"count x unit cost, uplifted to {target.label} prices by the GDP deflator",
+        "no unit cost for this offence",
+    )
+    return with_outputs(out, value, np.nan, np.nan, np.nan, method)
