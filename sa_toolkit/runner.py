@@ -383,7 +383,8 @@ def run_assessment(
     console = console or Console(stderr=True)
     started = time.perf_counter()
     nb_dir = Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir(cfg.root)
-    chosen = select_notebooks(discover_notebooks(nb_dir), only)
+    available = discover_notebooks(nb_dir)
+    chosen = select_notebooks(available, only)
     parameters = cfg.notebook_parameters()
     validate_parameters(chosen, parameters)
 
@@ -402,9 +403,10 @@ def run_assessment(
 
     report_dir.parent.mkdir(parents=True, exist_ok=True)
     with _year_lock(report_dir), _staging(report_dir) as staging:
-        previous = _previous_results(report_dir, chosen) if only else []
-        if only and report_dir.is_dir():
-            _copy_previous(report_dir, staging, [p.stem for p in chosen])
+        kept = [p.stem for p in available if p not in chosen] if only else []
+        previous = _previous_results(report_dir, kept)
+        if kept and report_dir.is_dir():
+            _copy_previous(report_dir, staging, [r.name for r in previous])
         (staging / FIGURES).mkdir(exist_ok=True)
         params = {**parameters, "output_dir": str(staging)}
         console.print(
@@ -417,7 +419,7 @@ def run_assessment(
         results = _run_all(
             chosen, staging, params, nb_dir, cfg.timeout_seconds, n_jobs, console, log_path
         )
-        merged = _merge(previous, results, [p.stem for p in chosen])
+        merged = _merge(previous, results)
 
         from sa_toolkit import report_index
 
@@ -490,43 +492,40 @@ def _drain(queue, progress: _Progress, final: bool = False) -> None:
             progress.update(name, state, when)
 
 
-def _merge(previous, results, run_names) -> list[NotebookResult]:
+def _merge(previous, results) -> list[NotebookResult]:
     by_name = {r.name: r for r in previous}
     by_name.update({r.name: r for r in results})
     return [by_name[name] for name in sorted(by_name)]
 
 
-def _previous_results(report_dir: Path, chosen: Sequence[Path]) -> list[NotebookResult]:
-    """Results of the notebooks not re-run, from the existing manifest (for ``--only``)."""
+def _previous_results(report_dir: Path, kept: Sequence[str]) -> list[NotebookResult]:
+    """Results of the ``kept`` notebooks (not re-run by ``--only``) from the last render.
+
+    Only notebooks that still exist and whose report is in the folder are kept.
+    """
     path = report_dir / MANIFEST
-    if not path.is_file():
+    if not kept or not path.is_file():
         return []
     try:
         entries = json.loads(path.read_text(encoding="utf-8")).get("notebooks", [])
     except (OSError, ValueError):
         return []
-    rerun = {p.stem for p in chosen}
-    keep = []
-    for entry in entries:
-        if entry.get("name") in rerun or not (report_dir / f"{entry.get('name')}.html").exists():
-            continue
-        fields = NotebookResult.__dataclass_fields__
-        keep.append(NotebookResult(**{k: v for k, v in entry.items() if k in fields}))
-    return keep
+    fields = NotebookResult.__dataclass_fields__
+    return [
+        NotebookResult(**{k: v for k, v in entry.items() if k in fields})
+        for entry in entries
+        if entry.get("name") in kept and (report_dir / f"{entry['name']}.html").is_file()
+    ]
 
 
-def _copy_previous(report_dir: Path, staging: Path, rerun: Sequence[str]) -> None:
-    """Copy a previous render into staging, except what is about to be rewritten."""
-    skip = {PUBLISHED_MARKER, MANIFEST, INDEX}
-    for name in rerun:
-        skip |= {f"{name}.ipynb", f"{name}.html"}
-    for item in report_dir.iterdir():
-        if item.name in skip:
-            continue
-        if item.is_dir():
-            shutil.copytree(item, staging / item.name, dirs_exist_ok=True)
-        else:
-            shutil.copy2(item, staging / item.name)
+def _copy_previous(report_dir: Path, staging: Path, kept: Sequence[str]) -> None:
+    """Copy the kept reports and the figures of a previous render into staging."""
+    for name in kept:
+        for suffix in (".ipynb", ".html"):
+            if (report_dir / f"{name}{suffix}").is_file():
+                shutil.copy2(report_dir / f"{name}{suffix}", staging / f"{name}{suffix}")
+    if (report_dir / FIGURES).is_dir():
+        shutil.copytree(report_dir / FIGURES, staging / FIGURES, dirs_exist_ok=True)
 
 
 @contextlib.contextmanager
