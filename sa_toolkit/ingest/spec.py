@@ -106,7 +106,8 @@ class DatasetSpec:
         One line for the ingest summary and the data log.
     month_column : str, optional
         Output column (a ``month``/``date``/``datetime`` kind, or one made by ``finish``)
-        whose month partitions the table as ``<name>/month=YYYY-MM/``.
+        whose month partitions the table as ``<name>/period=YYYY-MM/`` (the folder key is
+        not ``month`` so that a hive-partition reader does not clash with the date column).
     unique : tuple of str
         Output columns whose non-blank values must be unique within a file; later
         duplicates are rejected.

@@ -1,0 +1,734 @@
+"""The generic ingest engine: find, validate and write every registered dataset.
+
+Columnar and streaming: each file is parsed by polars in one call (all columns as text),
+checked with vectorised expressions, and written as its own Parquet file, so memory is
+bounded by the largest single file and no Python code loops over rows. Field counts are
+found with numpy on the raw bytes (quote-aware), so a row with too few or too many fields
+is rejected rather than silently padded or truncated.
+
+Phases, so that a file-level fault leaves ``processed/`` exactly as it was:
+
+1. discover files and skip those whose content hash is unchanged since the last run;
+2. check the header of every file to be read (file-level faults stop here);
+3. parse, validate and write each file into a staging folder beside ``processed/``;
+4. move the new Parquet files into place (each move atomic), rewrite the rejects and the
+   ingest log, remove outputs of files no longer in ``raw/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from sa_toolkit.errors import InputFileError
+from sa_toolkit.ingest.spec import DatasetSpec, FileContext, registered_datasets
+
+ENGINE_VERSION = "1"
+LOG_NAME = "_ingest_log.json"
+REJECT_COLUMNS = ["source_file", "source_line", "column", "reason", "raw"]
+_MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+@dataclass
+class SourceFile:
+    """One raw file, on disk or inside a zip."""
+
+    spec: DatasetSpec
+    display: str  # as the user knows it, relative to the raw folder
+    path: Path  # the file, or the zip holding it
+    member: str | None = None
+    key: str = ""  # output file stem, unique within a dataset
+
+    def read_bytes(self) -> bytes:
+        if self.member is None:
+            return self.path.read_bytes()
+        with zipfile.ZipFile(self.path) as zf:
+            return zf.read(self.member)
+
+    def read_head(self, n: int = 65536) -> bytes:
+        if self.member is None:
+            with open(self.path, "rb") as fh:
+                return fh.read(n)
+        with zipfile.ZipFile(self.path) as zf, zf.open(self.member) as fh:
+            return fh.read(n)
+
+    def context(self) -> FileContext:
+        name = Path(self.member or self.path.name).name
+        month = name[:7] if len(name) > 8 and _is_month(name[:7]) and name[7] == "-" else None
+        force = None
+        if month:
+            rest = name[8:].rsplit(".", 1)[0]
+            for suffix in ("-street", "-outcomes", "-stop-and-search"):
+                if rest.endswith(suffix):
+                    force = rest[: -len(suffix)]
+        return FileContext(file=self.display, name=name, file_month=month, force=force)
+
+
+def _is_month(text: str) -> bool:
+    return len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit()
+
+
+@dataclass
+class FileResult:
+    dataset: str
+    file: str
+    sha256: str
+    rows_in: int = 0
+    rows_kept: int = 0
+    rows_rejected: int = 0
+    seconds: float = 0.0
+    outputs: list[str] = field(default_factory=list)
+    size: int = 0
+    mtime_ns: int = 0
+    spec_version: str = ""
+    skipped: bool = False
+    rejects: pl.DataFrame | None = None
+
+    def log_entry(self) -> dict:
+        return {
+            "dataset": self.dataset,
+            "file": self.file,
+            "sha256": self.sha256,
+            "rows_in": self.rows_in,
+            "rows_kept": self.rows_kept,
+            "rows_rejected": self.rows_rejected,
+            "seconds": round(self.seconds, 3),
+            "outputs": self.outputs,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "spec_version": self.spec_version,
+        }
+
+
+@dataclass
+class IngestSummary:
+    """What ``run_ingest`` did: one entry per input file (read or skipped)."""
+
+    files: list[FileResult]
+    seconds: float
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def rows_kept(self) -> int:
+        return sum(f.rows_kept for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def files_read(self) -> int:
+        return sum(not f.skipped for f in self.files)
+
+
+# ---------------------------------------------------------------- discovery and hashing
+def discover(raw_dir: Path, specs: dict[str, DatasetSpec]) -> list[SourceFile]:
+    """Every file under ``raw_dir`` matching a spec; extracted files win over zip members."""
+    found: list[SourceFile] = []
+    for spec in specs.values():
+        seen: set[str] = set()
+        for pattern in spec.patterns:
+            for path in sorted(raw_dir.glob(pattern)):
+                if path.is_file() and path.name not in seen:
+                    seen.add(path.name)
+                    rel = path.relative_to(raw_dir).as_posix()
+                    found.append(SourceFile(spec, rel, path, key=path.name.rsplit(".", 1)[0]))
+        if spec.zip_members:
+            tops = {Path(p).parts[0] for p in spec.patterns}
+            for top in sorted(tops):
+                for zpath in sorted((raw_dir / top).rglob("*.zip")):
+                    try:
+                        with zipfile.ZipFile(zpath) as zf:
+                            names = [n for n in zf.namelist() if not n.endswith("/")]
+                    except (zipfile.BadZipFile, OSError) as exc:
+                        raise InputFileError(
+                            zpath.relative_to(raw_dir).as_posix(),
+                            f"is not a readable zip file ({exc})",
+                        ) from None
+                    for name in sorted(names):
+                        base = name.rsplit("/", 1)[-1]
+                        if spec.matches_member(name) and base not in seen:
+                            seen.add(base)
+                            display = f"{zpath.relative_to(raw_dir).as_posix()}!{name}"
+                            found.append(
+                                SourceFile(spec, display, zpath, name, key=base.rsplit(".", 1)[0])
+                            )
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _spec_version(spec: DatasetSpec) -> str:
+    text = ENGINE_VERSION + repr([(c.source, c.name, c.kind) for c in spec.columns])
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------- file-level checks
+def check_header(src: SourceFile) -> bytes:
+    """Raise InputFileError for an empty, unreadable or wrongly headed file."""
+    try:
+        head = src.read_head()
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise InputFileError(src.display, f"cannot be read ({exc})") from None
+    expected = src.spec.header
+    if not head.strip():
+        raise InputFileError(
+            src.display,
+            "is empty",
+            line=1,
+            expected="a header line: " + ",".join(expected),
+            found="an empty file",
+        )
+    first = head.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputFileError(
+            src.display,
+            "is unreadable: the header line is not UTF-8 text",
+            line=1,
+            expected="a UTF-8 CSV file (data.police.uk files are UTF-8)",
+        ) from None
+    found = next(csv.reader([text]))
+    if found == expected:
+        return head
+    for i in range(max(len(expected), len(found))):
+        exp = expected[i] if i < len(expected) else None
+        got = found[i] if i < len(found) else None
+        if exp != got:
+            if exp is None:
+                problem = f"has an unexpected extra column {i + 1}"
+            elif got is None:
+                problem = f"is missing column {i + 1}"
+            elif exp in found:
+                problem = f"has its columns in a different order or one missing at column {i + 1}"
+            else:
+                problem = f"header does not match at column {i + 1}"
+            raise InputFileError(
+                src.display,
+                problem,
+                line=1,
+                column=exp or got,
+                expected=f"'{exp}'" if exp is not None else "no more columns",
+                found=f"'{got}'" if got is not None else "no column",
+            )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# ---------------------------------------------------------------- row-level processing
+def _field_counts(data: bytes) -> np.ndarray:
+    """Fields on each data line (header excluded), quote-aware, from the raw bytes."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    newline = arr == 10
+    comma = arr == 44
+    if b'"' in data:
+        inside = (np.cumsum(arr == 34) & 1).astype(bool)
+        newline &= ~inside
+        comma &= ~inside
+    ends = np.flatnonzero(newline)
+    if len(arr) and not newline[-1]:
+        ends = np.append(ends, len(arr))
+    commas_before = np.concatenate([[0], np.cumsum(comma)])
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    lengths = ends - starts
+    counts = commas_before[ends] - commas_before[starts] + 1
+    counts = np.where(lengths - (arr[np.maximum(ends - 1, 0)] == 13) <= 0, 0, counts)
+    return counts[1:]  # drop the header line
+
+
+def _cast(col: str, kind: str) -> pl.Expr:
+    c = pl.col(col)
+    if kind in ("text", "category"):
+        return c
+    if kind == "int":
+        return c.str.strip_chars().cast(pl.Int64, strict=False)
+    if kind == "float":
+        return c.str.strip_chars().cast(pl.Float64, strict=False)
+    if kind == "month":
+        ok = c.str.contains(_MONTH_RE)
+        return pl.when(ok).then((c + "-01").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+    if kind == "date":
+        return pl.coalesce(
+            c.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+            c.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
+        )
+    if kind == "datetime":
+        return c.str.to_datetime(
+            "%Y-%m-%dT%H:%M:%S%:z", strict=False, time_unit="us"
+        ).dt.convert_time_zone("Europe/London")
+    if kind == "bool":
+        low = c.str.to_lowercase()
+        return pl.when(low == "true").then(True).when(low == "false").then(False)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+_KIND_TEXT = {
+    "int": "a whole number",
+    "float": "a number",
+    "month": "a month written YYYY-MM",
+    "date": "a date written YYYY-MM-DD or DD/MM/YYYY",
+    "datetime": "a date-time written YYYY-MM-DDTHH:MM:SS+HH:MM",
+    "bool": "True or False",
+}
+
+
+def _found(col: str) -> pl.Expr:
+    return pl.concat_str([pl.lit(", found '"), pl.col(col), pl.lit("'")])
+
+
+def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
+    """Parse, validate and write one file; return its counts and rejected rows."""
+    t0 = time.perf_counter()
+    spec = src.spec
+    ctx = src.context()
+    try:
+        data = src.read_bytes()
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        raise InputFileError(src.display, f"cannot be read ({exc})") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    names = [c.name for c in spec.columns]
+    counts = _field_counts(data)
+    rows_in = len(counts)
+    try:
+        data.decode("utf-8")
+        utf8_ok = True
+    except UnicodeDecodeError:
+        utf8_ok = False
+    if rows_in:
+        frame = pl.read_csv(
+            data,
+            has_header=True,
+            new_columns=names,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            encoding="utf8-lossy",
+            raise_if_empty=False,
+        )
+    else:
+        frame = pl.DataFrame(schema={n: pl.String for n in names})
+    if frame.height != rows_in:
+        raise InputFileError(
+            src.display,
+            "could not be split into rows consistently: a quoted field may be unterminated",
+            expected=f"{rows_in} rows (one per line)",
+            found=f"{frame.height} rows",
+        )
+    frame = frame.with_columns(
+        pl.Series("__fields", counts, dtype=pl.Int64),
+        pl.int_range(2, rows_in + 2, dtype=pl.Int64).alias("source_line"),
+    )
+    if not utf8_ok:
+        frame = frame.with_columns(
+            pl.any_horizontal(pl.col(n).str.contains("\ufffd", literal=True) for n in names)
+            .fill_null(False)
+            .alias("__bad_bytes")
+        )
+    if spec.prepare is not None:
+        frame = spec.prepare(frame, ctx)
+    frame = frame.with_columns(
+        _cast(c.name, c.kind).alias(f"{c.name}__value") for c in spec.columns
+    )
+
+    checks: list[tuple[str | None, pl.Expr | str, pl.Expr]] = [
+        (
+            None,
+            pl.format(
+                "wrong number of fields: expected {}, found {}", pl.lit(len(names)), "__fields"
+            ),
+            pl.col("__fields") != len(names),
+        )
+    ]
+    if not utf8_ok:
+        checks.append(
+            (None, "undecodable bytes: the line is not valid UTF-8", pl.col("__bad_bytes"))
+        )
+    for c in spec.columns:
+        value = pl.col(f"{c.name}__value")
+        if c.kind not in ("text", "category"):
+            checks.append(
+                (
+                    c.source,
+                    pl.concat_str([pl.lit(f"expected {_KIND_TEXT[c.kind]}"), _found(c.name)]),
+                    pl.col(c.name).is_not_null() & value.is_null(),
+                )
+            )
+        if c.required:
+            checks.append(
+                (c.source, "a value is required but the field is blank", pl.col(c.name).is_null())
+            )
+        if c.allowed is not None:
+            checks.append(
+                (
+                    c.source,
+                    pl.concat_str([pl.lit("unknown value"), _found(c.name)]),
+                    value.is_not_null() & ~value.is_in(sorted(c.allowed)),
+                )
+            )
+        if c.minimum is not None:
+            checks.append(
+                (
+                    c.source,
+                    pl.concat_str([pl.lit(f"below the minimum {c.minimum:g}"), _found(c.name)]),
+                    value < c.minimum,
+                )
+            )
+        if c.maximum is not None:
+            checks.append(
+                (
+                    c.source,
+                    pl.concat_str([pl.lit(f"above the maximum {c.maximum:g}"), _found(c.name)]),
+                    value > c.maximum,
+                )
+            )
+    if spec.checks is not None:
+        checks.extend(spec.checks(frame, ctx))
+    for u in spec.unique:
+        col = (
+            next(c for c in spec.columns if c.name == u)
+            if any(c.name == u for c in spec.columns)
+            else None
+        )
+        checks.append(
+            (
+                col.source if col else u,
+                pl.concat_str([pl.lit("duplicate of an earlier row in this file"), _found(u)]),
+                pl.col(u).is_not_null() & ~pl.col(u).is_first_distinct(),
+            )
+        )
+
+    def as_expr(v):
+        return v if isinstance(v, pl.Expr) else pl.lit(v)
+
+    reason = pl.coalesce(
+        [pl.when(bad.fill_null(False)).then(as_expr(msg)) for _, msg, bad in checks]
+    )
+    column = pl.coalesce(
+        [pl.when(bad.fill_null(False)).then(pl.lit(col, dtype=pl.String)) for col, _, bad in checks]
+    )
+    frame = frame.with_columns(reason.alias("__reason"), column.alias("__column"))
+    bad = frame.filter(pl.col("__reason").is_not_null())
+    kept = frame.filter(pl.col("__reason").is_null())
+
+    rejects = None
+    if bad.height:
+        lines = data.split(b"\n")
+        raw = [
+            lines[i - 1].rstrip(b"\r").decode("utf-8", "replace")
+            for i in bad["source_line"].to_list()
+        ]
+        rejects = pl.DataFrame(
+            {
+                "source_file": [src.display] * bad.height,
+                "source_line": bad["source_line"],
+                "column": bad["__column"],
+                "reason": bad["__reason"],
+                "raw": raw,
+            }
+        )
+    out_cols = [pl.col(f"{c.name}__value").alias(c.name) for c in spec.columns if c.keep]
+    typed_names = {c.name for c in spec.columns} | {f"{c.name}__value" for c in spec.columns}
+    extra = [
+        n
+        for n in kept.columns
+        if n not in typed_names and not n.startswith("__") and n != "source_line"
+    ]
+    kept = kept.select(
+        *out_cols,
+        *extra,
+        pl.lit(src.display).alias("source_file"),
+        pl.col("source_line").cast(pl.Int32),
+    )
+    result = FileResult(spec.name, src.display, sha, rows_in=rows_in, rejects=rejects)
+    result.rows_rejected = bad.height
+    result.rows_kept = kept.height
+    if result.rows_kept + result.rows_rejected != rows_in:
+        # nothing may be dropped silently: this is a bug, never a data problem
+        raise RuntimeError(f"{src.display}: rows in {rows_in} != kept + rejected")
+    if spec.finish is not None:
+        kept = spec.finish(kept, ctx)
+    result.outputs = _write_outputs(kept, spec, src.key, staging)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _write_outputs(kept: pl.DataFrame, spec: DatasetSpec, key: str, staging: Path) -> list[str]:
+    outputs = []
+    if spec.month_column:
+        mcol = kept[spec.month_column]
+        month_key = (
+            mcol.dt.strftime("%Y-%m") if mcol.dtype != pl.String else mcol.str.slice(0, 7)
+        ).fill_null("unknown")
+        parts = kept.with_columns(month_key.alias("__part")).partition_by("__part", as_dict=True)
+        for (part,), frame in parts.items():
+            rel = f"{spec.name}/period={part}/{key}.parquet"
+            _write_parquet(frame.drop("__part"), staging / rel)
+            outputs.append(rel)
+    else:
+        rel = f"{spec.name}/{key}.parquet"
+        _write_parquet(kept, staging / rel)
+        outputs.append(rel)
+    return sorted(outputs)
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.write_parquet(path, compression="zstd", compression_level=1, statistics=True)
+
+
+# ---------------------------------------------------------------- the run
+def _load_log(processed_dir: Path) -> dict:
+    path = processed_dir / LOG_NAME
+    if not path.is_file():
+        return {"files": []}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {"files": []}
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None) -> IngestSummary:
+    """Validate every registered dataset found under ``raw_dir``; write Parquet tables.
+
+    Parameters
+    ----------
+    raw_dir, processed_dir : path-like
+        The folder holding ``police_uk/`` and the other sources, and the output folder.
+    console : rich.console.Console, optional
+        Where progress and the summary are shown (nothing is shown without one).
+    datasets : iterable of str, optional
+        Only these dataset names (default: all registered).
+
+    Returns
+    -------
+    IngestSummary
+
+    Raises
+    ------
+    InputFileError
+        A file-level fault (header mismatch, missing columns, empty or unreadable file);
+        ``processed_dir`` is then left exactly as it was.
+    """
+    t0 = time.perf_counter()
+    raw_dir = Path(raw_dir)
+    processed_dir = Path(processed_dir)
+    if not raw_dir.is_dir():
+        raise InputFileError(
+            str(raw_dir), "raw data folder does not exist; run `sa demo` or add downloads"
+        )
+    specs = registered_datasets()
+    if datasets is not None:
+        specs = {k: v for k, v in specs.items() if k in set(datasets)}
+    sources = discover(raw_dir, specs)
+    previous = {e["file"]: e for e in _load_log(processed_dir).get("files", [])}
+
+    # 1. skip unchanged files: same size and mtime, or else the same content hash
+    hashes: dict[Path, tuple[str, int, int]] = {}
+    todo: list[tuple[SourceFile, tuple[str, int, int]]] = []
+    results: list[FileResult] = []
+    for src in sources:
+        if src.path not in hashes:
+            st = src.path.stat()
+            prev = previous.get(src.display)
+            if prev and prev.get("size") == st.st_size and prev.get("mtime_ns") == st.st_mtime_ns:
+                hashes[src.path] = (prev["sha256"], st.st_size, st.st_mtime_ns)
+            else:
+                hashes[src.path] = (_sha256(src.path), st.st_size, st.st_mtime_ns)
+        sha, size, mtime = hashes[src.path]
+        prev = previous.get(src.display)
+        version = _spec_version(src.spec)
+        if (
+            prev
+            and prev["sha256"] == sha
+            and prev.get("spec_version") == version
+            and all((processed_dir / o).is_file() for o in prev.get("outputs", []))
+        ):
+            entry = FileResult(**{k: prev[k] for k in FileResult.__dataclass_fields__ if k in prev})
+            entry.size, entry.mtime_ns, entry.skipped = size, mtime, True
+            results.append(entry)
+        else:
+            todo.append((src, hashes[src.path]))
+
+    # 2. file-level checks before anything is written
+    for src, _ in todo:
+        check_header(src)
+
+    # 3. parse and validate into a staging folder beside processed/
+    staging = processed_dir.parent / f".{processed_dir.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    new_results: list[FileResult] = []
+    try:
+        if todo:
+            staging.mkdir(parents=True)
+            new_results = _process_all(todo, staging, console)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+    # 4. commit
+    removed = [f for f in previous if f not in {s.display for s in sources}]
+    try:
+        _commit(processed_dir, staging, previous, new_results, results, removed, specs)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    summary = IngestSummary(
+        files=results + new_results, seconds=time.perf_counter() - t0, removed=removed
+    )
+    log = {
+        "engine_version": ENGINE_VERSION,
+        "raw_dir": str(raw_dir),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "summary": {
+            "files": len(summary.files),
+            "files_read": summary.files_read,
+            "files_unchanged": len(summary.files) - summary.files_read,
+            "rows_kept": summary.rows_kept,
+            "rows_rejected": summary.rows_rejected,
+            "seconds": round(summary.seconds, 3),
+        },
+        "files": sorted(
+            (f.log_entry() for f in summary.files), key=lambda e: (e["dataset"], e["file"])
+        ),
+    }
+    _atomic_write_text(processed_dir / LOG_NAME, json.dumps(log, indent=1))
+    if console is not None:
+        _print_summary(console, summary)
+    return summary
+
+
+def _process_all(todo, staging: Path, console) -> list[FileResult]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    out: list[FileResult] = []
+    progress = Progress(
+        TextColumn("[bold]Ingest[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=console is None,
+    )
+    with progress, ThreadPoolExecutor(max_workers=2) as pool:
+        task = progress.add_task("", total=len(todo))
+        futures = [pool.submit(process_file, src, staging, h[0]) for src, h in todo]
+        for (src, (_sha, size, mtime)), fut in zip(todo, futures, strict=True):
+            res = fut.result()
+            res.size, res.mtime_ns, res.spec_version = size, mtime, _spec_version(src.spec)
+            out.append(res)
+            progress.update(task, advance=1, description=src.display)
+    return out
+
+
+def _commit(processed_dir, staging, previous, new_results, kept_results, removed, specs) -> None:
+    processed_dir.mkdir(parents=True, exist_ok=True)
+    for res in new_results:
+        for rel in res.outputs:
+            dest = processed_dir / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, dest)
+        old = previous.get(res.file, {}).get("outputs", [])
+        for rel in set(old) - set(res.outputs):
+            (processed_dir / rel).unlink(missing_ok=True)
+    for file in removed:
+        for rel in previous[file].get("outputs", []):
+            (processed_dir / rel).unlink(missing_ok=True)
+    # rejects: keep those of unchanged files, replace those of files read again
+    redone = {r.file for r in new_results} | set(removed)
+    by_dataset: dict[str, list[pl.DataFrame]] = {}
+    for res in new_results:
+        if res.rejects is not None:
+            by_dataset.setdefault(res.dataset, []).append(res.rejects)
+    datasets = {r.dataset for r in new_results} | {previous[f]["dataset"] for f in removed}
+    for name in sorted(datasets):
+        path = processed_dir / "rejects" / f"{name}.parquet"
+        frames = by_dataset.get(name, [])
+        if path.is_file():
+            old = pl.read_parquet(path).filter(~pl.col("source_file").is_in(sorted(redone)))
+            frames = [old, *frames]
+        frames = [f.select(REJECT_COLUMNS).cast({"source_line": pl.Int64}) for f in frames]
+        combined = (
+            pl.concat(frames)
+            if frames
+            else pl.DataFrame(
+                schema={c: (pl.Int64 if c == "source_line" else pl.String) for c in REJECT_COLUMNS}
+            )
+        )
+        if combined.height == 0:
+            path.unlink(missing_ok=True)
+            path.with_suffix(".csv").unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        combined.write_parquet(tmp)
+        os.replace(tmp, path)
+        tmp_csv = path.with_name(f".{name}.csv.tmp")
+        combined.write_csv(tmp_csv)
+        os.replace(tmp_csv, path.with_suffix(".csv"))
+    # empty month folders left by removed files
+    for spec_name in specs:
+        base = processed_dir / spec_name
+        if base.is_dir():
+            for sub in base.iterdir():
+                if sub.is_dir() and not any(sub.iterdir()):
+                    sub.rmdir()
+
+
+def _print_summary(console, summary: IngestSummary) -> None:
+    from rich.table import Table
+
+    table = Table(title="Ingest summary", title_justify="left")
+    for col in ("dataset", "files", "read", "unchanged", "rows kept", "rows rejected", "seconds"):
+        table.add_column(col, justify="left" if col == "dataset" else "right")
+    by: dict[str, list[FileResult]] = {}
+    for f in summary.files:
+        by.setdefault(f.dataset, []).append(f)
+    for name in sorted(by):
+        fs = by[name]
+        read = [f for f in fs if not f.skipped]
+        table.add_row(
+            name,
+            f"{len(fs):,}",
+            f"{len(read):,}",
+            f"{len(fs) - len(read):,}",
+            f"{sum(f.rows_kept for f in fs):,}",
+            f"{sum(f.rows_rejected for f in fs):,}",
+            f"{sum(f.seconds for f in read):.1f}",
+        )
+    console.print(table)
+    msg = (
+        f"{len(summary.files):,} files ({summary.files_read:,} read, "
+        f"{len(summary.files) - summary.files_read:,} unchanged); "
+        f"{summary.rows_kept:,} rows kept, {summary.rows_rejected:,} rejected; "
+        f"{summary.seconds:.1f} s"
+    )
+    if summary.rows_rejected:
+        msg += " - rejected rows are in processed/rejects/"
+    if summary.removed:
+        msg += f"; {len(summary.removed)} files no longer in raw/ removed"
+    console.print(msg, highlight=False)

@@ -1,0 +1,243 @@
+"""Dataset specs for data.police.uk street, outcomes and stop-and-search files.
+
+Historic labels are mapped to current ones through ``sa_toolkit/data/label_mappings.csv``;
+the label as published is kept (``crime_type_published``). Rows without a location (blank
+coordinates and LSOA) are valid and kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import polars as pl
+
+from sa_toolkit.ingest.spec import Column, DatasetSpec, FileContext, register_dataset
+from sa_toolkit.paths import PACKAGE_DATA_DIR
+
+#: The 14 current data.police.uk crime types.
+CRIME_TYPES = frozenset(
+    {
+        "Anti-social behaviour", "Bicycle theft", "Burglary", "Criminal damage and arson",
+        "Drugs", "Other crime", "Other theft", "Possession of weapons", "Public order",
+        "Robbery", "Shoplifting", "Theft from the person", "Vehicle crime",
+        "Violence and sexual offences",
+    }
+)  # fmt: skip
+#: Great Britain's bounding box (WGS84) with a small margin; points outside are rejected.
+GB_LONGITUDE = (-8.75, 1.80)
+GB_LATITUDE = (49.80, 60.95)
+#: data.police.uk's first month.
+FIRST_MONTH = "2010-12"
+
+
+@lru_cache(maxsize=1)
+def label_mappings() -> pl.DataFrame:
+    """The documented table of historic -> current labels."""
+    return pl.read_csv(PACKAGE_DATA_DIR / "label_mappings.csv", infer_schema=False)
+
+
+def _mapping(dataset: str, column: str) -> dict[str, str]:
+    m = label_mappings().filter((pl.col("dataset") == dataset) & (pl.col("column") == column))
+    return dict(zip(m["published_label"], m["current_label"], strict=True))
+
+
+def _map_labels(frame: pl.DataFrame, dataset: str, column: str) -> pl.Expr:
+    return pl.col(column).replace(_mapping(dataset, column))
+
+
+def _latest_month() -> str:
+    today = dt.date.today()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def _month_checks(frame: pl.DataFrame, ctx: FileContext, column: str, source: str):
+    month = pl.col(column)
+    if ctx.file_month:
+        bad = month.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$") & (month != ctx.file_month)
+        reason = pl.concat_str(
+            [
+                pl.lit(
+                    f"month out of range: expected {ctx.file_month} (the file's month), found '"
+                ),
+                month,
+                pl.lit("'"),
+            ]
+        )
+    else:
+        bad = (month < FIRST_MONTH) | (month > _latest_month())
+        reason = pl.concat_str(
+            [
+                pl.lit(f"month out of range: expected {FIRST_MONTH} to {_latest_month()}, found '"),
+                month,
+                pl.lit("'"),
+            ]
+        )
+    return [(source, reason, bad)]
+
+
+def _coordinate_checks(lon: str = "longitude", lat: str = "latitude"):
+    x, y = pl.col(f"{lon}__value"), pl.col(f"{lat}__value")
+    one_blank = pl.col(lon).is_null() ^ pl.col(lat).is_null()
+    outside = (
+        (x < GB_LONGITUDE[0]) | (x > GB_LONGITUDE[1]) | (y < GB_LATITUDE[0]) | (y > GB_LATITUDE[1])
+    )
+    return [
+        ("Longitude", "only one of longitude and latitude is given", one_blank),
+        (
+            "Longitude",
+            pl.format(
+                "coordinates outside Great Britain: longitude {}, latitude {}",
+                pl.col(lon),
+                pl.col(lat),
+            ),
+            outside,
+        ),
+    ]
+
+
+LOCATION_COLUMNS = (
+    Column("Reported by", "reported_by", "category"),
+    Column("Falls within", "falls_within", "category"),
+    Column("Longitude", "longitude", "float"),
+    Column("Latitude", "latitude", "float"),
+    Column("Location", "location", "text"),
+    Column("LSOA code", "lsoa_code", "category"),
+    Column("LSOA name", "lsoa_name", "category"),
+)
+
+
+def _street_prepare(frame: pl.DataFrame, ctx: FileContext) -> pl.DataFrame:
+    return frame.with_columns(
+        _map_labels(frame, "police_street", "crime_type_published").alias("crime_type"),
+        _map_labels(frame, "police_street", "last_outcome_category"),
+    )
+
+
+def _street_checks(frame: pl.DataFrame, ctx: FileContext):
+    return [
+        *_month_checks(frame, ctx, "month", "Month"),
+        *_coordinate_checks(),
+        (
+            "Crime type",
+            pl.concat_str(
+                [pl.lit("unknown crime type '"), pl.col("crime_type_published"), pl.lit("'")]
+            ),
+            pl.col("crime_type").is_not_null() & ~pl.col("crime_type").is_in(sorted(CRIME_TYPES)),
+        ),
+    ]
+
+
+STREET_ORDER = [
+    "crime_id", "month", "reported_by", "falls_within", "longitude", "latitude", "location",
+    "lsoa_code", "lsoa_name", "crime_type", "crime_type_published", "last_outcome_category",
+    "context", "source_file", "source_line",
+]  # fmt: skip
+
+POLICE_STREET = register_dataset(
+    DatasetSpec(
+        name="police_street",
+        description="data.police.uk street-level crime and ASB",
+        patterns=("police_uk/*/*-street.csv", "police_uk/*-street.csv"),
+        columns=(
+            Column("Crime ID", "crime_id", "text"),
+            Column("Month", "month", "month", required=True),
+            *LOCATION_COLUMNS,
+            Column("Crime type", "crime_type_published", "category", required=True),
+            Column("Last outcome category", "last_outcome_category", "category"),
+            Column("Context", "context", "text"),
+        ),
+        month_column="month",
+        unique=("crime_id",),
+        prepare=_street_prepare,
+        checks=_street_checks,
+        finish=lambda frame, ctx: frame.select(STREET_ORDER),
+        zip_members=True,
+    )
+)
+
+
+def _outcomes_prepare(frame: pl.DataFrame, ctx: FileContext) -> pl.DataFrame:
+    return frame.with_columns(_map_labels(frame, "police_outcomes", "outcome_type"))
+
+
+POLICE_OUTCOMES = register_dataset(
+    DatasetSpec(
+        name="police_outcomes",
+        description="data.police.uk outcomes",
+        patterns=("police_uk/*/*-outcomes.csv", "police_uk/*-outcomes.csv"),
+        columns=(
+            Column("Crime ID", "crime_id", "text", required=True),
+            Column("Month", "month", "month", required=True),
+            *LOCATION_COLUMNS,
+            Column("Outcome type", "outcome_type", "category", required=True),
+        ),
+        month_column="month",
+        prepare=_outcomes_prepare,
+        checks=lambda frame, ctx: [
+            *_month_checks(frame, ctx, "month", "Month"),
+            *_coordinate_checks(),
+        ],
+        zip_members=True,
+    )
+)
+
+
+def _stop_checks(frame: pl.DataFrame, ctx: FileContext):
+    month = pl.col("date__value").dt.strftime("%Y-%m")
+    bad = (month < FIRST_MONTH) | (month > _latest_month())
+    reason = pl.concat_str([pl.lit("date out of range: found '"), pl.col("date"), pl.lit("'")])
+    return [("Date", reason, bad), *_coordinate_checks()]
+
+
+STOP_ORDER = [
+    "force", "type", "datetime", "month", "part_of_policing_operation", "policing_operation",
+    "latitude", "longitude", "gender", "age_range", "self_defined_ethnicity",
+    "officer_defined_ethnicity", "legislation", "object_of_search", "outcome",
+    "outcome_linked_to_object_of_search", "removal_of_more_than_just_outer_clothing",
+    "source_file", "source_line",
+]  # fmt: skip
+
+
+def _stop_finish(frame: pl.DataFrame, ctx: FileContext) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.lit(ctx.force, dtype=pl.String).alias("force"),
+        pl.col("date").alias("datetime"),
+        pl.col("date").dt.truncate("1mo").dt.date().alias("month"),
+    ).select(STOP_ORDER)
+
+
+POLICE_STOP_SEARCH = register_dataset(
+    DatasetSpec(
+        name="police_stop_search",
+        description="data.police.uk stop and search",
+        patterns=("police_uk/*/*-stop-and-search.csv", "police_uk/*-stop-and-search.csv"),
+        columns=(
+            Column("Type", "type", "category", required=True),
+            Column("Date", "date", "datetime", required=True),
+            Column("Part of a policing operation", "part_of_policing_operation", "bool"),
+            Column("Policing operation", "policing_operation", "text"),
+            Column("Latitude", "latitude", "float"),
+            Column("Longitude", "longitude", "float"),
+            Column("Gender", "gender", "category"),
+            Column("Age range", "age_range", "category"),
+            Column("Self-defined ethnicity", "self_defined_ethnicity", "category"),
+            Column("Officer-defined ethnicity", "officer_defined_ethnicity", "category"),
+            Column("Legislation", "legislation", "category"),
+            Column("Object of search", "object_of_search", "category"),
+            Column("Outcome", "outcome", "category"),
+            Column(
+                "Outcome linked to object of search", "outcome_linked_to_object_of_search", "bool"
+            ),
+            Column(
+                "Removal of more than just outer clothing",
+                "removal_of_more_than_just_outer_clothing",
+                "bool",
+            ),
+        ),
+        month_column="month",
+        checks=_stop_checks,
+        finish=_stop_finish,
+        zip_members=True,
+    )
+)
