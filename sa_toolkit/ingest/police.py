@@ -42,8 +42,9 @@ def _mapping(dataset: str, column: str) -> dict[str, str]:
     return dict(zip(m["published_label"], m["current_label"], strict=True))
 
 
-def _map_labels(frame: pl.DataFrame, dataset: str, column: str) -> pl.Expr:
-    return pl.col(column).replace(_mapping(dataset, column))
+def _map_labels(dataset: str, column: str, source: str | None = None) -> pl.Expr:
+    """Map ``source`` (default ``column``) through the table's rows for dataset/column."""
+    return pl.col(source or column).replace(_mapping(dataset, column))
 
 
 def _latest_month() -> str:
@@ -109,8 +110,8 @@ LOCATION_COLUMNS = (
 
 def _street_prepare(frame: pl.DataFrame, ctx: FileContext) -> pl.DataFrame:
     return frame.with_columns(
-        _map_labels(frame, "police_street", "crime_type_published").alias("crime_type"),
-        _map_labels(frame, "police_street", "last_outcome_category"),
+        _map_labels("police_street", "crime_type", "crime_type_published").alias("crime_type"),
+        _map_labels("police_street", "last_outcome_category"),
     )
 
 
@@ -158,7 +159,7 @@ POLICE_STREET = register_dataset(
 
 
 def _outcomes_prepare(frame: pl.DataFrame, ctx: FileContext) -> pl.DataFrame:
-    return frame.with_columns(_map_labels(frame, "police_outcomes", "outcome_type"))
+    return frame.with_columns(_map_labels("police_outcomes", "outcome_type"))
 
 
 POLICE_OUTCOMES = register_dataset(
