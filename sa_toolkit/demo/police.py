@@ -257,7 +257,7 @@ def stop_search_frame(
     weight = weight + np.where((hod >= 16) & (hod <= 21), 0.5, 0.0)
     weekend_night = ((dow == 4) | (dow == 5)) & (hod >= 22) | ((dow == 5) | (dow == 6)) & (hod < 3)
     weight = np.where(weekend_night, 4.0, weight)
-    first_monday = start - pd.Timedelta(days=start.dayofweek)
+    first_monday = start - pd.Timedelta(days=start.day_of_week)
     n_weeks = (end - first_monday).days // 7 + 1
     week = rng.integers(0, n_weeks, n * 2)
     hour = rng.choice(168, size=n * 2, p=weight / weight.sum())
