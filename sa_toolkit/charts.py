@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
@@ -435,6 +436,15 @@ def monthly_trend(
     ax.set_ylabel(measure)
     ax.set_ylim(bottom=0)
     ax.set_xlim(x_all[0], x_all[-1])
+    # Ticks at the start of financial years (April) so years read as the board reads them.
+    if len(full) > 96:
+        locator = YearLocator(2, month=4)
+    elif len(full) > 30:
+        locator = MonthLocator(bymonth=4)
+    else:
+        locator = MonthLocator(bymonth=[1, 4, 7, 10])
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.legend(loc="lower left", ncols=min(3, frame.shape[1] + 1))
 
@@ -476,6 +486,16 @@ def _financial_year_panel(ax, frame: pd.DataFrame, break_map, measure: str) -> N
         if year in years:
             pos = years.index(year) - (0 if mid_year else 0.5)
             ax.axvline(pos, color="black", linestyle="--", linewidth=1)
+    if any(break_years.get(y) for y in years):
+        ax.text(
+            0,
+            -0.32,
+            "Hatched: the year spans a series break",
+            transform=ax.transAxes,
+            fontsize=8,
+            color=TEXT_GREY,
+            va="top",
+        )
     ax.set_xticks(positions, years, rotation=45, ha="right")
     ax.set_title(f"{measure}: financial-year totals", loc="left", fontsize=10)
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -73,14 +74,22 @@ def _format_cell(value, fmt) -> str:
     return str(value)
 
 
+_NUMBER_TEXT = re.compile(r"^[+\-]?[\d,]*\.?\d+%?$")
+
+
+def _number_like(value) -> bool:
+    return _is_number(value) or (isinstance(value, str) and bool(_NUMBER_TEXT.match(value)))
+
+
 def _numeric_column(series: pd.Series) -> bool:
+    """Numbers, numbers as text ("1,234") and suppression markers: aligned right."""
     values = [v for v in series if not _is_missing(v)]
     if not values:
         return False
     return all(
-        _is_number(v) or (isinstance(v, str) and (v.startswith("<") or v == SECONDARY_MARKER))
+        _number_like(v) or (isinstance(v, str) and (v.startswith("<") or v == SECONDARY_MARKER))
         for v in values
-    ) and any(_is_number(v) for v in values)
+    ) and any(_number_like(v) for v in values)
 
 
 def _header(name) -> str:

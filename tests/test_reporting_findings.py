@@ -256,6 +256,9 @@ def test_html_table_index_handling_and_suppressed_cells_right_aligned():
     table = html_table(frame, caption="Offences by ward")
     assert re.findall(r"<th [^>]*>(.*?)</th>", table) == ["Offences"]  # unnamed index dropped
     assert table.count("text-align:right") == 4
+    # A suppressed table's display (all text) is still aligned as numbers.
+    shown = pd.DataFrame({"ward": ["x", "y"], "n": ["1,234", "<5"], "pct": ["+3%", "[c]"]})
+    assert html_table(shown, caption="x").count("text-align:right") == 6
     named = frame.rename_axis("ward")
     assert re.findall(r"<th [^>]*>(.*?)</th>", html_table(named, caption="x")) == [
         "Ward",
