@@ -314,21 +314,37 @@ def _as_month_index(index) -> pd.PeriodIndex:
     return pd.PeriodIndex(pd.Index(index).astype(str), freq="M")
 
 
+def _break_month(value) -> pd.Period:
+    text = str(value).strip()
+    if re.match(r"^\d{4}\s*/\s*\d{2}$", text):  # a financial year: it starts in April
+        from sa_toolkit.periods import FinancialYear
+
+        return FinancialYear.parse(text).first_month
+    return pd.Period(text, freq="M")
+
+
 def _breaks_mapping(breaks) -> dict[pd.Period, str]:
+    """Months -> labels from a list, a mapping, or a frame like ``series_breaks.csv``.
+
+    A frame needs ``month`` or ``first_period`` (a month ``2022-04`` or a financial year
+    ``2008/09``) and may give the label in ``label``, ``comparison_note`` or ``reason``.
+    """
     if breaks is None:
         return {}
     if isinstance(breaks, pd.DataFrame):
         cols = {c.lower(): c for c in breaks.columns}
-        if "month" not in cols:
-            raise ArgumentError("series breaks table needs a 'month' column")
-        label_col = cols.get("label") or cols.get("description") or cols.get("reason")
+        month_col = cols.get("month") or cols.get("first_period") or cols.get("first_month")
+        if month_col is None:
+            raise ArgumentError("series breaks table needs a 'month' or 'first_period' column")
+        label_col = cols.get("label") or cols.get("comparison_note") or cols.get("reason")
         labels = breaks[label_col] if label_col else ["Series break"] * len(breaks)
-        breaks = dict(zip(breaks[cols["month"]], labels, strict=True))
+        breaks = dict(zip(breaks[month_col], labels, strict=True))
     if not isinstance(breaks, Mapping):
         breaks = {month: "Series break" for month in breaks}
     out = {}
     for month, label in breaks.items():
-        out[pd.Period(str(month), freq="M")] = str(label) if label else "Series break"
+        text = str(label) if isinstance(label, str) and label.strip() else "Series break"
+        out[_break_month(month)] = "\n".join(textwrap.wrap(text, 30))
     return dict(sorted(out.items()))
 
 
@@ -422,7 +438,7 @@ def monthly_trend(
         x = month.to_timestamp()
         ax.axvline(x, color="black", linestyle="--", linewidth=1)
         ax.annotate(
-            "Series break" if label == "Series break" else f"Series break:\n{label}",
+            label if label == "Series break" else f"Series break:\n{label}",
             xy=(x, 1),
             xycoords=("data", "axes fraction"),
             xytext=(3, -2),

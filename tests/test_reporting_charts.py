@@ -199,3 +199,22 @@ def test_funnel_plot_requires_highlight_present():
     limits = pd.DataFrame({"denominator": [1.0]})
     with pytest.raises(ArgumentError, match="Z"):
         charts.funnel_plot(points, limits, average=1, highlight="Z", **TITLE)
+
+
+def test_breaks_from_series_breaks_table():
+    table = pd.DataFrame(
+        {
+            "indicator": ["a", "b"],
+            "first_period": ["2022-04", "2023/24"],
+            "reason": ["long reason", "other"],
+            "comparison_note": ["recording practice changed", "counting rules changed"],
+        }
+    )
+    mapping = charts._breaks_mapping(table)
+    assert mapping == {
+        pd.Period("2022-04", "M"): "recording practice changed",
+        pd.Period("2023-04", "M"): "counting rules changed",
+    }
+    months = pd.period_range("2021-04", "2024-03", freq="M")
+    fig = charts.monthly_trend(pd.Series(1.0, index=months), breaks=table, **TITLE)
+    assert "Series break:\ncounting rules changed" in _texts(fig)
