@@ -12,12 +12,16 @@ configuration through :mod:`sa_toolkit.paths`, never through the current folder.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sa_toolkit.config import Config, load_config
-from sa_toolkit.render import HEADLINE_METADATA_KEY
+
+# same key as sa_toolkit.render reads (not imported: nbconvert is slow to import in a kernel)
+HEADLINE_METADATA_KEY = "sa_toolkit"
 
 #: The parameters every assessment notebook declares, in order.
 PARAMETERS = (
@@ -40,14 +44,18 @@ class NotebookContext:
     ----------
     cfg : Config
         The configuration with the notebook's parameters applied.
-    figures_dir : Path or None
-        Where figures are saved (``<output_dir>/figures``), created on demand; None when
-        the notebook runs on its own without ``output_dir`` (figures only shown inline,
-        so a direct run never writes into a rendered or published reports folder).
+    output_dir : Path
+        The folder being written: figures go to ``output_dir / "figures"``. When the
+        notebook runs on its own without ``output_dir``, a new temporary folder, so a
+        direct run never writes into a rendered or published reports folder.
     """
 
     cfg: Config
-    figures_dir: Path | None
+    output_dir: Path
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.output_dir / "figures"
 
 
 def notebook_context(
@@ -73,10 +81,9 @@ def notebook_context(
         "suppression_threshold": int(suppression_threshold) or None,
     }
     cfg = load_config(config_path or None, **overrides)
-    figures_dir = Path(output_dir) / "figures" if output_dir else None
-    if figures_dir is not None:
-        figures_dir.mkdir(parents=True, exist_ok=True)
-    return NotebookContext(cfg=cfg, figures_dir=figures_dir)
+    out = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="sa-notebook-"))
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    return NotebookContext(cfg=cfg, output_dir=out)
 
 
 def show_headline(text: str) -> None:
@@ -88,3 +95,45 @@ def show_headline(text: str) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(f"**{text}**"), metadata={HEADLINE_METADATA_KEY: {"headline": text}})
+
+
+def monthly_crime_counts(cfg: Config, crime_types: Sequence[str] | None = None):
+    """Recorded crime per month in the partnership, one column per crime type.
+
+    Counts street-level crimes (:func:`sa_toolkit.tables.partnership_street`) from April
+    of the baseline year (or of the year before the assessment year, whichever is
+    earlier) to the assessment year's March; every month appears (0 when there were
+    none). ``crime_types=None`` gives one column, ``All crime``, of every type except
+    anti-social behaviour.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``month`` (``period[M]``).
+    """
+    import pandas as pd
+
+    from sa_toolkit.tables import partnership_street
+
+    first = min(cfg.baseline_year, cfg.year.previous()).first_month
+    months = pd.period_range(first, cfg.year.last_month, freq="M")
+    street = partnership_street(cfg, months=months, columns=["month", "crime_type"])
+    types = street["crime_type"].astype(str)
+    if crime_types is None:
+        street = street.assign(crime_type="All crime")[types != "Anti-social behaviour"]
+        columns = ["All crime"]
+    else:
+        street = street[types.isin(crime_types)]
+        columns = list(crime_types)
+    counts = (
+        street.assign(crime_type=street["crime_type"].astype(str))
+        .groupby(["month", "crime_type"])
+        .size()
+        .unstack("crime_type")
+        .reindex(index=months, columns=columns)
+        .fillna(0)
+        .astype(int)
+    )
+    counts.index.name = "month"
+    counts.columns.name = None
+    return counts

@@ -7,8 +7,8 @@ report should not tell a third party who opens it. The rendered HTML therefore:
 - gives each PNG figure the alt text in its output metadata (``IPython.display.Image(...,
   alt=...)`` writes ``{"image/png": {"alt": ...}}``);
 - loads nothing from the internet: the JupyterLab template's require.js, MathJax,
-  Mermaid and widget scripts (all from CDNs) are removed, CSS is inlined and figures are
-  embedded as data URIs;
+  Mermaid and widget scripts (all from CDNs) are removed, CSS is inlined (with the house
+  stylesheet ``sa_toolkit/templates/report.css``) and figures are embedded as data URIs;
 - drops ``stderr`` streams (warnings) but keeps error outputs, so a failed notebook's
   error stays visible.
 
@@ -39,6 +39,11 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {% block extra_css %}
+{%- if resources.sa_css %}
+<style type="text/css">
+{{ resources.sa_css }}
+</style>
+{%- endif %}
 <style type="text/css">
 body.jp-Notebook { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 .sa-nav { font-family: system-ui, sans-serif; font-size: 0.9rem; margin-bottom: 1rem; }
@@ -124,7 +129,8 @@ def render_html(
     exporter = exporter or make_exporter()
     nb = nbformat.from_dict(nb)  # a copy: the preprocessors must not alter the saved notebook
     nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    resources = {"metadata": {"name": title}, "sa_css": _report_css()}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     remote = remote_references(body)
     if remote:
         raise ValueError(
@@ -133,6 +139,12 @@ def render_html(
         )
     Path(html_path).write_text(body, encoding="utf-8")
     return body
+
+
+def _report_css() -> str:
+    """The house stylesheet ``sa_toolkit/templates/report.css`` (inlined), if present."""
+    path = Path(__file__).resolve().parent / "templates" / "report.css"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def remote_references(html: str) -> list[str]:

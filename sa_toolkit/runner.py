@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import multiprocessing
 import os
 import shutil
@@ -140,7 +141,13 @@ def validate_parameters(notebooks: Sequence[Path], parameters: dict[str, Any]) -
                 f"{nb_path.name}: no cell tagged 'parameters'; add one that defines "
                 f"{', '.join(parameters)}"
             )
-        declared = papermill.inspect_notebook(str(nb_path))
+        papermill_log = logging.getLogger("papermill")
+        level = papermill_log.level
+        papermill_log.setLevel(logging.ERROR)  # its "Unable to parse line" notes: see below
+        try:
+            declared = papermill.inspect_notebook(str(nb_path))
+        finally:
+            papermill_log.setLevel(level)
         unknown = [name for name in parameters if name not in declared]
         if unknown:
             raise UserError(
@@ -168,8 +175,6 @@ def _init_worker(queue, log_path: str | None) -> None:  # pragma: no cover - in 
         os.dup2(log, 2)
         os.close(log)
     # Kernel start-up warnings from jupyter_client/papermill are not the user's concern.
-    import logging
-
     logging.getLogger("papermill").setLevel(logging.ERROR)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     logging.getLogger("NbConvertApp").setLevel(logging.ERROR)
