@@ -670,6 +670,54 @@ ROAD_CASUALTIES = PartnerDataset(
     key=("area_code", "year", "severity", "age_group", "road_user"),
 )
 
+UNIT_COSTS = PartnerDataset(
+    name="unit_costs",
+    title="Unit costs of crime",
+    description=(
+        "Cost per offence (anticipation, consequence and response) by offence, with its price "
+        "year and source, for the cost of crime. The toolkit ships a default "
+        "(`sa_toolkit/data/unit_costs.csv`, Home Office Research Report 99); a partner file "
+        "with the same columns replaces it. `police_uk_crime_type` names the data.police.uk "
+        "category the cost applies to when costing police open data (blank: not used for it)."
+    ),
+    source="Home Office, The economic and social costs of crime (Heeks et al. 2018), or a "
+    "local update.",
+    columns=(
+        Column("offence", "text", "Offence as the source names it", unique=True),
+        Column("unit_cost", "number", "Cost per offence in pounds", minimum=0),
+        Column("price_year", "financial_year", "Financial year of the prices"),
+        Column(
+            "police_uk_crime_type",
+            "category",
+            "data.police.uk crime category costed with this offence",
+            required=False,
+            allowed=POLICE_CRIME_TYPES + ("Anti-social behaviour",),
+        ),
+        Column("source", "text", "Publication and table the cost comes from"),
+        Column("note", "text", "Assumptions or caveats", required=False),
+    ),
+    overrides_default=True,
+)
+
+DEFLATORS = PartnerDataset(
+    name="deflators",
+    title="Price deflator series",
+    description=(
+        "GDP deflator index by financial year, to uplift unit costs to the assessment year's "
+        "prices (cost x index(year) / index(price year)). The toolkit ships a default "
+        "(`sa_toolkit/data/deflators.csv`, HM Treasury); a partner file with the same "
+        "columns replaces it."
+    ),
+    source="HM Treasury, GDP deflators at market prices and money GDP (quarterly release).",
+    columns=(
+        Column("financial_year", "financial_year", "Financial year", unique=True),
+        Column("gdp_deflator", "number", "Index (any base year, e.g. 2023-24 = 100)", minimum=1e-9),
+        Column("source", "text", "Release the index comes from"),
+        Column("note", "text", "Caveats", required=False),
+    ),
+    overrides_default=True,
+)
+
 DATASETS: dict[str, PartnerDataset] = {
     d.name: d
     for d in (
@@ -684,6 +732,8 @@ DATASETS: dict[str, PartnerDataset] = {
         FIRE_INCIDENTS,
         ALCOHOL_ADMISSIONS,
         ROAD_CASUALTIES,
+        UNIT_COSTS,
+        DEFLATORS,
     )
 }
 
@@ -825,6 +875,8 @@ def _checks(dataset: PartnerDataset):
                 out.append(
                     (col.name, f"'{col.name}' is blank; expected {KINDS[col.kind]}", ~present)
                 )
+        for rule in dataset.rules:
+            out.append((rule.column, rule.reason, rule.bad(v).fill_null(False)))
         if dataset.key:
             keys = list(dataset.key)
             out.append(
@@ -834,8 +886,6 @@ def _checks(dataset: PartnerDataset):
                     ~pl.struct(keys).is_first_distinct(),
                 )
             )
-        for rule in dataset.rules:
-            out.append((rule.column, rule.reason, rule.bad(v).fill_null(False)))
         return out
 
     return checks
@@ -849,8 +899,6 @@ def _finish(dataset: PartnerDataset) -> Callable[[pl.DataFrame, FileContext], pl
             conversions.append((c == "Y").alias(col.name))
         elif col.kind == "datetime":
             conversions.append(_parse_datetime(c).alias(col.name))
-        elif col.kind in ("quarter", "financial_year"):
-            conversions.append(c.cast(pl.Categorical).alias(col.name))
 
     def finish(frame: pl.DataFrame, context: FileContext) -> pl.DataFrame:
         frame = frame.with_columns(conversions)
