@@ -539,9 +539,9 @@ def asb_incidents_frame(street, geo, first_year, last_year, seed, scale) -> pd.D
 SURVEY_LEVELS = {
     "asb_noisy_neighbours": (-1.9, 0.0), "asb_teenagers_hanging_around": (-0.6, -0.05),
     "asb_rubbish_litter": (-0.4, 0.0), "asb_vandalism_graffiti": (-0.95, -0.05),
-    "asb_drug_use_dealing": (-0.85, 0.22), "asb_drunk_rowdy": (-1.0, 0.0),
+    "asb_drug_use_dealing": (-0.95, 0.32), "asb_drunk_rowdy": (-1.0, 0.0),
     "asb_abandoned_vehicles": (-2.6, 0.0), "safe_day": (2.0, 0.0),
-    "safe_after_dark": (0.2, 0.18), "different_backgrounds_get_on": (1.3, 0.0),
+    "safe_after_dark": (0.15, 0.25), "different_backgrounds_get_on": (1.3, 0.0),
     "satisfied_with_area": (1.15, 0.05), "police_council_deal_with_asb": (-1.0, 0.12),
     "parents_take_responsibility": (-0.9, 0.0),
 }  # fmt: skip
