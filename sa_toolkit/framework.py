@@ -1,0 +1,467 @@
+"""The performance framework: baseline, actual, change, traffic light, target, comment.
+
+Rows come from the values an analyst enters (CSV or xlsx) and from the indicators the
+toolkit computes from the processed data (``computation`` in the catalogue). Entered
+numbers win over computed ones. A value that is not a number (blank, ``tbc``, "baseline
+to be established in 08/09") is kept as a note: the row gets no change and no traffic
+light, never an error. A number followed by a bracketed remark ("1,669 (projected
+08/09)") is read as the number, and the remark is added to the comment.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sa_toolkit.errors import InputFileError, UserError
+from sa_toolkit.indicators.catalogue import (
+    POLARITIES,
+    TARGET_TYPES,
+    UNITS,
+    break_between,
+    load_catalogue,
+    load_series_breaks,
+)
+from sa_toolkit.indicators.change import (
+    change_unit,
+    poisson_change,
+    proportion_change,
+    simple_change,
+)
+from sa_toolkit.indicators.computations import DataSource, NotComputable, compute
+from sa_toolkit.periods import FinancialYear
+from sa_toolkit.traffic_lights import traffic_light
+
+VALUE_COLUMNS = ("indicator_id", "baseline", "actual")
+OPTIONAL_COLUMNS = (
+    "name", "priority", "unit", "polarity", "target_type", "target", "comment",
+    "baseline_count", "actual_count", "baseline_denominator", "actual_denominator",
+)  # fmt: skip
+OUTPUT_COLUMNS = [
+    "indicator_id", "name", "priority", "baseline", "actual", "change", "change_unit", "rag",
+    "rag_label", "target", "target_type", "significant", "p_value", "unit", "polarity",
+    "value_source", "comment",
+]  # fmt: skip
+
+_PER = {"rate_per_1000": 1000, "rate_per_10000": 10000, "rate_per_100000": 100000}
+_NUMBER = re.compile(
+    r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)\s*%?\s*(?:\((.*)\))?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell read as a number where it is one; otherwise its text is the note."""
+
+    number: float | None
+    text: str
+    remark: str = ""
+
+
+def parse_value(cell: object) -> Parsed:
+    """``"1,669 (projected 08/09)"`` -> 1669 with remark; ``"tbc"`` -> no number, note ``tbc``."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NA:
+        return Parsed(None, "")
+    if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
+        return Parsed(float(cell), f"{cell:g}")
+    text = str(cell).strip()
+    match = _NUMBER.match(text.replace("\u2212", "-"))
+    if match:
+        return Parsed(float(match.group(1).replace(",", "")), text, (match.group(2) or "").strip())
+    return Parsed(None, text)
+
+
+def _clean(cell: object) -> str:
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and math.isnan(cell)):
+        return ""
+    return str(cell).strip()
+
+
+def read_values(path: str | Path) -> pd.DataFrame:
+    """Read entered values (CSV or xlsx) as text, checking the header."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputFileError(str(file), "file not found")
+    suffix = file.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(file, dtype=str, keep_default_na=False)
+        else:
+            raise InputFileError(
+                str(file), "unsupported file type", expected=".csv or .xlsx", found=suffix
+            )
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+        raise InputFileError(str(file), f"cannot be read ({exc})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in VALUE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputFileError(
+            str(file), f"missing column(s) {', '.join(missing)}",
+            line=1, expected="indicator_id,baseline,actual[," + ",".join(OPTIONAL_COLUMNS) + "]",
+            found=",".join(frame.columns),
+        )  # fmt: skip
+    ids = frame["indicator_id"].str.strip()
+    for i, value in enumerate(ids):
+        if not value:
+            raise InputFileError(
+                str(file), "indicator_id is blank", line=i + 2, column="indicator_id"
+            )
+    dup = ids.duplicated()
+    if dup.any():
+        line = int(np.argmax(dup.to_numpy())) + 2
+        raise InputFileError(
+            str(file),
+            f"indicator {ids[dup].iloc[0]!r} is listed twice",
+            line=line,
+            column="indicator_id",
+        )
+    for column, allowed in (
+        ("unit", UNITS),
+        ("polarity", POLARITIES),
+        ("target_type", TARGET_TYPES),
+    ):
+        if column in frame.columns:
+            for i, value in enumerate(frame[column].str.strip()):
+                if value and value not in allowed:
+                    raise InputFileError(
+                        str(file), f"unknown {column}", line=i + 2, column=column,
+                        expected=", ".join(allowed), found=repr(value),
+                    )  # fmt: skip
+    frame["indicator_id"] = ids
+    frame.attrs["unknown_columns"] = [
+        c for c in frame.columns if c not in VALUE_COLUMNS + OPTIONAL_COLUMNS
+    ]
+    return frame
+
+
+def _significance(
+    unit: str, base: Parsed, act: Parsed, counts: dict[str, float | None], level: float
+) -> tuple[bool | None, float | None]:
+    """Test the change where counts or sample sizes allow; (None, None) when not testable."""
+    b_n, a_n = counts.get("baseline_count"), counts.get("actual_count")
+    b_d, a_d = counts.get("baseline_denominator"), counts.get("actual_denominator")
+    confidence = 1 - level
+    try:
+        if unit == "percent":
+            if b_d and a_d:
+                x0 = b_n if b_n is not None else round(base.number / 100 * b_d)
+                x1 = a_n if a_n is not None else round(act.number / 100 * a_d)
+                frame = pd.DataFrame({"x0": [x0], "n0": [b_d], "x1": [x1], "n1": [a_d]})
+                out = proportion_change(
+                    frame, "x0", "n0", "x1", "n1", confidence=max(confidence, 0.9)
+                )
+                p = float(out["p_value"][0])
+                return p < level, p
+            return None, None
+        if b_n is None and unit == "count":
+            b_n, a_n = base.number, act.number
+        if b_n is None or a_n is None or b_n != round(b_n) or a_n != round(a_n):
+            return None, None
+        per = _PER.get(unit)
+        if per and (not b_d or not a_d) and base.number and act.number:
+            # counts entered beside rates: the populations are implied by count / rate
+            b_d, a_d = b_n / base.number * per, a_n / act.number * per
+        frame = pd.DataFrame({"b": [b_n], "a": [a_n], "nb": [b_d or 1.0], "na": [a_d or 1.0]})
+        out = poisson_change(frame, "b", "a", "nb", "na", confidence=max(confidence, 0.9))
+        p = float(out["p_value"][0])
+        return p < level, p
+    except (UserError, ValueError):
+        return None, None
+
+
+def _row_fields(
+    entered: dict, catalogue: pd.DataFrame, indicator_id: str
+) -> tuple[dict, list[str]]:
+    """Entered fields over the catalogue's; notes on anything unknown."""
+    known = catalogue.loc[indicator_id].to_dict() if indicator_id in catalogue.index else {}
+    fields, notes = {}, []
+    for key in ("name", "priority", "unit", "polarity", "target_type"):
+        value = _clean(entered.get(key))
+        fields[key] = value or (known.get(key) or "")
+    target_cell = entered.get("target")
+    if _clean(target_cell):
+        parsed = parse_value(target_cell)
+        fields["target"] = parsed.number
+        if parsed.number is None:
+            notes.append(f"target: {parsed.text}")
+    else:
+        target = known.get("target")
+        fields["target"] = None if target is None or pd.isna(target) else float(target)
+    if not fields["target_type"]:
+        fields["target_type"] = "none" if fields["target"] is None else ""
+    if not fields["unit"]:
+        notes.append("unit unknown: add it to the values file or the catalogue")
+    if not fields["polarity"]:
+        fields["polarity"] = "none"
+    if fields["target_type"] == "":
+        notes.append("target type unknown")
+        fields["target_type"] = "none"
+        fields["target"] = None
+    fields["computation"] = known.get("computation")
+    return fields, notes
+
+
+def build_framework(
+    values: pd.DataFrame | None = None,
+    *,
+    year: FinancialYear | str,
+    catalogue: pd.DataFrame | None = None,
+    data: DataSource | None = None,
+    tolerance: float = 2.0,
+    significance_level: float = 0.05,
+    series_breaks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Build the performance framework table.
+
+    Parameters
+    ----------
+    values : DataFrame, optional
+        Entered values (see :func:`read_values`); all text.
+    year : FinancialYear or str
+        The actual year; the baseline is the year before.
+    catalogue : DataFrame, optional
+        Default: :func:`load_catalogue`.
+    data : DataSource, optional
+        Where to compute catalogue indicators from; None to use entered values only.
+    tolerance : float
+        Amber tolerance (% or points).
+    significance_level : float
+        Level for "significant" (e.g. 0.05).
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator with :data:`OUTPUT_COLUMNS`.
+    """
+    year = FinancialYear.parse(year)
+    baseline_year = year.previous()
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    breaks = load_series_breaks() if series_breaks is None else series_breaks
+    entries: list[tuple[str, dict, str]] = []
+    if values is not None:
+        for record in values.to_dict("records"):
+            entries.append((record["indicator_id"], record, "entered"))
+    entered_ids = {e[0] for e in entries}
+    if data is not None:
+        for indicator_id, comp in catalogue["computation"].items():
+            if isinstance(comp, dict) and indicator_id not in entered_ids:
+                entries.append((indicator_id, {"indicator_id": indicator_id}, "computed"))
+    rows = []
+    for indicator_id, entered, origin in entries:
+        fields, notes = _row_fields(entered, catalogue, indicator_id)
+        base, act = parse_value(entered.get("baseline")), parse_value(entered.get("actual"))
+        counts = {
+            k: parse_value(entered.get(k)).number
+            for k in (
+                "baseline_count",
+                "actual_count",
+                "baseline_denominator",
+                "actual_denominator",
+            )
+        }
+        source = "entered" if origin == "entered" else ""
+        comp = fields["computation"]
+        if (
+            data is not None
+            and isinstance(comp, dict)
+            and (base.number is None or act.number is None)
+        ):
+            computed_any = False
+            for key, parsed, fy in (("baseline", base, baseline_year), ("actual", act, year)):
+                if parsed.number is not None or (origin == "entered" and parsed.text):
+                    continue
+                try:
+                    result = compute(comp, data, fy)
+                except NotComputable as exc:
+                    notes.append(f"{key} not computed: {exc}")
+                    continue
+                computed_any = True
+                parsed = Parsed(result.value, f"{result.value:g}", result.note)
+                if key == "baseline":
+                    base = parsed
+                else:
+                    act = parsed
+                counts[f"{key}_count"] = result.count
+                counts[f"{key}_denominator"] = result.denominator
+            if computed_any:
+                source = "computed from data" if origin == "computed" else "entered and computed"
+        if origin == "computed" and base.number is None and act.number is None:
+            continue
+        for label, parsed in (("baseline", base), ("actual", act)):
+            if parsed.number is None and parsed.text:
+                notes.append(f"{label}: {parsed.text}")
+            elif parsed.remark:
+                notes.append(f"{label}: {parsed.remark}")
+        unit = fields["unit"]
+        c_unit = change_unit(unit) if unit else ""
+        change = np.nan
+        significant, p_value = None, None
+        brk = break_between(indicator_id, baseline_year, year, breaks)
+        if brk is not None:
+            notes.append(f"{brk['comparison_note']} ({brk['reason']})")
+        elif unit and base.number is not None and act.number is not None:
+            change = simple_change(base.number, act.number, unit)
+            if np.isnan(change) and c_unit == "%" and base.number == 0:
+                notes.append("no % change from a baseline of zero")
+            significant, p_value = _significance(unit, base, act, counts, significance_level)
+        light = traffic_light(
+            polarity=fields["polarity"],
+            target_type=fields["target_type"],
+            target=fields["target"],
+            change=None if np.isnan(change) else change,
+            change_unit=c_unit,
+            actual=act.number,
+            unit=unit,
+            significant=significant,
+            tolerance=tolerance,
+        )
+        comment = "; ".join([c for c in [_clean(entered.get("comment"))] + notes if c])
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                "name": fields["name"],
+                "priority": fields["priority"],
+                "baseline": base.number if base.number is not None else base.text,
+                "actual": act.number if act.number is not None else act.text,
+                "change": None if np.isnan(change) else round(change, 1),
+                "change_unit": c_unit if not np.isnan(change) else "",
+                "rag": light.rag,
+                "rag_label": light.label,
+                "target": fields["target"],
+                "target_type": fields["target_type"],
+                "significant": {True: "yes", False: "no", None: ""}[significant],
+                "p_value": p_value,
+                "unit": unit,
+                "polarity": fields["polarity"],
+                "value_source": source,
+                "comment": comment,
+            }
+        )
+    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+
+
+_RAG_STYLE = {"G": "#00703c", "A": "#b35c00", "R": "#d4351c"}
+
+
+def _format_target(row: pd.Series) -> str:
+    target = row["target"]
+    if target is None or (isinstance(target, float) and math.isnan(target)):
+        return ""
+    if row["target_type"] == "relative_change":
+        return f"{target:+g}%"
+    if row["target_type"] == "point_change":
+        return f"{target:+g} pp"
+    return f"{target:g}{'%' if row['unit'] == 'percent' else ''}"
+
+
+def framework_html(frame: pd.DataFrame, caption: str = "Performance framework") -> str:
+    """An accessible HTML table: every traffic light has its colour name and reason in text."""
+    head = ["Indicator", "Priority", "Baseline", "Actual", "Change", "Traffic light", "Target",
+            "Significant", "Comment"]  # fmt: skip
+    out = [f"<table class='sa-framework'><caption>{html.escape(caption)}</caption><thead><tr>"]
+    out += [f"<th scope='col'>{h}</th>" for h in head]
+    out.append("</tr></thead><tbody>")
+    for _, row in frame.iterrows():
+
+        def cell(value, unit=row["unit"]):
+            if isinstance(value, float):
+                return f"{value:,.4g}{'%' if unit == 'percent' else ''}"
+            return html.escape(str(value))
+
+        change = (
+            ""
+            if pd.isna(row["change"])
+            else f"{row['change']:+.1f}{' pp' if row['change_unit'] == 'pp' else '%'}"
+        )
+        rag = row["rag"]
+        colour = _RAG_STYLE.get(rag)
+        light = (
+            f"<span style='border-left:0.8em solid {colour};padding-left:0.4em'>"
+            f"<strong>{rag}</strong> {html.escape(row['rag_label'])}</span>"
+            if colour
+            else html.escape(row["rag_label"])
+        )
+        cells = [
+            f"<th scope='row'>{html.escape(str(row['indicator_id']))} {html.escape(str(row['name']))}</th>",
+            f"<td>{html.escape(str(row['priority']).replace('_', ' '))}</td>",
+            f"<td>{cell(row['baseline'])}</td>",
+            f"<td>{cell(row['actual'])}</td>",
+            f"<td>{change}</td>",
+            f"<td>{light}</td>",
+            f"<td>{html.escape(_format_target(row))}</td>",
+            f"<td>{html.escape(str(row['significant']))}</td>",
+            f"<td>{html.escape(str(row['comment']))}</td>",
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+def write_framework(
+    frame: pd.DataFrame, out: str | Path, caption: str = "Performance framework"
+) -> Path:
+    """Write ``.csv``, ``.xlsx`` or ``.html`` (by the file's suffix)."""
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".html"):
+        raise UserError(f"--out must end in .csv, .xlsx or .html, not '{path.name}'")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".xlsx":
+        frame.to_excel(path, index=False, sheet_name="Performance framework")
+    else:
+        body = framework_html(frame, caption)
+        path.write_text(
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(caption)}</title></head><body>{body}</body></html>\n",
+            encoding="utf-8",
+        )
+    return path
+
+
+def framework_command(config_loader, values, out, year, use_data, console) -> pd.DataFrame:
+    """``sa framework``: read entered values, compute from data, write the table."""
+    cfg = config_loader(year=year)
+    entered = read_values(values) if values is not None else None
+    if entered is not None and entered.attrs.get("unknown_columns"):
+        console.print(
+            f"Note: {values} has column(s) the framework does not use: "
+            f"{', '.join(entered.attrs['unknown_columns'])}"
+        )
+    source = DataSource.from_config(cfg) if use_data else None
+    if entered is None and source is None:
+        raise UserError(
+            "nothing to build: give --values FILE, or leave out --no-data to compute from data"
+        )
+    frame = build_framework(
+        entered,
+        year=cfg.year,
+        data=source,
+        tolerance=cfg.amber_tolerance,
+        significance_level=cfg.significance_level,
+    )
+    caption = f"Performance framework {cfg.year.previous().label} to {cfg.year.label}"
+    if out is not None:
+        path = write_framework(frame, out, caption)
+        console.print(f"Wrote {len(frame)} indicators to {path}")
+    counts = frame["rag"].value_counts()
+    console.print(
+        f"{caption}: {len(frame)} indicators; green {counts.get('G', 0)}, amber "
+        f"{counts.get('A', 0)}, red {counts.get('R', 0)}, no rating {(frame['rag'] == '').sum()}"
+    )
+    if out is None:
+        console.print(
+            frame[["indicator_id", "baseline", "actual", "change", "change_unit", "rag"]].to_string(
+                index=False
+            )
+        )
+    return frame

@@ -1,0 +1,421 @@
+"""Indicator values computed from the processed tables.
+
+The catalogue (``indicators.yml``) names a function here and its parameters under
+``computation``; :func:`compute` runs it for a financial year. Each function returns a
+:class:`Computed` with the value and, where there is one, the count and denominator that
+the significance test of the change needs. A table that is not there, or a year it does
+not cover, raises :class:`NotComputable` with a plain reason that the framework shows
+as a note (never a traceback).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sa_toolkit.errors import UserError
+from sa_toolkit.periods import FinancialYear
+
+
+class NotComputable(Exception):
+    """The data needed for an indicator are not available; the message says why."""
+
+
+@dataclass(frozen=True)
+class Computed:
+    value: float
+    count: float | None = None
+    denominator: float | None = None
+    note: str = ""
+
+
+@dataclass
+class DataSource:
+    """Where computations read their tables, and which area they compute for."""
+
+    processed_dir: Path | None
+    lsoas: list[str]
+    area_code: str
+    reader: Callable[..., pd.DataFrame] | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_config(cls, cfg) -> DataSource:
+        from sa_toolkit.tables import partnership_lsoas
+
+        try:
+            lsoas = partnership_lsoas(cfg)
+        except UserError:
+            lsoas = []
+        return cls(cfg.processed_dir, lsoas, cfg.partnership_code)
+
+    def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        key = (name, tuple(columns) if columns else None)
+        if key not in self._cache:
+            reader = self.reader
+            if reader is None:
+                from sa_toolkit.tables import read_table as reader
+            try:
+                self._cache[key] = reader(name, self.processed_dir, columns=columns)
+            except UserError as exc:
+                raise NotComputable(str(exc)) from None
+        return self._cache[key]
+
+
+def _in_year(frame: pd.DataFrame, year: FinancialYear, column: str = "month") -> pd.DataFrame:
+    months = pd.PeriodIndex(frame[column], freq="M")
+    return frame[(months >= year.first_month) & (months <= year.last_month)]
+
+
+def _require_months(frame: pd.DataFrame, year: FinancialYear, table: str) -> None:
+    if frame.empty:
+        raise NotComputable(f"{table} has no rows for {year.label}")
+    months = pd.PeriodIndex(frame["month"], freq="M").unique()
+    if len(months) < 12:
+        raise NotComputable(f"{table} covers only {len(months)} of the 12 months of {year.label}")
+
+
+def _local(frame: pd.DataFrame, src: DataSource, column: str = "lsoa_code") -> pd.DataFrame:
+    if not src.lsoas:
+        raise NotComputable("the partnership's LSOAs are unknown (partnership.lsoas or the lookup)")
+    return frame[frame[column].astype(str).isin(src.lsoas)]
+
+
+def _area(frame: pd.DataFrame, src: DataSource, table: str) -> pd.DataFrame:
+    rows = frame[frame["area_code"].astype(str) == src.area_code]
+    if rows.empty:
+        raise NotComputable(f"{table} has no rows for area {src.area_code}")
+    return rows
+
+
+def population(
+    src: DataSource, year: FinancialYear, ages: tuple[int, int] | None = None
+) -> tuple[float, str]:
+    """Partnership population at mid-year ``year.start_year`` (the latest earlier estimate if absent)."""
+    table = _local(src.read("population", ["year", "lsoa_code", "age_min", "population"]), src)
+    available = sorted(int(y) for y in table["year"].unique() if int(y) <= year.start_year)
+    if not available:
+        raise NotComputable(f"no population estimate for mid-{year.start_year} or earlier")
+    used = available[-1]
+    rows = table[table["year"] == used]
+    if ages is not None:
+        rows = rows[(rows["age_min"] >= ages[0]) & (rows["age_min"] <= ages[1])]
+    note = "" if used == year.start_year else f"population: mid-{used} estimate (latest available)"
+    return float(rows["population"].sum()), note
+
+
+def _rate(count: float, pop: float, per: float, note: str) -> Computed:
+    if pop <= 0:
+        raise NotComputable("the population is zero")
+    return Computed(count / pop * per, count, pop, note)
+
+
+def police_crime_count(src: DataSource, year: FinancialYear, crime_types) -> Computed:
+    street = _in_year(src.read("police_street", ["month", "lsoa_code", "crime_type"]), year)
+    _require_months(street, year, "police_street")
+    street = _local(street, src)
+    kinds = street["crime_type"].astype(str)
+    if crime_types == "all_crime":
+        selected = kinds != "Anti-social behaviour"
+    else:
+        selected = kinds.isin(list(crime_types))
+    return Computed(float(selected.sum()), float(selected.sum()))
+
+
+def police_crime_rate(
+    src: DataSource, year: FinancialYear, crime_types, per: float = 1000
+) -> Computed:
+    count = police_crime_count(src, year, crime_types).value
+    pop, note = population(src, year)
+    return _rate(count, pop, per, note)
+
+
+def _incidents(src: DataSource, year: FinancialYear) -> pd.DataFrame:
+    table = src.read("crime_incidents")
+    rows = _local(_in_year(table, year), src)
+    _require_months(_in_year(table, year), year, "crime_incidents")
+    return rows
+
+
+def incident_flag_count(src: DataSource, year: FinancialYear, flag: str) -> Computed:
+    rows = _incidents(src, year)
+    n = float(rows[flag].fillna(False).astype(bool).sum())
+    return Computed(n, n)
+
+
+def incident_flag_rate(
+    src: DataSource, year: FinancialYear, flag: str, per: float = 1000
+) -> Computed:
+    n = incident_flag_count(src, year, flag).value
+    pop, note = population(src, year)
+    return _rate(n, pop, per, note)
+
+
+def young_victims_count(
+    src: DataSource, year: FinancialYear, crime_types, max_age: int = 17
+) -> Computed:
+    rows = _incidents(src, year)
+    ages = pd.to_numeric(rows["victim_age"], errors="coerce")
+    chosen = rows["crime_type"].astype(str).isin(list(crime_types)) & (ages <= max_age)
+    n = float(chosen.sum())
+    return Computed(n, n)
+
+
+def asb_incident_rate(
+    src: DataSource, year: FinancialYear, per: float = 1000, subcategory: str | None = None
+) -> Computed:
+    table = src.read("asb_incidents")
+    rows = _in_year(table, year)
+    _require_months(rows, year, "asb_incidents")
+    rows = _local(rows, src)
+    if subcategory:
+        rows = rows[rows["subcategory"].astype(str).str.lower() == subcategory.lower()]
+    pop, note = population(src, year)
+    return _rate(float(len(rows)), pop, per, note)
+
+
+def fire_rate(
+    src: DataSource,
+    year: FinancialYear,
+    per: float = 10000,
+    incident_type: str | None = None,
+    motive: str | None = None,
+) -> Computed:
+    table = src.read("fire_incidents")
+    rows = _in_year(table, year)
+    _require_months(rows, year, "fire_incidents")
+    rows = _local(rows, src)
+    if incident_type:
+        rows = rows[rows["incident_type"].astype(str) == incident_type]
+    if motive:
+        rows = rows[rows["motive"].astype(str) == motive]
+    pop, note = population(src, year)
+    return _rate(float(len(rows)), pop, per, note)
+
+
+def fire_casualty_rate(
+    src: DataSource, year: FinancialYear, measure: str, per: float = 100000
+) -> Computed:
+    table = src.read("fire_incidents")
+    rows = _in_year(table, year)
+    _require_months(rows, year, "fire_incidents")
+    rows = _local(rows, src)
+    rows = rows[rows["incident_type"].astype(str) == "primary"]
+    n = float(pd.to_numeric(rows[measure], errors="coerce").fillna(0).sum())
+    pop, note = population(src, year)
+    return _rate(n, pop, per, note)
+
+
+def _cohort(src: DataSource, year: FinancialYear, cohort: str, ppo: bool | None) -> pd.DataFrame:
+    table = _area(src.read("reoffending"), src, "reoffending")
+    quarters = pd.PeriodIndex(table["cohort_quarter"].astype(str), freq="Q")
+    # MoJ cohorts are calendar quarters; a financial year's cohort is its four quarters
+    first = pd.Period(year.start, freq="Q")
+    rows = table[
+        (quarters >= first) & (quarters <= first + 3) & (table["cohort"].astype(str) == cohort)
+    ]
+    if ppo is not None:
+        rows = rows[rows["ppo"].astype(bool) == ppo]
+    if rows.empty:
+        raise NotComputable(f"reoffending has no {cohort} cohort for {year.label}")
+    return rows
+
+
+def reoffending_rate(
+    src: DataSource, year: FinancialYear, cohort: str, ppo: bool | None = None
+) -> Computed:
+    rows = _cohort(src, year, cohort, ppo)
+    offenders, reoffenders = float(rows["offenders"].sum()), float(rows["reoffenders"].sum())
+    if offenders <= 0:
+        raise NotComputable("the re-offending cohort is empty")
+    return Computed(reoffenders / offenders * 100, reoffenders, offenders)
+
+
+def reoffending_frequency(
+    src: DataSource, year: FinancialYear, cohort: str, ppo: bool | None = None
+) -> Computed:
+    rows = _cohort(src, year, cohort, ppo)
+    reoffenders, reoffences = float(rows["reoffenders"].sum()), float(rows["reoffences"].sum())
+    if reoffenders <= 0:
+        raise NotComputable("no re-offenders in the cohort: the frequency is undefined")
+    return Computed(reoffences / reoffenders, reoffences, reoffenders)
+
+
+def _fte(src: DataSource, year: FinancialYear) -> pd.DataFrame:
+    table = _area(src.read("youth_first_time_entrants"), src, "youth_first_time_entrants")
+    quarters = pd.PeriodIndex(table["quarter"].astype(str), freq="Q")
+    first = pd.Period(year.start, freq="Q")
+    rows = table[(quarters >= first) & (quarters <= first + 3)]
+    if len(rows) < 4:
+        raise NotComputable(
+            f"youth_first_time_entrants covers {len(rows)} of 4 quarters of {year.label}"
+        )
+    return rows
+
+
+def first_time_entrants_count(src: DataSource, year: FinancialYear) -> Computed:
+    n = float(_fte(src, year)["first_time_entrants"].sum())
+    return Computed(n, n)
+
+
+def first_time_entrants_rate(src: DataSource, year: FinancialYear) -> Computed:
+    rows = _fte(src, year)
+    n = float(rows["first_time_entrants"].sum())
+    pop = float(rows["population_10_17"].mean())
+    return _rate(n, pop, 100000, "")
+
+
+def alcohol_admissions_dsr(src: DataSource, year: FinancialYear) -> Computed:
+    from sa_toolkit.indicators.dsr import dsr
+
+    table = _area(src.read("alcohol_admissions"), src, "alcohol_admissions")
+    rows = table[table["financial_year"].astype(str) == year.label]
+    if rows.empty:
+        raise NotComputable(f"alcohol_admissions has no rows for {year.label}")
+    by_band = rows.groupby(rows["age_band"].astype(str), observed=True)[
+        ["admissions", "population"]
+    ].sum()
+    result = dsr(by_band.reset_index(), "admissions", "population", "age_band")
+    # the DSR's significance test is not the crude Poisson one: no count is passed on
+    return Computed(float(result["value"][0]), None, None, "directly standardised (ESP 2013)")
+
+
+def _treatment(src: DataSource, year: FinancialYear, substance_group: str | None) -> pd.DataFrame:
+    table = _area(src.read("treatment_monthly"), src, "treatment_monthly")
+    rows = _in_year(table, year)
+    if substance_group:
+        rows = rows[rows["substance_group"].astype(str) == substance_group]
+    if rows.empty or rows["month"].max() != year.last_month:
+        raise NotComputable(f"treatment_monthly does not reach the end of {year.label}")
+    return rows
+
+
+def treatment_effective_count(
+    src: DataSource, year: FinancialYear, substance_group: str | None = None
+) -> Computed:
+    rows = _treatment(src, year, substance_group)
+    # NDTMS monthly figures are rolling 12-month counts: the year's figure is March's
+    last = rows[rows["month"] == year.last_month]
+    n = float(last["in_effective_treatment"].sum())
+    return Computed(n, n)
+
+
+def treatment_completion_percent(
+    src: DataSource, year: FinancialYear, substance_group: str = "opiate"
+) -> Computed:
+    rows = _treatment(src, year, substance_group)
+    last = rows[rows["month"] == year.last_month]
+    done, total = float(last["successful_completions"].sum()), float(last["in_treatment"].sum())
+    if total <= 0:
+        raise NotComputable("no one in treatment")
+    return Computed(done / total * 100, done, total)
+
+
+def probation_percent(src: DataSource, year: FinancialYear, outcome: str) -> Computed:
+    table = _area(src.read("probation_outcomes"), src, "probation_outcomes")
+    quarters = pd.PeriodIndex(table["quarter"].astype(str), freq="Q")
+    first = pd.Period(year.start, freq="Q")
+    rows = table[(quarters >= first) & (quarters <= first + 3)]
+    total = float(rows["terminations"].sum())
+    if total <= 0:
+        raise NotComputable(f"probation_outcomes has no terminations in {year.label}")
+    n = float(rows[outcome].sum())
+    return Computed(n / total * 100, n, total)
+
+
+def _wave(src: DataSource, year: FinancialYear) -> pd.DataFrame:
+    table = src.read("residents_survey")
+    waves = pd.to_numeric(table["wave"], errors="coerce")
+    # a wave belongs to the financial year in which its fieldwork calendar year starts or ends
+    rows = table[(waves == year.start_year) | (waves == year.start_year + 1)]
+    if rows.empty:
+        raise NotComputable(
+            f"no residents' survey wave in {year.start_year} or {year.start_year + 1}"
+        )
+    latest = pd.to_numeric(rows["wave"]).max()
+    return rows[pd.to_numeric(rows["wave"]) == latest]
+
+
+def _weighted_share(mask: pd.Series, weights: pd.Series) -> Computed:
+    w = weights.astype("float64")
+    if w.sum() <= 0:
+        raise NotComputable("no survey answers")
+    share = float((w * mask).sum() / w.sum())
+    n_eff = float(w.sum() ** 2 / (w**2).sum())
+    return Computed(
+        share * 100, share * n_eff, n_eff, f"weighted; effective sample size {n_eff:.0f}"
+    )
+
+
+def survey_percent(
+    src: DataSource, year: FinancialYear, question: str, answers: list[str]
+) -> Computed:
+    rows = _wave(src, year)
+    answer = rows[question].astype("string").str.strip()
+    valid = answer.notna() & (answer != "") & (answer != "Don't know")
+    rows, answer = rows[valid], answer[valid]
+    return _weighted_share(answer.isin(answers).astype(float), rows["weight"])
+
+
+ASB_STRANDS = (
+    "asb_noisy_neighbours", "asb_teenagers_hanging_around", "asb_rubbish_litter",
+    "asb_vandalism_graffiti", "asb_drug_use_dealing", "asb_drunk_rowdy", "asb_abandoned_vehicles",
+)  # fmt: skip
+ASB_SCORES = {
+    "Very big problem": 3, "Fairly big problem": 2, "Not a very big problem": 1, "Not a problem at all": 0,
+}  # fmt: skip
+
+
+def survey_asb_high(src: DataSource, year: FinancialYear) -> Computed:
+    """NI 17: score each of seven strands 0-3; a total above 11 of 21 is a high level."""
+    rows = _wave(src, year)
+    scores = pd.DataFrame({s: rows[s].astype("string").map(ASB_SCORES) for s in ASB_STRANDS})
+    complete = scores.notna().all(axis=1)
+    total = scores[complete].astype(float).sum(axis=1)
+    return _weighted_share((total > 11).astype(float), rows.loc[complete, "weight"])
+
+
+def road_casualties_count(
+    src: DataSource, year: FinancialYear, age_group: str | None = None
+) -> Computed:
+    table = _area(src.read("road_casualties"), src, "road_casualties")
+    # STATS19 is by calendar year: the financial year's figure is its starting calendar year's
+    rows = table[pd.to_numeric(table["year"]) == year.start_year]
+    rows = rows[rows["severity"].astype(str).isin(["fatal", "serious"])]
+    if age_group:
+        rows = rows[rows["age_group"].astype(str) == age_group]
+    if rows.empty and not (pd.to_numeric(table["year"]) == year.start_year).any():
+        raise NotComputable(f"road_casualties has no rows for {year.start_year}")
+    n = float(rows["casualties"].sum())
+    return Computed(n, n, None, f"calendar year {year.start_year}")
+
+
+COMPUTATIONS: dict[str, Callable[..., Computed]] = {
+    f.__name__: f
+    for f in (
+        police_crime_count, police_crime_rate, incident_flag_count, incident_flag_rate,
+        young_victims_count, asb_incident_rate, fire_rate, fire_casualty_rate, reoffending_rate,
+        reoffending_frequency, first_time_entrants_count, first_time_entrants_rate,
+        alcohol_admissions_dsr, treatment_effective_count, treatment_completion_percent,
+        probation_percent, survey_percent, survey_asb_high, road_casualties_count,
+    )
+}  # fmt: skip
+
+
+def compute(spec: dict, src: DataSource, year: FinancialYear) -> Computed:
+    """Run the catalogue's ``computation`` spec for one year."""
+    params = {k: v for k, v in spec.items() if k != "function"}
+    function = COMPUTATIONS[spec["function"]]
+    try:
+        result = function(src, year, **params)
+    except NotComputable:
+        raise
+    except (KeyError, ValueError, TypeError) as exc:
+        raise NotComputable(f"{spec['function']} could not use the data ({exc})") from None
+    if result.value is None or not np.isfinite(result.value):
+        raise NotComputable(f"{spec['function']} gave no value for {year.label}")
+    return result

@@ -1,0 +1,148 @@
+"""Traffic lights (red / amber / green) by explicit rules, always with a text label.
+
+Rules (documented in docs/indicators.md and docs/assumptions_log.md):
+
+With a target
+    * ``relative_change`` target t (in %): met when the % change is at or below t
+      (lower is better) or at or above t (higher is better). ``-5`` means "at least a
+      5% fall".
+    * ``point_change`` target t (in percentage points): the same on the pp change.
+    * ``level`` target t (in the indicator's unit): met when the actual value is at or
+      below t (lower is better) or at or above t (higher is better). The shortfall is
+      measured in % of the target for counts and rates, in points for percentages.
+    * **G** when met; **A** when missed by no more than ``tolerance`` (% or points,
+      ``performance.amber_tolerance`` in the configuration); **R** otherwise.
+
+Without a target (``target_type`` none)
+    * Direction of travel: **G** when the indicator moved in the better direction,
+      **R** when it moved in the worse direction; **A** when the change is not
+      statistically significant (or there was no change). When significance could not
+      be tested (no counts or sample sizes were given) the direction alone decides
+      and the label says so.
+
+No light (blank) when the change or value it needs is unavailable (a note such as
+``tbc``), when the indicator has no polarity, or across a series break.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sa_toolkit.errors import ArgumentError
+
+TARGET_TYPES = ("relative_change", "point_change", "level", "none")
+POLARITIES = ("lower_is_better", "higher_is_better", "none")
+COLOUR_NAMES = {"G": "Green", "A": "Amber", "R": "Red", "": ""}
+
+
+@dataclass(frozen=True)
+class TrafficLight:
+    """A rating: ``rag`` is G, A, R or blank; ``label`` always says it in words."""
+
+    rag: str
+    label: str
+
+    @property
+    def colour(self) -> str:
+        return COLOUR_NAMES[self.rag]
+
+
+def _missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _fmt(x: float, unit: str) -> str:
+    return f"{x:+g}{unit}" if unit in ("%", "pp") else f"{x:g}"
+
+
+def traffic_light(
+    *,
+    polarity: str,
+    target_type: str,
+    target: float | None,
+    change: float | None,
+    change_unit: str,
+    actual: float | None,
+    unit: str,
+    significant: bool | None,
+    tolerance: float,
+) -> TrafficLight:
+    """Rate one indicator by the rules in this module's docstring.
+
+    Parameters
+    ----------
+    polarity : str
+        ``lower_is_better``, ``higher_is_better`` or ``none``.
+    target_type : str
+        ``relative_change``, ``point_change``, ``level`` or ``none``.
+    target : float or None
+    change : float or None
+        The change in ``change_unit`` (``%`` or ``pp``).
+    actual : float or None
+        The actual value (for level targets).
+    unit : str
+        The indicator's unit (``percent`` makes level shortfalls points).
+    significant : bool or None
+        Whether the change is statistically significant; None when not tested.
+    tolerance : float
+        Amber tolerance in % or points.
+    """
+    if target_type not in TARGET_TYPES:
+        raise ArgumentError(
+            f"target type must be one of {', '.join(TARGET_TYPES)}, not {target_type!r}"
+        )
+    if polarity not in POLARITIES:
+        raise ArgumentError(f"polarity must be one of {', '.join(POLARITIES)}, not {polarity!r}")
+    if polarity == "none":
+        return TrafficLight("", "no rating: the indicator has no better direction")
+    lower_better = polarity == "lower_is_better"
+    if target_type != "none" and _missing(target):
+        return TrafficLight("", "no rating: target to be confirmed")
+    if target_type in ("relative_change", "point_change"):
+        wanted = "%" if target_type == "relative_change" else "pp"
+        if _missing(change):
+            return TrafficLight("", "no rating: no change to compare with the target")
+        if change_unit != wanted:
+            return TrafficLight(
+                "",
+                f"no rating: a {target_type.replace('_', ' ')} target needs a change in {wanted}",
+            )
+        shortfall = (change - target) if lower_better else (target - change)
+        target_text = f"target {_fmt(target, wanted)}"
+        return _judge(shortfall, tolerance, wanted, target_text)
+    if target_type == "level":
+        if _missing(actual):
+            return TrafficLight("", "no rating: no actual value")
+        gap = (actual - target) if lower_better else (target - actual)
+        side = "at or below" if lower_better else "at or above"
+        if unit == "percent":
+            return _judge(gap, tolerance, "pp", f"target {side} {target:g}%")
+        if target == 0:
+            shortfall = math.inf if gap > 0 else gap
+        else:
+            shortfall = gap / abs(target) * 100
+        return _judge(shortfall, tolerance, "%", f"target {side} {target:g}")
+    # no target: direction of travel
+    if _missing(change):
+        return TrafficLight("", "no rating: no target and no change")
+    if change == 0:
+        return TrafficLight("A", "Amber: no change")
+    improved = (change < 0) if lower_better else (change > 0)
+    if significant is False:
+        return TrafficLight(
+            "A", f"Amber: {'better' if improved else 'worse'} but not statistically significant"
+        )
+    tested = "" if significant else " (significance not tested)"
+    if improved:
+        return TrafficLight("G", f"Green: improving{tested}")
+    return TrafficLight("R", f"Red: getting worse{tested}")
+
+
+def _judge(shortfall: float, tolerance: float, unit: str, target_text: str) -> TrafficLight:
+    if shortfall <= 0:
+        return TrafficLight("G", f"Green: {target_text} met")
+    missed = "missed" if math.isinf(shortfall) else f"missed by {shortfall:.1f}{unit}"
+    if shortfall <= tolerance:
+        return TrafficLight("A", f"Amber: {target_text} {missed} (within {tolerance:g}{unit})")
+    return TrafficLight("R", f"Red: {target_text} {missed}")
