@@ -501,7 +501,10 @@ REOFFENDING = PartnerDataset(
         Column(
             "cohort", "category", "Adult (18+) or juvenile (10-17)", allowed=("adult", "juvenile")
         ),
-        _flag("ppo", "Prolific and priority offenders (IOM cohort) rather than all offenders"),
+        _flag(
+            "ppo",
+            "Y: the prolific and priority offender (IOM) cohort, a subset of the all-offender row (N) of the same quarter and cohort; do not add the two",
+        ),
         _count("offenders", "Offenders in the cohort"),
         _count("reoffenders", "Of whom proven re-offenders"),
         _count("reoffences", "Proven re-offences they committed"),
