@@ -234,22 +234,26 @@ def check_header(src: SourceFile) -> bytes:
 
 # ---------------------------------------------------------------- row-level processing
 def _field_counts(data: bytes) -> np.ndarray:
-    """Fields on each data line (header excluded), quote-aware, from the raw bytes."""
+    """Fields on each data line (header excluded), quote-aware, from the raw bytes.
+
+    Works on the positions of commas, newlines and quotes only (small arrays), so it costs
+    a few byte comparisons per input byte.
+    """
     arr = np.frombuffer(data, dtype=np.uint8)
-    newline = arr == 10
-    comma = arr == 44
+    ends = np.flatnonzero(arr == 10)
+    commas = np.flatnonzero(arr == 44)
     if b'"' in data:
-        inside = (np.cumsum(arr == 34) & 1).astype(bool)
-        newline &= ~inside
-        comma &= ~inside
-    ends = np.flatnonzero(newline)
-    if len(arr) and not newline[-1]:
+        quotes = np.flatnonzero(arr == 34)
+        # a position is inside quotes when an odd number of quotes precede it
+        ends = ends[(np.searchsorted(quotes, ends) & 1) == 0]
+        commas = commas[(np.searchsorted(quotes, commas) & 1) == 0]
+    if len(arr) and arr[-1] != 10:
         ends = np.append(ends, len(arr))
-    commas_before = np.concatenate([[0], np.cumsum(comma)])
     starts = np.concatenate([[0], ends[:-1] + 1])
-    lengths = ends - starts
-    counts = commas_before[ends] - commas_before[starts] + 1
-    counts = np.where(lengths - (arr[np.maximum(ends - 1, 0)] == 13) <= 0, 0, counts)
+    counts = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
+    # a blank line (or a lone carriage return) has no fields
+    blank = (ends - starts) - (arr[np.maximum(ends - 1, 0)] == 13) <= 0
+    counts[blank] = 0
     return counts[1:]  # drop the header line
 
 
@@ -302,6 +306,8 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
         data = src.read_bytes()
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
         raise InputFileError(src.display, f"cannot be read ({exc})") from None
+    if not sha:
+        sha = hashlib.sha256(data).hexdigest()
     data = data.removeprefix(b"\xef\xbb\xbf")
     names = [c.name for c in spec.columns]
     counts = _field_counts(data)
@@ -318,7 +324,7 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
             new_columns=names,
             infer_schema=False,
             truncate_ragged_lines=True,
-            encoding="utf8-lossy",
+            encoding="utf8" if utf8_ok else "utf8-lossy",
             raise_if_empty=False,
         )
     else:
@@ -342,9 +348,7 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
         )
     if spec.prepare is not None:
         frame = spec.prepare(frame, ctx)
-    frame = frame.with_columns(
-        _cast(c.name, c.kind).alias(f"{c.name}__value") for c in spec.columns
-    )
+    casts = [_cast(c.name, c.kind).alias(f"{c.name}__value") for c in spec.columns]
 
     checks: list[tuple[str | None, pl.Expr | str, pl.Expr]] = [
         (
@@ -416,15 +420,36 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
     def as_expr(v):
         return v if isinstance(v, pl.Expr) else pl.lit(v)
 
-    reason = pl.coalesce(
-        [pl.when(bad.fill_null(False)).then(as_expr(msg)) for _, msg, bad in checks]
+    # one pass computes every check as a boolean; messages are built for failing rows only
+    flags = [f"__bad{i}" for i in range(len(checks))]
+    frame = (
+        frame.lazy()
+        .with_columns(casts)
+        .with_columns(
+            bad.fill_null(False).alias(f) for f, (_, _, bad) in zip(flags, checks, strict=True)
+        )
+        .with_columns(pl.any_horizontal(flags).alias("__any_bad"))
+        .collect()
     )
-    column = pl.coalesce(
-        [pl.when(bad.fill_null(False)).then(pl.lit(col, dtype=pl.String)) for col, _, bad in checks]
-    )
-    frame = frame.with_columns(reason.alias("__reason"), column.alias("__column"))
-    bad = frame.filter(pl.col("__reason").is_not_null())
-    kept = frame.filter(pl.col("__reason").is_null())
+    if frame["__any_bad"].any():
+        bad = frame.filter(pl.col("__any_bad")).with_columns(
+            pl.coalesce(
+                [
+                    pl.when(pl.col(f)).then(as_expr(msg))
+                    for f, (_, msg, _) in zip(flags, checks, strict=True)
+                ]
+            ).alias("__reason"),
+            pl.coalesce(
+                [
+                    pl.when(pl.col(f)).then(pl.lit(col, dtype=pl.String))
+                    for f, (col, _, _) in zip(flags, checks, strict=True)
+                ]
+            ).alias("__column"),
+        )
+        kept = frame.filter(~pl.col("__any_bad"))
+    else:
+        bad = frame.clear()
+        kept = frame
 
     rejects = None
     if bad.height:
@@ -555,6 +580,9 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None) -> Ingest
             prev = previous.get(src.display)
             if prev and prev.get("size") == st.st_size and prev.get("mtime_ns") == st.st_mtime_ns:
                 hashes[src.path] = (prev["sha256"], st.st_size, st.st_mtime_ns)
+            elif prev is None and src.member is None:
+                # a new file: hashed from the bytes read for parsing, not read twice
+                hashes[src.path] = ("", st.st_size, st.st_mtime_ns)
             else:
                 hashes[src.path] = (_sha256(src.path), st.st_size, st.st_mtime_ns)
         sha, size, mtime = hashes[src.path]
