@@ -1,0 +1,161 @@
+"""The indicator catalogue, series breaks and traffic-light rules."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from sa_toolkit.errors import InputFileError
+from sa_toolkit.indicators.catalogue import (
+    CATALOGUE_PATH,
+    PRIORITIES,
+    break_between,
+    load_catalogue,
+    load_series_breaks,
+    validate_catalogue,
+)
+from sa_toolkit.periods import FinancialYear
+from sa_toolkit.traffic_lights import traffic_light
+
+APPENDIX_1 = (
+    "NI15 NI16 NI20 NI26 NI28 NI29 NI32 NI34 LI1 NI19 NI43 NI44_white NI45 NI46 NI69 NI110 NI111 "
+    "NI115 NI117 LI2 NI38 NI39 NI40 NI41 NI42 NI18 NI30 NI143 NI144 NI17 NI21 NI22 NI27 NI33i "
+    "NI33ii NI195 NI196 ASBO_breach ABC_breach NI1 NI3 NI5 NI23 NI35 NI36 NI37 NI47 NI48 NI49i "
+    "NI49ii NI49iii"
+).split()
+
+
+def _entries() -> list[dict]:
+    return yaml.safe_load(CATALOGUE_PATH.read_text())["indicators"]
+
+
+def test_catalogue_holds_every_appendix_1_indicator_and_todays_equivalents():
+    catalogue = load_catalogue()
+    missing = [i for i in APPENDIX_1 if i not in catalogue.index]
+    assert not missing
+    assert set(catalogue["priority"]) == set(PRIORITIES)
+    # every retired indicator that names a current equivalent points at a catalogue entry
+    equivalents = catalogue["current_equivalent"].dropna()
+    assert set(equivalents) <= set(catalogue.index)
+    assert (catalogue["status"] == "current").sum() >= 20
+    assert catalogue["computation"].notna().sum() >= 25
+
+
+@pytest.mark.parametrize("field", ["definition", "unit", "polarity"])
+def test_catalogue_fails_when_an_indicator_lacks_a_required_field(field):
+    entries = copy.deepcopy(_entries())
+    entries[3].pop(field)
+    with pytest.raises(InputFileError, match=f"lacks a {field}"):
+        validate_catalogue(entries)
+    entries = copy.deepcopy(_entries())
+    entries[3][field] = ""
+    with pytest.raises(InputFileError, match=f"lacks a {field}"):
+        validate_catalogue(entries)
+
+
+def test_catalogue_rejects_bad_values():
+    entries = copy.deepcopy(_entries())
+    entries[0]["unit"] = "per_cent"
+    with pytest.raises(InputFileError, match="unknown unit"):
+        validate_catalogue(entries)
+    entries = copy.deepcopy(_entries())
+    entries[1]["target_type"] = "level"
+    entries[1]["target"] = None
+    with pytest.raises(InputFileError, match="no numeric target"):
+        validate_catalogue(entries)
+    entries = copy.deepcopy(_entries())
+    entries[2]["computation"] = {"function": "magic"}
+    with pytest.raises(InputFileError, match="unknown computation"):
+        validate_catalogue(entries)
+    entries = copy.deepcopy(_entries())
+    entries.append(copy.deepcopy(entries[0]))
+    with pytest.raises(InputFileError, match="listed twice"):
+        validate_catalogue(entries)
+
+
+def test_series_breaks_include_demo_public_order_and_2008_counting_rules():
+    breaks = load_series_breaks()
+    assert {"NI15", "NI20", "public_order_rate"} <= set(breaks["indicator"])
+    fy = FinancialYear
+    # public order steps up from 2022-04: 2021/22 -> 2022/23 crosses it, 2022/23 -> 2023/24 does not
+    assert break_between("public_order_rate", fy(2021), fy(2022), breaks) is not None
+    assert break_between("public_order_rate", fy(2022), fy(2023), breaks) is None
+    row = break_between("NI15", fy(2007), fy(2008), breaks)
+    assert row["comparison_note"] == "comparison not possible: counting rules changed"
+
+
+def _light(**kw):
+    base = dict(
+        polarity="lower_is_better",
+        target_type="none",
+        target=None,
+        change=None,
+        change_unit="%",
+        actual=None,
+        unit="rate_per_1000",
+        significant=None,
+        tolerance=2.0,
+    )
+    base.update(kw)
+    return traffic_light(**base)
+
+
+@pytest.mark.parametrize(
+    "kw, rag",
+    [
+        # relative change target -5: -6% met; -4% missed by 1 (<= 2) amber; -2% missed by 3 red
+        (dict(target_type="relative_change", target=-5, change=-6), "G"),
+        (dict(target_type="relative_change", target=-5, change=-4), "A"),
+        (dict(target_type="relative_change", target=-5, change=-2), "R"),
+        (dict(target_type="relative_change", target=-5, change=-3), "A"),  # missed by exactly 2
+        # higher is better, +12% target, +1% actual: missed by 11 -> red (NI 40)
+        (
+            dict(polarity="higher_is_better", target_type="relative_change", target=12, change=1),
+            "R",
+        ),
+        # point change -3 on a percentage: +8 pp missed by 11 (NI 41)
+        (
+            dict(target_type="point_change", target=-3, change=8, change_unit="pp", unit="percent"),
+            "R",
+        ),
+        # level 293 (lower is better): 284 met; 298 missed by 5/293 = 1.7% amber; 300 = 2.4% red
+        (dict(target_type="level", target=293, actual=284, unit="count"), "G"),
+        (dict(target_type="level", target=293, actual=298, unit="count"), "A"),
+        (dict(target_type="level", target=293, actual=300, unit="count"), "R"),
+        # level on a percentage, higher is better: 89% vs 90% is 1 point short -> amber
+        (
+            dict(
+                polarity="higher_is_better",
+                target_type="level",
+                target=90,
+                actual=89,
+                unit="percent",
+            ),
+            "A",
+        ),
+        # no target: direction of travel, amber when not significant
+        (dict(change=-10, significant=True), "G"),
+        (dict(change=10, significant=True), "R"),
+        (dict(change=-10, significant=False), "A"),
+        (dict(change=10), "R"),  # not tested: direction alone
+        (dict(change=0), "A"),
+        # nothing to judge
+        (dict(target_type="relative_change", target=None, change=-3), ""),
+        (dict(target_type="relative_change", target=-5, change=None), ""),
+        (dict(polarity="none", change=-10, significant=True), ""),
+    ],
+)
+def test_traffic_light_rules(kw, rag):
+    light = _light(**kw)
+    assert light.rag == rag
+    assert light.label  # always a text label
+    if rag:
+        assert light.label.startswith({"G": "Green", "A": "Amber", "R": "Red"}[rag])
+
+
+def test_traffic_light_tolerance_is_configurable():
+    kw = dict(target_type="relative_change", target=-5, change=-4)
+    assert _light(**kw, tolerance=0).rag == "R"
+    assert _light(**kw, tolerance=1).rag == "A"

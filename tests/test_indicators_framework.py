@@ -1,0 +1,256 @@
+"""`sa framework`: the 2009 Appendix 1 rows, entered-value handling, and values computed from data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sa_toolkit.cli import app
+from sa_toolkit.framework import build_framework, parse_value, read_values
+from sa_toolkit.indicators.computations import DataSource
+
+FIXTURE = Path(__file__).parent / "fixtures" / "appendix1_2009.csv"
+runner = CliRunner()
+
+# Rows where the published table and the documented rules disagree. The rules are not bent:
+#  - NI45: the plan prints -11%, the *relative* change of 80% -> 71%; for a percentage the rules
+#    give the percentage-point change, -9 pp (the plan uses pp for every other percentage).
+#  - NI19: published G with a baseline "tbc" and target "tbc": nothing to compare, so no light.
+#  - NI49i: published A with no target; the actual covers April to January only, which the
+#    rules cannot know: a fall of 21% with no significance test reads G ("improving").
+#  - NI47, NI48, NI49iii: no light published (provisional or part-year actuals); the rules rate
+#    them: NI47 G (156 within the level target 160), NI48 A (9 -> 8, not significant),
+#    NI49iii G (-44% against a 0% change target).
+CHANGE_DISAGREES = {"NI45"}
+RAG_DISAGREES = {"NI19": ("G", ""), "NI49i": ("A", "G"), "NI47": ("", "G"),
+                 "NI48": ("", "A"), "NI49iii": ("", "G")}  # fmt: skip
+
+
+def _half_unit(text: str) -> float:
+    """Half of the last printed digit: '0.72' -> 0.005, '2,012' -> 0.5."""
+    number = re.match(r"\s*[-+]?[\d,]*\.?\d+", text).group(0)
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return 0.5 * 10**-decimals
+
+
+def _relative_change_range(baseline: str, actual: str) -> tuple[float, float]:
+    b, a = parse_value(baseline).number, parse_value(actual).number
+    db, da = _half_unit(baseline), _half_unit(actual)
+    return ((a - da) / (b + db) - 1) * 100, ((a + da) / (b - db) - 1) * 100
+
+
+@pytest.fixture(scope="module")
+def appendix(tmp_path_factory) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("framework") / "x.csv"
+    result = runner.invoke(
+        app,
+        [
+            "framework",
+            "--values",
+            str(FIXTURE),
+            "--out",
+            str(out),
+            "--year",
+            "2008/09",
+            "--no-data",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    produced = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("indicator_id")
+    published = pd.read_csv(FIXTURE, dtype=str, keep_default_na=False).set_index("indicator_id")
+    return produced.join(
+        published[["baseline", "actual", "published_change", "published_rag"]], rsuffix="_in"
+    )
+
+
+def test_output_has_the_required_columns(appendix):
+    required = "name,priority,baseline,actual,change,change_unit,rag,target,significant,comment"
+    assert set(required.split(",")) <= set(appendix.columns)
+    assert len(appendix) == 58
+
+
+def test_appendix_1_published_changes_reproduced_to_rounding(appendix):
+    rows = appendix[appendix["published_change"].str.match(r"^[-+]?\d")]
+    assert len(rows) == 19
+    for indicator_id, row in rows.iterrows():
+        published = float(row["published_change"].rstrip("%"))
+        ours = float(row["change"])
+        if row["change_unit"] == "pp":
+            # percentages: the plan prints the point change with a % sign
+            expected = float(
+                parse_value(row["actual_in"]).number - parse_value(row["baseline_in"]).number
+            )
+            assert ours == pytest.approx(expected)
+            agrees = abs(ours - published) <= 0.5 + 1e-9
+        else:
+            low, high = _relative_change_range(row["baseline_in"], row["actual_in"])
+            assert low - 0.05 <= ours <= high + 0.05, indicator_id
+            # the published whole-number % is consistent with the rounded inputs
+            agrees = low - 0.5 <= published <= high + 0.5
+        assert agrees == (indicator_id not in CHANGE_DISAGREES), indicator_id
+    nI45 = appendix.loc["NI45"]
+    assert (nI45["change"], nI45["change_unit"]) == ("-9.0", "pp")
+    assert round((71 - 80) / 80 * 100) == -11  # what the plan printed
+
+
+def test_appendix_1_traffic_lights(appendix):
+    disagreements = {
+        i: (row["published_rag"], row["rag"])
+        for i, row in appendix.iterrows()
+        if row["published_rag"] != row["rag"]
+    }
+    assert disagreements == RAG_DISAGREES
+    assert (appendix["published_rag"] != "").sum() == 21
+
+
+def test_appendix_1_notes_breaks_and_chance(appendix):
+    for indicator_id in ("NI15", "NI20"):
+        row = appendix.loc[indicator_id]
+        assert row["change"] == "" and row["rag"] == ""
+        assert "comparison not possible: counting rules changed" in row["comment"]
+    # 1 -> 3 domestic violence murders: +175%, red against the target, and not significant
+    murders = appendix.loc["NI34"]
+    assert (murders["change"], murders["rag"], murders["significant"]) == ("175.0", "R", "no")
+    assert appendix.loc["NI16", "significant"] == "yes"  # 9,306 -> 8,024 offences
+    assert "projected 08/09" in appendix.loc["NI39", "comment"]
+    assert appendix.loc["NI19", "baseline"] == "tbc"
+    assert appendix.loc["NI38", "comment"].count("Six months of data") == 1
+
+
+def test_values_file_alone_uses_the_catalogue_for_missing_columns(tmp_path):
+    values = tmp_path / "v.csv"
+    values.write_text(
+        "indicator_id,baseline,actual\nNI16,34.56,29.24\nNI42,65%,41%\n"
+        "NI41,,baseline to be established in 08/09\nMY1,10,12\n"
+    )
+    frame = build_framework(read_values(values), year="2008/09").set_index("indicator_id")
+    assert frame.loc["NI16", "name"].startswith("Serious acquisitive crime")
+    assert frame.loc["NI16", "rag"] == "G"  # catalogue target -2.1%
+    assert (frame.loc["NI42", "change"], frame.loc["NI42", "change_unit"]) == (-24.0, "pp")
+    assert frame.loc["NI41", "rag"] == "" and "to be established" in frame.loc["NI41", "comment"]
+    assert "unit unknown" in frame.loc["MY1", "comment"] and frame.loc["MY1", "rag"] == ""
+
+
+def test_xlsx_in_and_html_out(tmp_path):
+    source = pd.read_csv(FIXTURE, dtype=str, keep_default_na=False)
+    xlsx = tmp_path / "values.xlsx"
+    source.to_excel(xlsx, index=False)
+    html = tmp_path / "framework.html"
+    result = runner.invoke(
+        app,
+        ["framework", "--values", str(xlsx), "--out", str(html), "--year", "2008/09", "--no-data"],
+    )
+    assert result.exit_code == 0, result.output
+    text = html.read_text()
+    assert "<table" in text and "Red: target +0% missed by 175.0%" in text
+    assert "Green: target -2.1% met" in text
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("id,baseline,actual\nNI16,1,2\n", "missing column"),
+        ("indicator_id,baseline,actual\nNI16,1,2\nNI16,3,4\n", "listed twice"),
+        ("indicator_id,baseline,actual,unit\nNI16,1,2,percentage\n", "unknown unit"),
+    ],
+)
+def test_bad_values_file_is_a_clear_error(tmp_path, content, message):
+    values = tmp_path / "v.csv"
+    values.write_text(content)
+    result = runner.invoke(
+        app, ["framework", "--values", str(values), "--out", str(tmp_path / "o.csv"), "--no-data"]
+    )
+    assert result.exit_code == 2
+    assert message in result.output and "v.csv" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_output_suffix(tmp_path):
+    result = runner.invoke(
+        app, ["framework", "--values", str(FIXTURE), "--out", str(tmp_path / "x.pdf"), "--no-data"]
+    )
+    assert result.exit_code == 2 and ".csv, .xlsx or .html" in result.output
+
+
+# --- computed from data (a stand-in reader with hand-made tables) ------------------------
+
+
+def _police(year_start: int, per_month: dict[str, int]) -> pd.DataFrame:
+    rows = []
+    for month in pd.period_range(f"{year_start}-04", f"{year_start + 1}-03", freq="M"):
+        for crime_type, n in per_month.items():
+            rows += [{"month": month, "lsoa_code": "E01", "crime_type": crime_type}] * n
+        rows.append({"month": month, "lsoa_code": "E99", "crime_type": "Burglary"})  # elsewhere
+    return pd.DataFrame(rows)
+
+
+def _source(tables: dict[str, pd.DataFrame]) -> DataSource:
+    def reader(name, processed_dir=None, columns=None, filters=None):
+        frame = tables[name]
+        return frame[columns] if columns else frame
+
+    return DataSource(None, ["E01"], "X22000001", reader=reader)
+
+
+def test_serious_acquisitive_crime_rate_from_police_data():
+    street = pd.concat(
+        [
+            # 2023/24: 12 x (10 + 8 + 7) = 300 SAC; 2024/25: 12 x (10 + 5 + 5) = 240
+            _police(
+                2023, {"Burglary": 10, "Robbery": 8, "Vehicle crime": 7, "Anti-social behaviour": 9}
+            ),
+            _police(2024, {"Burglary": 10, "Robbery": 5, "Vehicle crime": 5, "Drugs": 3}),
+        ]
+    )
+    population = pd.DataFrame(
+        {"year": [2023, 2024, 2024], "lsoa_code": ["E01", "E01", "E99"], "age_min": [0, 0, 0],
+         "population": [10000, 10000, 5000]}
+    )  # fmt: skip
+    src = _source({"police_street": street, "population": population})
+    frame = build_framework(None, year="2024/25", data=src).set_index("indicator_id")
+    # 300 / 10,000 x 1,000 = 30.0 -> 240 / 10,000 x 1,000 = 24.0: -20%, target -2.1% met
+    row = frame.loc["NI16"]
+    assert (row["baseline"], row["actual"], row["change"], row["rag"]) == (30.0, 24.0, -20.0, "G")
+    assert row["significant"] == "yes" and row["value_source"] == "computed from data"
+    assert frame.loc["LI1", "baseline"] == 96 and frame.loc["LI1", "actual"] == 60
+    # ASB 108 -> 0 per 10,000... 108 / 10,000 x 1,000 = 10.8 then 0
+    assert frame.loc["asb_rate", "baseline"] == pytest.approx(10.8)
+    # indicators whose tables are missing are left out rather than shown empty
+    assert "NI28" not in frame.index
+
+
+def test_public_order_change_across_the_2022_break_is_not_computed():
+    street = pd.concat([_police(2021, {"Public order": 5}), _police(2022, {"Public order": 9})])
+    population = pd.DataFrame({"year": [2021, 2022], "lsoa_code": ["E01", "E01"], "age_min": [0, 0],
+                               "population": [6000, 6000]})  # fmt: skip
+    frame = build_framework(
+        None, year="2022/23", data=_source({"police_street": street, "population": population})
+    )
+    row = frame.set_index("indicator_id").loc["public_order_rate"]
+    assert row["baseline"] == pytest.approx(10.0) and row["actual"] == pytest.approx(18.0)
+    assert pd.isna(row["change"]) and row["rag"] == ""
+    assert "comparison not possible: recording practice changed" in row["comment"]
+
+
+def test_survey_percentage_is_weighted():
+    # NI 41: weights 1, 1, 2 answering big problem, not, big problem -> (1 + 2) / 4 = 75%;
+    # the "Don't know" row is left out
+    survey = pd.DataFrame(
+        {"wave": [2024] * 4 + [2022] * 2, "weight": [1, 1, 2, 5, 1, 1],
+         "asb_drunk_rowdy": ["Very big problem", "Not a problem at all", "Fairly big problem", "Don't know",
+                             "Very big problem", "Not a very big problem"]}
+    )  # fmt: skip
+    from sa_toolkit.indicators.computations import survey_percent
+    from sa_toolkit.periods import FinancialYear
+
+    src = _source({"residents_survey": survey})
+    result = survey_percent(
+        src, FinancialYear(2024), "asb_drunk_rowdy", ["Very big problem", "Fairly big problem"]
+    )
+    assert result.value == pytest.approx(75)
+    # Kish effective sample size (1+1+2)^2 / (1+1+4) = 16/6
+    assert result.denominator == pytest.approx(16 / 6)
