@@ -541,6 +541,10 @@ def _staging(report_dir: Path) -> Iterator[Path]:
     staging = Path(
         tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{report_dir.name}-", dir=report_dir.parent)
     )
+    # mkdtemp makes the folder private (0700); reports are shared like any other folder
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
     try:
         yield staging
     finally:

@@ -95,6 +95,8 @@ def test_rendered_html_has_no_code_no_stderr_and_no_remote_requests(broken_run):
 
 def test_figures_go_to_the_final_folder(broken_run):
     cfg, _ = broken_run
+    mode = cfg.report_dir.stat().st_mode & 0o777
+    assert mode == (cfg.report_dir / "figures").stat().st_mode & 0o777  # not a private 0700
     assert (cfg.report_dir / "figures" / "alpha.png").is_file()
     leftovers = [p.name for p in cfg.output_dir.iterdir() if p.name.startswith(".staging")]
     assert leftovers == []
