@@ -62,9 +62,9 @@ def appendix(tmp_path_factory) -> pd.DataFrame:
     assert result.exit_code == 0, result.output
     produced = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("indicator_id")
     published = pd.read_csv(FIXTURE, dtype=str, keep_default_na=False).set_index("indicator_id")
-    return produced.join(
-        published[["baseline", "actual", "published_change", "published_rag"]], rsuffix="_in"
-    )
+    entered = published[["baseline", "actual"]].add_suffix("_in")
+    extra = published[["published_change", "published_rag"]]
+    return pd.concat([produced, entered, extra], axis=1)
 
 
 def test_output_has_the_required_columns(appendix):
