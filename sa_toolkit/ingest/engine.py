@@ -500,10 +500,15 @@ def _write_outputs(kept: pl.DataFrame, spec: DatasetSpec, key: str, staging: Pat
         month_key = (
             mcol.dt.strftime("%Y-%m") if mcol.dtype != pl.String else mcol.str.slice(0, 7)
         ).fill_null("unknown")
-        parts = kept.with_columns(month_key.alias("__part")).partition_by("__part", as_dict=True)
+        if month_key.n_unique() <= 1:  # the usual case: one month per file
+            parts = {(month_key[0] if len(month_key) else "unknown",): kept}
+        else:
+            parts = kept.with_columns(month_key.alias("__part")).partition_by(
+                "__part", as_dict=True, include_key=False
+            )
         for (part,), frame in parts.items():
             rel = f"{spec.name}/period={part}/{key}.parquet"
-            _write_parquet(frame.drop("__part"), staging / rel)
+            _write_parquet(frame, staging / rel)
             outputs.append(rel)
     else:
         rel = f"{spec.name}/{key}.parquet"
