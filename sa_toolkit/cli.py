@@ -172,13 +172,17 @@ def framework(
     no_data: Annotated[
         bool, typer.Option("--no-data", help="Do not compute indicators from processed data.")
     ] = False,
+    processed_dir: Annotated[
+        Path | None,
+        typer.Option(help="Processed tables to compute from (default: data.processed_dir)."),
+    ] = None,
 ) -> None:
     """Build the performance framework: baseline, actual, change, traffic light, target."""
     try:
         from sa_toolkit.framework import framework_command
 
         framework_command(
-            config_loader=_config,
+            config_loader=lambda **kw: _config(processed_dir=processed_dir, **kw),
             values=values,
             out=out_file,
             year=year,

@@ -34,7 +34,12 @@ from sa_toolkit.indicators.change import (
     proportion_change,
     simple_change,
 )
-from sa_toolkit.indicators.computations import DataSource, NotComputable, compute
+from sa_toolkit.indicators.computations import (
+    WAVE_COMPUTATIONS,
+    DataSource,
+    NotComputable,
+    compute,
+)
 from sa_toolkit.periods import FinancialYear
 from sa_toolkit.traffic_lights import traffic_light
 
@@ -286,11 +291,27 @@ def build_framework(
                 computed_any = True
                 parsed = Parsed(result.value, f"{result.value:g}", result.note)
                 if key == "baseline":
-                    base = parsed
+                    base, base_period = parsed, result.period
                 else:
-                    act = parsed
+                    act, act_period = parsed, result.period
                 counts[f"{key}_count"] = result.count
                 counts[f"{key}_denominator"] = result.denominator
+            if (
+                computed_any
+                and comp["function"] in WAVE_COMPUTATIONS
+                and base_period
+                and base_period == act_period
+            ):
+                # one survey wave serves both years: compare with the wave before it
+                try:
+                    wave = int(act_period.split()[-1])
+                    result = compute({**comp, "before_wave": wave}, data, baseline_year)
+                    base = Parsed(result.value, f"{result.value:g}", result.note)
+                    counts["baseline_count"] = result.count
+                    counts["baseline_denominator"] = result.denominator
+                except NotComputable as exc:
+                    base = Parsed(None, "")
+                    notes.append(f"baseline not computed: {exc}")
             if computed_any:
                 source = "computed from data" if origin == "computed" else "entered and computed"
         if origin == "computed" and base.number is None and act.number is None:

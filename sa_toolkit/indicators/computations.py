@@ -31,6 +31,8 @@ class Computed:
     count: float | None = None
     denominator: float | None = None
     note: str = ""
+    #: the data period behind the value when it is not the financial year (e.g. "wave 2025")
+    period: str = ""
 
 
 @dataclass
@@ -289,30 +291,37 @@ def _treatment(src: DataSource, year: FinancialYear, substance_group: str | None
     rows = _in_year(table, year)
     if substance_group:
         rows = rows[rows["substance_group"].astype(str) == substance_group]
-    if rows.empty or rows["month"].max() != year.last_month:
-        raise NotComputable(f"treatment_monthly does not reach the end of {year.label}")
+    _require_months(rows, year, "treatment_monthly")
     return rows
+
+
+def _monthly_mean(rows: pd.DataFrame, column: str) -> float:
+    return float(rows.groupby("month", observed=True)[column].sum().mean())
 
 
 def treatment_effective_count(
     src: DataSource, year: FinancialYear, substance_group: str | None = None
 ) -> Computed:
+    """Average monthly number in effective treatment over the year.
+
+    NDTMS counts distinct people in the 12 months; a monthly extract cannot, so the
+    monthly average stands in for it (consistent from year to year, lower in level).
+    """
     rows = _treatment(src, year, substance_group)
-    # NDTMS monthly figures are rolling 12-month counts: the year's figure is March's
-    last = rows[rows["month"] == year.last_month]
-    n = float(last["in_effective_treatment"].sum())
-    return Computed(n, n)
+    n = round(_monthly_mean(rows, "in_effective_treatment"))
+    return Computed(float(n), float(n), None, "average monthly number")
 
 
 def treatment_completion_percent(
     src: DataSource, year: FinancialYear, substance_group: str = "opiate"
 ) -> Computed:
+    """Successful completions in the year as % of the average monthly number in treatment."""
     rows = _treatment(src, year, substance_group)
-    last = rows[rows["month"] == year.last_month]
-    done, total = float(last["successful_completions"].sum()), float(last["in_treatment"].sum())
+    done = float(rows["successful_completions"].sum())
+    total = _monthly_mean(rows, "in_treatment")
     if total <= 0:
         raise NotComputable("no one in treatment")
-    return Computed(done / total * 100, done, total)
+    return Computed(done / total * 100, done, total, "completions / average monthly caseload")
 
 
 def probation_percent(src: DataSource, year: FinancialYear, outcome: str) -> Computed:
@@ -327,38 +336,42 @@ def probation_percent(src: DataSource, year: FinancialYear, outcome: str) -> Com
     return Computed(n / total * 100, n, total)
 
 
-def _wave(src: DataSource, year: FinancialYear) -> pd.DataFrame:
+def _wave(src: DataSource, year: FinancialYear, before_wave: int | None = None) -> pd.DataFrame:
+    """The survey wave in effect in a financial year: the latest whose fieldwork year is at
+    most the year's closing calendar year (or, with ``before_wave``, the wave before that)."""
     table = src.read("residents_survey")
     waves = pd.to_numeric(table["wave"], errors="coerce")
-    # a wave belongs to the financial year in which its fieldwork calendar year starts or ends
-    rows = table[(waves == year.start_year) | (waves == year.start_year + 1)]
-    if rows.empty:
-        raise NotComputable(
-            f"no residents' survey wave in {year.start_year} or {year.start_year + 1}"
-        )
-    latest = pd.to_numeric(rows["wave"]).max()
-    return rows[pd.to_numeric(rows["wave"]) == latest]
+    limit = year.start_year + 1 if before_wave is None else before_wave - 1
+    eligible = waves[waves <= limit]
+    if eligible.empty:
+        raise NotComputable(f"no residents' survey wave in {limit} or earlier")
+    return table[waves == eligible.max()]
 
 
-def _weighted_share(mask: pd.Series, weights: pd.Series) -> Computed:
+def _weighted_share(mask: pd.Series, weights: pd.Series, wave: int) -> Computed:
     w = weights.astype("float64")
     if w.sum() <= 0:
         raise NotComputable("no survey answers")
     share = float((w * mask).sum() / w.sum())
     n_eff = float(w.sum() ** 2 / (w**2).sum())
-    return Computed(
-        share * 100, share * n_eff, n_eff, f"weighted; effective sample size {n_eff:.0f}"
-    )
+    note = f"survey wave {wave}, weighted; effective sample size {n_eff:.0f}"
+    return Computed(share * 100, share * n_eff, n_eff, note, period=f"wave {wave}")
 
 
 def survey_percent(
-    src: DataSource, year: FinancialYear, question: str, answers: list[str]
+    src: DataSource,
+    year: FinancialYear,
+    question: str,
+    answers: list[str],
+    before_wave: int | None = None,
 ) -> Computed:
-    rows = _wave(src, year)
+    """Weighted % of those answering (not "Don't know") who gave one of ``answers``."""
+    rows = _wave(src, year, before_wave)
+    wave = int(pd.to_numeric(rows["wave"]).max())
     answer = rows[question].astype("string").str.strip()
     valid = answer.notna() & (answer != "") & (answer != "Don't know")
     rows, answer = rows[valid], answer[valid]
-    return _weighted_share(answer.isin(answers).astype(float), rows["weight"])
+    return _weighted_share(answer.isin(answers).astype(float), rows["weight"], wave)
 
 
 ASB_STRANDS = (
@@ -370,13 +383,16 @@ ASB_SCORES = {
 }  # fmt: skip
 
 
-def survey_asb_high(src: DataSource, year: FinancialYear) -> Computed:
+def survey_asb_high(
+    src: DataSource, year: FinancialYear, before_wave: int | None = None
+) -> Computed:
     """NI 17: score each of seven strands 0-3; a total above 11 of 21 is a high level."""
-    rows = _wave(src, year)
+    rows = _wave(src, year, before_wave)
+    wave = int(pd.to_numeric(rows["wave"]).max())
     scores = pd.DataFrame({s: rows[s].astype("string").map(ASB_SCORES) for s in ASB_STRANDS})
     complete = scores.notna().all(axis=1)
     total = scores[complete].astype(float).sum(axis=1)
-    return _weighted_share((total > 11).astype(float), rows.loc[complete, "weight"])
+    return _weighted_share((total > 11).astype(float), rows.loc[complete, "weight"], wave)
 
 
 def road_casualties_count(
@@ -393,6 +409,9 @@ def road_casualties_count(
     n = float(rows["casualties"].sum())
     return Computed(n, n, None, f"calendar year {year.start_year}")
 
+
+#: computations whose data come in waves: the baseline is the wave before the actual's
+WAVE_COMPUTATIONS = {"survey_percent", "survey_asb_high"}
 
 COMPUTATIONS: dict[str, Callable[..., Computed]] = {
     f.__name__: f
