@@ -23,6 +23,7 @@ error) are still written, the index marks it failed and the run's ``ok`` is Fals
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import logging
 import multiprocessing
@@ -395,12 +396,7 @@ def run_assessment(
 
     report_dir = cfg.report_dir
     published = report_dir / PUBLISHED_MARKER
-    if published.exists() and not force:
-        raise UserError(
-            f"{report_dir} holds the published {cfg.year.label} assessment and is never "
-            "overwritten; nothing was changed. Run again with --force to archive it and "
-            "render a new version."
-        )
+    _refuse_if_published(report_dir, cfg, force)
     n_jobs = jobs if jobs is not None else cfg.jobs
     if n_jobs < 0:
         raise UserError(f"--jobs must be 0 (all cores) or more, found {n_jobs}")
@@ -408,6 +404,7 @@ def run_assessment(
 
     report_dir.parent.mkdir(parents=True, exist_ok=True)
     with _year_lock(report_dir), _staging(report_dir) as staging:
+        _refuse_if_published(report_dir, cfg, force)  # again, after any recovery
         kept = [p.stem for p in available if p not in chosen] if only else []
         previous = _previous_results(report_dir, kept)
         if kept and report_dir.is_dir():
@@ -442,6 +439,15 @@ def run_assessment(
     result = RunResult(report_dir, merged, round(time.perf_counter() - started, 2), archived)
     _print_summary(result, console, cfg)
     return result
+
+
+def _refuse_if_published(report_dir: Path, cfg: Config, force: bool) -> None:
+    if (report_dir / PUBLISHED_MARKER).exists() and not force:
+        raise UserError(
+            f"{report_dir} holds the published {cfg.year.label} assessment and is never "
+            "overwritten; nothing was changed. Run again with --force to archive it and "
+            "render a new version."
+        )
 
 
 def _run_all(
@@ -536,8 +542,10 @@ def _copy_previous(report_dir: Path, staging: Path, kept: Sequence[str]) -> None
 @contextlib.contextmanager
 def _staging(report_dir: Path) -> Iterator[Path]:
     """A fresh staging folder beside ``report_dir``; removed unless swapped in."""
+    # left by an interrupted run (we hold the year's lock, so no other run is using them)
+    _recover(report_dir)
     for stale in report_dir.parent.glob(f"{_STAGING_PREFIX}{report_dir.name}-*"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by an interrupted run (we hold the lock)
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(
         tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{report_dir.name}-", dir=report_dir.parent)
     )
@@ -585,30 +593,60 @@ def archive_path(report_dir: Path, when: datetime | None = None) -> Path:
     return target
 
 
-def _swap_in(staging: Path, report_dir: Path, archive: bool) -> Path | None:
-    """Put ``staging`` where ``report_dir`` is, by renames on one file system.
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
 
-    The old folder is renamed away first (into the archive when published), then the
-    staging folder takes its name; only then is the old one deleted. The year's name
-    therefore always points at either the complete old render or the complete new one
-    (for an instant at neither).
+    Returns False where the system call is unavailable (other systems, old kernels,
+    file systems without support); the caller then falls back to two renames.
     """
-    archived = None
-    old = None
-    if report_dir.exists():
-        if archive:
-            archived = archive_path(report_dir)
-            archived.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(report_dir, archived)
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+def _swap_in(staging: Path, report_dir: Path, archive: bool) -> Path | None:
+    """Put ``staging`` where ``report_dir`` is; return the archive folder if one was made.
+
+    Where the system allows, the two folders are exchanged atomically, so the year's
+    name always points at a complete render. Otherwise the old folder is renamed away
+    and the staging folder takes its name (for an instant the name points at nothing;
+    :func:`_recover` puts the old folder back if the process dies in between). The old
+    render then goes to the archive (published) or is deleted.
+    """
+    if not report_dir.exists():
+        os.replace(staging, report_dir)
+        return None
+    if _exchange(staging, report_dir):
+        old = staging  # after the exchange the staging path holds the previous render
+    else:
+        old = report_dir.parent / f"{_OLD_PREFIX}{report_dir.name}-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(report_dir, old)
+        os.replace(staging, report_dir)
+    if archive:
+        archived = archive_path(report_dir)
+        archived.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(old, archived)
+        return archived
+    shutil.rmtree(old, ignore_errors=True)
+    return None
+
+
+def _recover(report_dir: Path) -> None:
+    """Undo a swap interrupted between its two renames (only without atomic exchange)."""
+    for old in sorted(report_dir.parent.glob(f"{_OLD_PREFIX}{report_dir.name}-*")):
+        if not report_dir.exists():
+            os.replace(old, report_dir)
         else:
-            old = report_dir.parent / f"{_OLD_PREFIX}{report_dir.name}-{os.getpid()}"
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(report_dir, old)
-    os.replace(staging, report_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return archived
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _print_summary(result: RunResult, console: Console, cfg: Config) -> None:

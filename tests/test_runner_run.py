@@ -184,16 +184,38 @@ def test_interrupted_run_leaves_the_previous_render_untouched(tmp_path, monkeypa
     ]
 
 
-def test_swap_replaces_the_whole_folder(tmp_path):
-    report_dir = tmp_path / "reports" / "2024-25"
+@pytest.mark.parametrize("atomic", [True, False], ids=["exchange", "two-renames"])
+def test_swap_replaces_the_whole_folder(tmp_path, monkeypatch, atomic):
+    if not atomic:
+        monkeypatch.setattr(runner, "_exchange", lambda a, b: False)
+    reports = tmp_path / "reports"
+    report_dir = reports / "2024-25"
     report_dir.mkdir(parents=True)
     (report_dir / "stale.html").write_text("old", encoding="utf-8")
-    staging = tmp_path / "reports" / ".staging-2024-25-x"
+    staging = reports / ".staging-2024-25-x"
     staging.mkdir()
     (staging / "index.html").write_text("new", encoding="utf-8")
     assert runner._swap_in(staging, report_dir, archive=False) is None
     assert [p.name for p in report_dir.iterdir()] == ["index.html"]
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["2024-25"]
+    assert sorted(p.name for p in reports.iterdir()) == ["2024-25"]
+    # a published render is moved to the archive, whole
+    (report_dir / "PUBLISHED.json").write_text("{}", encoding="utf-8")
+    staging.mkdir()
+    (staging / "index.html").write_text("newer", encoding="utf-8")
+    archived = runner._swap_in(staging, report_dir, archive=True)
+    assert sorted(p.name for p in archived.iterdir()) == ["PUBLISHED.json", "index.html"]
+    assert (report_dir / "index.html").read_text(encoding="utf-8") == "newer"
+    assert sorted(p.name for p in reports.iterdir()) == ["2024-25", "archive"]
+
+
+def test_a_swap_interrupted_between_renames_is_undone(tmp_path):
+    reports = tmp_path / "reports"
+    old = reports / ".replaced-2024-25-4242"  # the old render, renamed away
+    old.mkdir(parents=True)
+    (old / "index.html").write_text("complete old render", encoding="utf-8")
+    runner._recover(reports / "2024-25")
+    assert (reports / "2024-25" / "index.html").read_text(encoding="utf-8") == "complete old render"
+    assert sorted(p.name for p in reports.iterdir()) == ["2024-25"]
 
 
 def test_publish_refuses_plain_run_and_force_archives(tmp_path):
@@ -233,3 +255,15 @@ def test_fixture_notebooks_are_committed_without_outputs():
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             assert not cell.get("outputs"), path
+
+
+def test_exchange_swaps_two_folders_atomically_where_supported(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "from_a").touch()
+    (b / "from_b").touch()
+    if not runner._exchange(a, b):
+        pytest.skip("renameat2(RENAME_EXCHANGE) is not available here")
+    assert [p.name for p in a.iterdir()] == ["from_b"]
+    assert [p.name for p in b.iterdir()] == ["from_a"]
