@@ -254,3 +254,24 @@ def test_survey_percentage_is_weighted():
     assert result.value == pytest.approx(75)
     # Kish effective sample size (1+1+2)^2 / (1+1+4) = 16/6
     assert result.denominator == pytest.approx(16 / 6)
+
+
+def test_survey_indicators_compare_successive_waves():
+    # wave 2023: 1 of 4 (25%) says drunk or rowdy behaviour is a big problem; wave 2025: 3 of 4
+    answers = ["Very big problem", "Not a problem at all", "Not a problem at all",
+               "Not a very big problem", "Very big problem", "Fairly big problem",
+               "Very big problem", "Not a problem at all"]  # fmt: skip
+    survey = pd.DataFrame(
+        {"wave": [2023] * 4 + [2025] * 4, "weight": [1.0] * 8, "asb_drunk_rowdy": answers}
+    )
+    frame = build_framework(
+        None, year="2025/26", data=_source({"residents_survey": survey})
+    ).set_index("indicator_id")
+    row = frame.loc["NI41"]
+    assert (row["baseline"], row["actual"], row["change"], row["change_unit"]) == (
+        25.0,
+        75.0,
+        50.0,
+        "pp",
+    )
+    assert "wave 2023" in row["comment"] and "wave 2025" in row["comment"]
