@@ -10,6 +10,7 @@ Treasury Green Book convention for general inflation.
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,17 +25,38 @@ def _read(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA_DIR / name, dtype="string", keep_default_na=False)
 
 
-def unit_costs() -> pd.DataFrame:
-    """The unit-cost table: ``offence, unit_cost, price_year, police_uk_crime_type, source``."""
-    table = _read("unit_costs.csv").copy()
+def _partner_table(name: str, processed_dir) -> pd.DataFrame | None:
+    """The partnership's own table (``raw/partner/<name>.csv`` as ingested), if there is one."""
+    if processed_dir is None or not (Path(processed_dir) / name).is_dir():
+        return None
+    from sa_toolkit.tables import read_table
+
+    return read_table(name, processed_dir).drop(
+        columns=["source_file", "source_line"], errors="ignore"
+    )
+
+
+def unit_costs(processed_dir=None) -> pd.DataFrame:
+    """Unit costs: ``offence, unit_cost, price_year, police_uk_crime_type, source, note``.
+
+    The partnership's ``unit_costs`` table (from ``raw/partner/unit_costs.csv``) replaces
+    the toolkit default when ``processed_dir`` holds one.
+    """
+    own = _partner_table("unit_costs", processed_dir)
+    table = (_read("unit_costs.csv") if own is None else own).copy()
     table["unit_cost"] = table["unit_cost"].astype("float64")
+    for col in ("offence", "price_year", "police_uk_crime_type", "source"):
+        table[col] = table[col].astype("string").fillna("")
     return table
 
 
-def deflators() -> pd.DataFrame:
-    """The GDP deflator series: ``financial_year, gdp_deflator, source``."""
-    table = _read("deflators.csv").copy()
+def deflators(processed_dir=None) -> pd.DataFrame:
+    """The GDP deflator series ``financial_year, gdp_deflator, source, note`` (the
+    partnership's ``deflators`` table replaces the default when present)."""
+    own = _partner_table("deflators", processed_dir)
+    table = (_read("deflators.csv") if own is None else own).copy()
     table["gdp_deflator"] = table["gdp_deflator"].astype("float64")
+    table["financial_year"] = table["financial_year"].astype("string")
     return table
 
 
@@ -62,6 +84,7 @@ def cost_of_crime(
     match_on: str = "offence",
     costs: pd.DataFrame | None = None,
     series: pd.DataFrame | None = None,
+    processed_dir=None,
 ) -> pd.DataFrame:
     """Cost of the offences in each row at the ``prices`` year's prices.
 
@@ -76,6 +99,9 @@ def cost_of_crime(
     match_on : str
         Column of the unit-cost table that ``offence`` is matched to: ``offence`` (the
         Home Office categories) or ``police_uk_crime_type``.
+    costs, series : DataFrame, optional
+        Unit costs and deflators; by default :func:`unit_costs` and :func:`deflators`
+        (the partnership's own tables in ``processed_dir`` when present).
 
     Returns
     -------
@@ -87,7 +113,8 @@ def cost_of_crime(
     fn = "cost_of_crime"
     check_frame(data, [offence, count], fn)
     counts = check_counts(data, count, fn)
-    table = unit_costs() if costs is None else costs
+    table = unit_costs(processed_dir) if costs is None else costs
+    series = deflators(processed_dir) if series is None else series
     check_frame(table, [match_on, "unit_cost", "price_year", "source"], fn)
     target = FinancialYear.parse(prices)
     table = table[table[match_on].astype(str).str.strip() != ""]
