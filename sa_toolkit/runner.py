@@ -12,9 +12,10 @@ The year's reports folder (``reports/<year-slug>/``) is written like this:
    worker renders its own HTML in-process. The notebooks' ``output_dir`` parameter points
    at the staging folder, so figures land in ``<staging>/figures/``;
 4. ``index.html`` and ``manifest.json`` are written into the staging folder;
-5. the staging folder replaces the year's folder by renames (a published version is first
-   moved to ``reports/archive/<year>-<timestamp>/``), so an interrupted or failed run
-   never leaves a half-written folder where a complete one was.
+5. the staging folder replaces the year's folder by an atomic exchange where the system
+   allows (else two renames, undone at the next run if interrupted in between); a
+   published version goes to ``reports/archive/<year>-<timestamp>/``. An interrupted or
+   failed run never leaves a half-written folder where a complete one was.
 
 A failing notebook does not stop the others: its executed notebook and HTML (with the
 error) are still written, the index marks it failed and the run's ``ok`` is False.
@@ -426,6 +427,12 @@ def run_assessment(
         from sa_toolkit import report_index
 
         inputs = report_index.load_ingest_log(cfg.processed_dir)
+        if not inputs:
+            console.print(
+                f"[yellow]Note:[/] no ingest log in {cfg.processed_dir}: the reports list no "
+                "data provenance (run `sa ingest`).",
+                highlight=False,
+            )
         run_seconds = time.perf_counter() - started
         manifest = report_index.build_manifest(
             cfg, parameters, merged, inputs, run_seconds, only=[p.stem for p in chosen]
