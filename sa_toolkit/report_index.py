@@ -148,6 +148,7 @@ td.hash { font-family: ui-monospace, monospace; font-size: 0.8rem; word-break: b
 .status-failed { color: #d4351c; font-weight: bold; }
 .status-succeeded { color: #00703c; }
 .failed-error { color: #d4351c; font-size: 0.9rem; }
+details summary { cursor: pointer; margin-bottom: 0.5rem; }
 """
 
 
@@ -184,12 +185,29 @@ def render_index(
         )
         total_in = sum(int(i.get("rows_in") or 0) for i in inputs)
         total_rej = sum(int(i.get("rows_rejected") or 0) for i in inputs)
+        by_dataset: dict[str, list[int]] = {}
+        for i in inputs:
+            totals = by_dataset.setdefault(str(i.get("dataset") or ""), [0, 0, 0, 0])
+            totals[0] += 1
+            for k, key in enumerate(("rows_in", "rows_kept", "rows_rejected"), start=1):
+                totals[k] += int(i.get(key) or 0)
+        summary_rows = "".join(
+            f"<tr><td>{e(name)}</td>"
+            + "".join(f'<td class="num">{v:,}</td>' for v in totals)
+            + "</tr>"
+            for name, totals in sorted(by_dataset.items())
+        )
         provenance = (
             f"<p>{len(inputs)} input files, {total_in:,} rows read, {total_rej:,} rows rejected "
             "(rejected rows are listed in <code>data/processed/rejects/</code>).</p>"
+            "<table><thead><tr><th>Dataset</th><th>Files</th><th>Rows read</th>"
+            "<th>Rows kept</th><th>Rows rejected</th></tr></thead>"
+            f"<tbody>{summary_rows}</tbody></table>"
+            f"<details><summary>Each input file with its SHA-256 checksum ({len(inputs)} files)"
+            "</summary>"
             "<table><thead><tr><th>Dataset</th><th>File</th><th>Rows read</th>"
             "<th>Rows kept</th><th>Rows rejected</th><th>SHA-256</th></tr></thead>"
-            f"<tbody>{prov_rows}</tbody></table>"
+            f"<tbody>{prov_rows}</tbody></table></details>"
         )
     else:
         provenance = (
