@@ -260,6 +260,7 @@ def build_framework(
             if isinstance(comp, dict) and indicator_id not in entered_ids:
                 entries.append((indicator_id, {"indicator_id": indicator_id}, "computed"))
     rows = []
+    skipped: dict[str, str] = {}
     for indicator_id, entered, origin in entries:
         fields, notes = _row_fields(entered, catalogue, indicator_id)
         base, act = parse_value(entered.get("baseline")), parse_value(entered.get("actual"))
@@ -315,6 +316,7 @@ def build_framework(
             if computed_any:
                 source = "computed from data" if origin == "computed" else "entered and computed"
         if origin == "computed" and base.number is None and act.number is None:
+            skipped[indicator_id] = notes[-1] if notes else "no value"
             continue
         for label, parsed in (("baseline", base), ("actual", act)):
             if parsed.number is None and parsed.text:
@@ -366,7 +368,10 @@ def build_framework(
                 "comment": comment,
             }
         )
-    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    # catalogue indicators left out because neither year could be computed, with the reason
+    frame.attrs["not_computed"] = skipped
+    return frame
 
 
 _RAG_STYLE = {"G": "#00703c", "A": "#b35c00", "R": "#d4351c"}
@@ -470,6 +475,19 @@ def framework_command(config_loader, values, out, year, use_data, console) -> pd
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
     )
+    skipped = frame.attrs.get("not_computed", {})
+    if frame.empty:
+        reason = next(iter(skipped.values()), "no indicators")
+        raise UserError(
+            f"no indicator could be computed from {cfg.processed_dir} ({reason}); run `sa ingest` "
+            "first, or give entered values with --values"
+        )
+    if skipped:
+        first_id, first_reason = next(iter(skipped.items()))
+        console.print(
+            f"{len(skipped)} catalogue indicators could not be computed from the data and are left "
+            f"out (e.g. {first_id}: {first_reason})"
+        )
     caption = f"Performance framework {cfg.year.previous().label} to {cfg.year.label}"
     if out is not None:
         path = write_framework(frame, out, caption)

@@ -275,3 +275,11 @@ def test_survey_indicators_compare_successive_waves():
         "pp",
     )
     assert "wave 2023" in row["comment"] and "wave 2025" in row["comment"]
+
+
+def test_no_values_and_no_processed_data_is_a_clear_error(tmp_path):
+    result = runner.invoke(
+        app, ["framework", "--processed-dir", str(tmp_path), "--out", str(tmp_path / "o.csv")]
+    )
+    assert result.exit_code == 2
+    assert "no indicator could be computed" in result.output and "sa ingest" in result.output
