@@ -20,11 +20,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import time
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -653,10 +654,31 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None) -> Ingest
     return summary
 
 
+#: below this many files the worker processes cost more to start than they save
+PARALLEL_MIN_FILES = 16
+
+
+def _worker(name, display, path, member, key, staging, sha):
+    """Process one file in a worker process (the spec is found again by name)."""
+    spec = registered_datasets()[name]
+    try:
+        return process_file(SourceFile(spec, display, Path(path), member, key), Path(staging), sha)
+    except InputFileError as exc:  # sent back as plain values: its __init__ is keyword-based
+        return ("input-error", exc.file, exc.problem, exc.line, exc.column, exc.expected, exc.found)
+
+
+def _unwrap(res):
+    if isinstance(res, tuple) and res and res[0] == "input-error":
+        _, file, problem, line, column, expected, found = res
+        raise InputFileError(
+            file, problem, line=line, column=column, expected=expected, found=found
+        )
+    return res
+
+
 def _process_all(todo, staging: Path, console) -> list[FileResult]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    out: list[FileResult] = []
     progress = Progress(
         TextColumn("[bold]Ingest[/]"),
         BarColumn(),
@@ -667,15 +689,54 @@ def _process_all(todo, staging: Path, console) -> list[FileResult]:
         transient=True,
         disable=console is None,
     )
-    with progress, ThreadPoolExecutor(max_workers=2) as pool:
+    workers = min(2, os.cpu_count() or 1)
+    parallel = [i for i, (src, _) in enumerate(todo) if src.spec.parallel]
+    if len(parallel) < PARALLEL_MIN_FILES or workers < 2:
+        parallel = []
+    results: dict[int, FileResult] = {}
+
+    def done(i: int, res: FileResult) -> None:
+        src, (_sha, size, mtime) = todo[i]
+        res.size, res.mtime_ns, res.spec_version = size, mtime, _spec_version(src.spec)
+        results[i] = res
+        progress.update(task, advance=1, description=src.display)
+
+    with progress:
         task = progress.add_task("", total=len(todo))
-        futures = [pool.submit(process_file, src, staging, h[0]) for src, h in todo]
-        for (src, (_sha, size, mtime)), fut in zip(todo, futures, strict=True):
-            res = fut.result()
-            res.size, res.mtime_ns, res.spec_version = size, mtime, _spec_version(src.spec)
-            out.append(res)
-            progress.update(task, advance=1, description=src.display)
-    return out
+        if parallel:
+            # processes, not threads: polars' Parquet writer holds the GIL; "spawn" because
+            # forking a process that runs polars threads can deadlock
+            ctx = multiprocessing.get_context("spawn")
+            # one polars thread per worker (set before the worker imports polars): the
+            # workers are the parallelism
+            pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=ctx,
+                initializer=os.putenv,
+                initargs=("POLARS_MAX_THREADS", "1"),
+            )
+            with pool:
+                futures = {
+                    pool.submit(
+                        _worker, todo[i][0].spec.name, todo[i][0].display, str(todo[i][0].path),
+                        todo[i][0].member, todo[i][0].key, str(staging), todo[i][1][0],
+                    ): i
+                    for i in parallel
+                }  # fmt: skip
+                for i, (src, h) in enumerate(todo):
+                    if i not in results and not src.spec.parallel:
+                        done(i, process_file(src, staging, h[0]))
+                try:
+                    for fut in as_completed(futures):
+                        done(futures[fut], _unwrap(fut.result()))
+                except BaseException:
+                    for fut in futures:
+                        fut.cancel()
+                    raise
+        for i, (src, h) in enumerate(todo):
+            if i not in results:
+                done(i, process_file(src, staging, h[0]))
+    return [results[i] for i in range(len(todo))]
 
 
 def _commit(processed_dir, staging, previous, new_results, kept_results, removed, specs) -> None:

@@ -166,6 +166,7 @@ POLICE_STREET = register_dataset(
         checks=_street_checks,
         finish=lambda frame, ctx: frame.select(STREET_ORDER),
         zip_members=True,
+        parallel=True,
     )
 )
 
@@ -192,6 +193,7 @@ POLICE_OUTCOMES = register_dataset(
             *_coordinate_checks(),
         ],
         zip_members=True,
+        parallel=True,
     )
 )
 
@@ -252,5 +254,6 @@ POLICE_STOP_SEARCH = register_dataset(
         checks=_stop_checks,
         finish=_stop_finish,
         zip_members=True,
+        parallel=True,
     )
 )

@@ -121,6 +121,10 @@ class DatasetSpec:
         columns or reshape; ``source_file`` and ``source_line`` are already present).
     zip_members : bool
         Also look for matching files inside ``*.zip`` under the raw folder.
+    parallel : bool
+        Files may be read in worker processes when there are many. Only for specs
+        registered when their module is imported: a worker finds the spec by name through
+        :func:`registered_datasets`.
     """
 
     name: str
@@ -133,6 +137,7 @@ class DatasetSpec:
     checks: RowChecks | None = None
     finish: FrameHook | None = None
     zip_members: bool = False
+    parallel: bool = False
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
