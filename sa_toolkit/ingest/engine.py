@@ -26,7 +26,7 @@ import shutil
 import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -302,11 +302,11 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
     """Parse, validate and write one file; return its counts and rejected rows."""
     t0 = time.perf_counter()
     spec = src.spec
-    ctx = src.context()
     try:
         data = src.read_bytes()
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
         raise InputFileError(src.display, f"cannot be read ({exc})") from None
+    ctx = replace(src.context(), raw=data)
     if not sha:
         sha = hashlib.sha256(data).hexdigest()
     data = data.removeprefix(b"\xef\xbb\xbf")
@@ -328,8 +328,9 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
     if b'"' not in data and utf8_ok:
         # fast path: with no quotes, if no line has too many fields (polars raises) and the
         # file holds exactly (lines x separators) commas, no line has too few either
-        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        if data.count(b",") == lines * (len(names) - 1):
+        arr = np.frombuffer(data, dtype=np.uint8)
+        lines = int(np.count_nonzero(arr == 10)) + (0 if data.endswith(b"\n") else 1)
+        if int(np.count_nonzero(arr == 44)) == lines * (len(names) - 1):
             try:
                 frame = pl.read_csv(data, **options) if lines > 1 else None
                 counts, rows_in = len(names), lines - 1

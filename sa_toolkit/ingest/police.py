@@ -42,9 +42,7 @@ def _mapping(dataset: str, column: str) -> dict[str, str]:
     return dict(zip(m["published_label"], m["current_label"], strict=True))
 
 
-def _map_labels(
-    frame: pl.DataFrame, dataset: str, column: str, source: str | None = None
-) -> pl.Expr:
+def _map_labels(raw: bytes, dataset: str, column: str, source: str | None = None) -> pl.Expr:
     """Map ``source`` (default ``column``) through the table's rows for dataset/column.
 
     Most files hold only current labels: the (costly) replace runs only when a historic
@@ -52,7 +50,7 @@ def _map_labels(
     """
     source = source or column
     mapping = {k: v for k, v in _mapping(dataset, column).items() if k != v}
-    if not mapping or not frame[source].is_in(list(mapping)).any():
+    if not any(k.encode() in raw for k in mapping):  # a byte search is far cheaper
         return pl.col(source)
     return pl.col(source).replace(mapping)
 
@@ -120,10 +118,10 @@ LOCATION_COLUMNS = (
 
 def _street_prepare(frame: pl.DataFrame, ctx: FileContext) -> pl.DataFrame:
     return frame.with_columns(
-        _map_labels(frame, "police_street", "crime_type", "crime_type_published").alias(
+        _map_labels(ctx.raw, "police_street", "crime_type", "crime_type_published").alias(
             "crime_type"
         ),
-        _map_labels(frame, "police_street", "last_outcome_category"),
+        _map_labels(ctx.raw, "police_street", "last_outcome_category"),
     )
 
 
@@ -172,7 +170,7 @@ POLICE_STREET = register_dataset(
 
 
 def _outcomes_prepare(frame: pl.DataFrame, ctx: FileContext) -> pl.DataFrame:
-    return frame.with_columns(_map_labels(frame, "police_outcomes", "outcome_type"))
+    return frame.with_columns(_map_labels(ctx.raw, "police_outcomes", "outcome_type"))
 
 
 POLICE_OUTCOMES = register_dataset(

@@ -76,6 +76,9 @@ class FileContext:
     #: the part of a data.police.uk name between the month and the dataset suffix
     #: (``met`` in ``2024-01-met-street.csv``), if the name has that shape
     force: str | None
+    #: the file's raw bytes (for cheap whole-file tests such as "does a historic label
+    #: occur at all?"; never parse rows from it)
+    raw: bytes = field(default=b"", repr=False)
 
 
 #: A custom row check: ``(frame, context) -> [(column, reason, bad_expr), ...]``. ``frame``
