@@ -147,7 +147,10 @@ while proc.poll() is None:
     peak = max(peak, tree_rss(proc.pid))
     time.sleep(0.05)
 s = time.perf_counter() - t
-print(json.dumps({"rc": proc.returncode, "seconds": s, "peak_kib": peak // 1024}))
+import resource
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": proc.returncode, "seconds": s, "peak_kib": peak // 1024,
+                  "cpu": ru.ru_utime + ru.ru_stime}))
 """
 BARE = r"""
 import sys, polars as pl
@@ -232,6 +235,11 @@ def main() -> None:
         f"sa ingest (nothing changed):          {again['seconds']:6.2f} s  peak {again['peak_kib'] / 1024:6.0f} MiB"
     )
     print(f"ratio sa ingest / bare: {ratio:.2f}x (target <= 1.5x)")
+    print(
+        f"CPU seconds (user+sys, best run): bare {min(r['cpu'] for r in bares):.2f}, "
+        f"sa ingest {min(r['cpu'] for r in firsts):.2f} "
+        f"(ratio {min(r['cpu'] for r in firsts) / min(r['cpu'] for r in bares):.2f}x)"
+    )
     print(
         f"rows per second: sa ingest {rows / first['seconds']:,.0f}; bare {rows / bare['seconds']:,.0f}"
     )

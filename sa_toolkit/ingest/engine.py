@@ -262,10 +262,11 @@ def _cast(col: str, kind: str) -> pl.Expr:
     c = pl.col(col)
     if kind in ("text", "category"):
         return c
+    # numbers are cast as published: a value with spaces around it is rejected, not trimmed
     if kind == "int":
-        return c.str.strip_chars().cast(pl.Int64, strict=False)
+        return c.cast(pl.Int64, strict=False)
     if kind == "float":
-        return c.str.strip_chars().cast(pl.Float64, strict=False)
+        return c.cast(pl.Float64, strict=False)
     if kind == "month":
         ok = c.str.contains(_MONTH_RE)
         return pl.when(ok).then((c + "-01").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
@@ -512,15 +513,18 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
 
 
 def _write_outputs(kept: pl.DataFrame, spec: DatasetSpec, key: str, staging: Path) -> list[str]:
-    outputs = []
+    outputs: list[str] = []
+    if kept.height == 0:  # nothing kept (header only, or every row rejected): no file
+        return outputs
     if spec.month_column:
         mcol = kept[spec.month_column]
-        month_key = (
-            mcol.dt.strftime("%Y-%m") if mcol.dtype != pl.String else mcol.str.slice(0, 7)
-        ).fill_null("unknown")
-        if month_key.n_unique() <= 1:  # the usual case: one month per file
-            parts = {(month_key[0] if len(month_key) else "unknown",): kept}
+        if mcol.dtype != pl.String and mcol.null_count() == 0 and mcol.min() == mcol.max():
+            # the usual case, one month per file: no per-row formatting or partitioning
+            parts = {(mcol[:1].dt.strftime("%Y-%m")[0],): kept}
         else:
+            month_key = (
+                mcol.dt.strftime("%Y-%m") if mcol.dtype != pl.String else mcol.str.slice(0, 7)
+            ).fill_null("unknown")
             parts = kept.with_columns(month_key.alias("__part")).partition_by(
                 "__part", as_dict=True, include_key=False
             )

@@ -37,6 +37,7 @@ def label_mappings() -> pl.DataFrame:
     return pl.read_csv(PACKAGE_DATA_DIR / "label_mappings.csv", infer_schema=False)
 
 
+@lru_cache(maxsize=32)
 def _mapping(dataset: str, column: str) -> dict[str, str]:
     m = label_mappings().filter((pl.col("dataset") == dataset) & (pl.col("column") == column))
     return dict(zip(m["published_label"], m["current_label"], strict=True))
@@ -49,7 +50,7 @@ def _map_labels(raw: bytes, dataset: str, column: str, source: str | None = None
     label is present.
     """
     source = source or column
-    mapping = {k: v for k, v in _mapping(dataset, column).items() if k != v}
+    mapping = {k: v for k, v in _mapping(dataset, column).items() if k != v}  # a copy
     if not any(k.encode() in raw for k in mapping):  # a byte search is far cheaper
         return pl.col(source)
     return pl.col(source).replace(mapping)
