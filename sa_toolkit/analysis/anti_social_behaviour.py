@@ -1,0 +1,318 @@
+"""Anti-social behaviour (priority 3): the calculations behind ``notebooks/03_anti_social_behaviour``.
+
+Incidents by source (police, council, housing) and category, seasonality, hotspots and
+repeat locations (aggregated: no street names or addresses are published), residents'
+perceptions of the seven ASB strands with Wilson intervals on the Kish effective sample
+size and the significance of change between waves, and deliberate fires. Breaches of
+ASB orders are not in any dataset: they are entered in the framework with
+``sa framework --values``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from sa_toolkit.periods import FinancialYear
+
+ASB_COLUMNS = ["month", "source", "category", "incident_datetime", "lsoa_code", "location",
+               "longitude", "latitude"]  # fmt: skip
+SOURCES = ("police", "council", "housing")
+CATEGORIES = ("personal", "nuisance", "environmental")
+#: the seven ASB strands of the residents' survey (NI 17), in the order of the question
+STRANDS = {
+    "asb_noisy_neighbours": "Noisy neighbours or loud parties",
+    "asb_teenagers_hanging_around": "Teenagers hanging around",
+    "asb_rubbish_litter": "Rubbish or litter",
+    "asb_vandalism_graffiti": "Vandalism and graffiti",
+    "asb_drug_use_dealing": "People using or dealing drugs",
+    "asb_drunk_rowdy": "People being drunk or rowdy",
+    "asb_abandoned_vehicles": "Abandoned or burnt-out cars",
+}
+#: locations with at least this many incidents in a year are counted as repeat locations
+REPEAT_LOCATION_MIN = 10
+LOCATION_BANDS = ((1, 1, "1"), (2, 4, "2-4"), (5, 9, "5-9"), (10, 19, "10-19"),
+                  (20, None, "20 or more"))  # fmt: skip
+CALENDAR = ["April", "May", "June", "July", "August", "September", "October", "November",
+            "December", "January", "February", "March"]  # fmt: skip
+
+
+def in_year(frame: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
+    months = pd.PeriodIndex(frame["month"], freq="M")
+    return frame[(months >= year.first_month) & (months <= year.last_month)]
+
+
+def by_source_category(asb: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
+    """Incidents in ``year`` by category (rows) and source (columns), zeros included."""
+    rows = in_year(asb, year)
+    table = pd.crosstab(rows["category"].astype(str), rows["source"].astype(str))
+    cats = [c for c in CATEGORIES if c in table.index] + [
+        c for c in table.index if c not in CATEGORIES
+    ]
+    srcs = [s for s in SOURCES if s in table.columns] + [
+        s for s in table.columns if s not in SOURCES
+    ]
+    table = table.reindex(index=cats or list(CATEGORIES), columns=srcs or list(SOURCES))
+    table = table.fillna(0).astype(int)
+    table.index = [c.capitalize() for c in table.index]
+    table.columns = [c.capitalize() for c in table.columns]
+    table.index.name = "Category"
+    return table
+
+
+def source_changes(asb: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
+    """Incidents per source (and all sources) last year and this, with the exact test."""
+    from sa_toolkit.analysis.youth_crime import change_row
+
+    this, last = in_year(asb, year), in_year(asb, year.previous())
+    rows = []
+    for source in [*SOURCES, "all sources"]:
+        if source == "all sources":
+            b, a = len(last), len(this)
+        else:
+            b = int((last["source"].astype(str) == source).sum())
+            a = int((this["source"].astype(str) == source).sum())
+        rows.append({"source": source, "before": b, "after": a, **change_row(b, a)})
+    return pd.DataFrame(rows)
+
+
+def monthly_by_source(asb: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
+    """Incidents per month by source (columns ``Police, Council, Housing``), zeros kept."""
+    m = pd.PeriodIndex(asb["month"], freq="M")
+    table = pd.crosstab(m, asb["source"].astype(str).to_numpy())
+    table = table.reindex(index=months, columns=list(SOURCES), fill_value=0).fillna(0)
+    table.columns = [c.capitalize() for c in table.columns]
+    table.index.name = "month"
+    return table.astype(int)
+
+
+def seasonality(monthly: pd.Series) -> pd.DataFrame:
+    """Seasonal index per calendar month: mean incidents in that month / mean of all months.
+
+    Uses complete financial years only (April to March), so every calendar month counts
+    the same number of times. Returns ``month`` (April first), ``mean``, ``index`` (1 =
+    average month) and ``years``.
+    """
+    s = monthly.copy()
+    s.index = pd.PeriodIndex(s.index, freq="M")
+    start = s.index.min()
+    first_april = pd.Period(f"{start.year + (start.month > 4)}-04", "M")
+    n_years = max(0, (s.index.max() + 1 - first_april).n // 12)
+    s = s[(s.index >= first_april) & (s.index < first_april + 12 * n_years)]
+    if s.empty:
+        return pd.DataFrame(columns=["month", "mean", "index", "years"])
+    means = s.groupby(np.asarray(s.index.month)).mean()
+    order = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+    means = means.reindex(order)
+    overall = means.mean()
+    return pd.DataFrame(
+        {
+            "month": CALENDAR,
+            "mean": means.to_numpy(),
+            "index": (means / overall).to_numpy() if overall else np.nan,
+            "years": n_years,
+        }
+    )
+
+
+def ward_rates(
+    rows: pd.DataFrame, lookup: pd.DataFrame, population: pd.DataFrame, mid_year: int, per=1000
+) -> pd.DataFrame:
+    """Incidents per ward with the rate per ``per`` residents (Byar / exact intervals).
+
+    ``population`` is the ``population`` table (LSOA rows); the latest estimate at or
+    before ``mid_year`` is used. Wards with no incidents are kept (0).
+    """
+    from sa_toolkit.indicators import rate
+
+    lk = lookup.assign(lsoa_code=lookup["lsoa_code"].astype(str),
+                       ward_name=lookup["ward_name"].astype(str))  # fmt: skip
+    years = sorted(int(y) for y in population["year"].unique() if int(y) <= mid_year)
+    used = years[-1] if years else int(population["year"].min())
+    pop = population[population["year"] == used]
+    pop = pop.groupby(pop["lsoa_code"].astype(str), observed=True)["population"].sum()
+    lk = lk[lk["lsoa_code"].isin(pop.index)]
+    ward_pop = pop.reindex(lk["lsoa_code"]).groupby(lk["ward_name"].to_numpy()).sum()
+    ward_of = dict(zip(lk["lsoa_code"], lk["ward_name"], strict=True))
+    counts = rows["lsoa_code"].astype(str).map(ward_of).value_counts()
+    out = pd.DataFrame({"ward": ward_pop.index, "population": ward_pop.to_numpy()})
+    out["incidents"] = out["ward"].map(counts).fillna(0).astype(int)
+    out = out[out["population"] > 0].reset_index(drop=True)
+    out = rate(out, "incidents", "population", per=per)
+    total = out["incidents"].sum()
+    out["share"] = out["incidents"] / total * 100 if total else np.nan
+    out.attrs["population_year"] = used
+    return out.sort_values(["incidents", "ward"], ascending=[False, True]).reset_index(drop=True)
+
+
+def lsoa_concentration(rows: pd.DataFrame, all_lsoas: Sequence[str]) -> dict:
+    """Share of incidents in the busiest 10% of LSOAs and the Gini coefficient."""
+    from sa_toolkit.indicators import concentration
+
+    located = rows[rows["lsoa_code"].notna()]
+    if located.empty:
+        return {"top10_share": np.nan, "top10_areas": 0, "areas": len(all_lsoas), "gini": np.nan}
+    res = concentration(
+        located.assign(lsoa_code=located["lsoa_code"].astype(str)), "lsoa_code",
+        all_areas=list(all_lsoas), top_shares=(0.10,),
+    )  # fmt: skip
+    return {
+        "top10_share": float(res["value"][0]) * 100,
+        "top10_areas": int(res["areas_in_top"][0]),
+        "areas": int(res["areas"][0]),
+        "gini": float(res["value"][1]),
+    }
+
+
+def repeat_locations(rows: pd.DataFrame, minimum: int = REPEAT_LOCATION_MIN) -> dict:
+    """How incidents spread over locations (an LSOA and its location description).
+
+    Returns ``bands``: locations and incidents by incidents per location (aggregates
+    only: no location is named), and ``repeat_locations, repeat_incidents,
+    repeat_share`` (%) for locations with ``minimum`` or more incidents. Incidents
+    without a location are counted in ``unlocated``.
+    """
+    has_place = rows["location"].notna() & (rows["location"].astype(str).str.strip() != "")
+    has_place &= rows["lsoa_code"].notna()
+    located = rows[has_place]
+    per_place = located.groupby(
+        [located["lsoa_code"].astype(str), located["location"].astype(str)]
+    ).size()
+    bands = []
+    for lo, hi, label in LOCATION_BANDS:
+        sel = (per_place >= lo) & ((per_place <= hi) if hi is not None else True)
+        bands.append({"incidents_per_location": label, "locations": int(sel.sum()),
+                      "incidents": int(per_place[sel].sum())})  # fmt: skip
+    repeat = per_place[per_place >= minimum]
+    total = int(per_place.sum())
+    return {
+        "bands": pd.DataFrame(bands),
+        "locations": int(len(per_place)),
+        "repeat_locations": int(len(repeat)),
+        "repeat_incidents": int(repeat.sum()),
+        "repeat_share": repeat.sum() / total * 100 if total else np.nan,
+        "repeat_location_share": len(repeat) / len(per_place) * 100 if len(per_place) else np.nan,
+        "unlocated": int((~has_place).sum()),
+        "minimum": minimum,
+    }
+
+
+# ----------------------------------------------------------------------------- survey
+
+
+def strand_waves(survey: pd.DataFrame) -> pd.DataFrame:
+    """Weighted % seeing each strand as a very or fairly big problem, per wave.
+
+    Uses :func:`sa_toolkit.partner.survey_percentages` (Wilson interval on the Kish
+    effective sample size). Returns ``strand, label, wave, respondents, effective_n,
+    value, lower, upper``.
+    """
+    from sa_toolkit.partner import survey_percentages
+
+    parts = []
+    for strand, label in STRANDS.items():
+        res = survey_percentages(survey, strand, by=("wave",))
+        parts.append(res.assign(strand=strand, label=label))
+    out = pd.concat(parts, ignore_index=True)
+    out["wave"] = out["wave"].astype(int)
+    return out[["strand", "label", "wave", "respondents", "effective_n", "value", "lower", "upper"]]
+
+
+def strand_change(waves: pd.DataFrame) -> pd.DataFrame:
+    """Latest wave against the one before, per strand: pp change and its z test.
+
+    The test (:func:`sa_toolkit.indicators.change`, unit ``percent``) uses the weighted
+    numerators and the Kish effective sample sizes.
+    """
+    from sa_toolkit.indicators import change
+
+    ordered = sorted(waves["wave"].unique())
+    if len(ordered) < 2:
+        return pd.DataFrame(columns=["strand", "label", "before_wave", "after_wave", "before",
+                                     "after", "change", "lower", "upper", "p_value",
+                                     "significant"])  # fmt: skip
+    before_wave, after_wave = ordered[-2], ordered[-1]
+    b = waves[waves["wave"] == before_wave].set_index("strand")
+    a = waves[waves["wave"] == after_wave].set_index("strand")
+    common = [s for s in STRANDS if s in a.index and s in b.index]
+    frame = pd.DataFrame(
+        {
+            "strand": common,
+            "label": [STRANDS[s] for s in common],
+            "x0": (b.loc[common, "value"] / 100 * b.loc[common, "effective_n"]).to_numpy(),
+            "n0": b.loc[common, "effective_n"].to_numpy(),
+            "x1": (a.loc[common, "value"] / 100 * a.loc[common, "effective_n"]).to_numpy(),
+            "n1": a.loc[common, "effective_n"].to_numpy(),
+        }
+    )
+    res = change(frame, "x0", "x1", "percent", "n0", "n1")
+    return pd.DataFrame(
+        {
+            "strand": common,
+            "label": frame["label"],
+            "before_wave": before_wave,
+            "after_wave": after_wave,
+            "before": b.loc[common, "value"].to_numpy(),
+            "after": a.loc[common, "value"].to_numpy(),
+            "change": res["value"],
+            "lower": res["lower"],
+            "upper": res["upper"],
+            "p_value": res["p_value"],
+            "significant": res["significant"].astype(bool),
+        }
+    )
+
+
+def strands_by_ward(survey: pd.DataFrame, lookup: pd.DataFrame, wave: int) -> pd.DataFrame:
+    """Per ward in one wave: respondents and % seeing each strand as a big problem.
+
+    Returns one row per ward and strand: ``ward, strand, label, respondents,
+    effective_n, value, lower, upper``.
+    """
+    from sa_toolkit.partner import survey_percentages
+
+    rows = survey[pd.to_numeric(survey["wave"]) == wave]
+    names = dict(
+        zip(lookup["ward_code"].astype(str), lookup["ward_name"].astype(str), strict=False)
+    )
+    parts = []
+    for strand, label in STRANDS.items():
+        res = survey_percentages(rows, strand, by=("ward_code",))
+        parts.append(res.assign(strand=strand, label=label))
+    out = pd.concat(parts, ignore_index=True)
+    out["ward"] = out["ward_code"].astype(str).map(names).fillna(out["ward_code"].astype(str))
+    return out[["ward", "strand", "label", "respondents", "effective_n", "value", "lower",
+                "upper"]]  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- fires
+
+
+def deliberate_fires(
+    fires: pd.DataFrame, populations: dict[str, float], years: Sequence[FinancialYear]
+) -> pd.DataFrame:
+    """Deliberate primary and secondary fires per financial year, rate per 10,000.
+
+    ``populations`` maps each year's label to the partnership's population. Returns
+    ``year, type, fires, population, value, lower, upper`` (Byar / exact intervals).
+    """
+    from sa_toolkit.analysis.youth_crime import fy_label
+    from sa_toolkit.indicators import rate
+
+    deliberate = fires[fires["motive"].astype(str) == "deliberate"]
+    labels = fy_label(deliberate["month"])
+    rows = []
+    for y in years:
+        if y.label not in populations:
+            continue
+        sel = deliberate[(labels == y.label).to_numpy()]
+        kinds = sel["incident_type"].astype(str)
+        for kind in ("primary", "secondary"):
+            rows.append({"year": y.label, "type": kind, "fires": int((kinds == kind).sum()),
+                         "population": populations[y.label]})  # fmt: skip
+    out = pd.DataFrame(rows, columns=["year", "type", "fires", "population"])
+    if out.empty:
+        return out
+    return rate(out, "fires", "population", per=10000)
