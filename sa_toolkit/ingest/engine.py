@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -697,6 +698,37 @@ def _unwrap(res):
     return res
 
 
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """Start ``workers`` spawned processes, each with one polars thread.
+
+    "spawn" because forking a process that runs polars threads can deadlock. A spawned
+    worker normally re-runs the caller's main script, which breaks scripts without an
+    ``if __name__ == "__main__"`` guard; the workers need nothing from it (the task
+    function lives in this module), so the main module's file is hidden while they start.
+    """
+    main = sys.modules.get("__main__")
+    hidden = {k: main.__dict__.pop(k) for k in ("__file__",) if main and k in main.__dict__}
+    spec = getattr(main, "__spec__", None) if main else None
+    if main is not None:
+        main.__spec__ = None
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            # set before the worker imports polars: the workers are the parallelism
+            initializer=os.putenv,
+            initargs=("POLARS_MAX_THREADS", "1"),
+        )
+        # start every worker now, while the main module is hidden
+        for fut in [pool.submit(int) for _ in range(workers)]:
+            fut.result()
+    finally:
+        if main is not None:
+            main.__dict__.update(hidden)
+            main.__spec__ = spec
+    return pool
+
+
 def _process_all(todo, staging: Path, console) -> list[FileResult]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -725,17 +757,8 @@ def _process_all(todo, staging: Path, console) -> list[FileResult]:
     with progress:
         task = progress.add_task("", total=len(todo))
         if parallel:
-            # processes, not threads: polars' Parquet writer holds the GIL; "spawn" because
-            # forking a process that runs polars threads can deadlock
-            ctx = multiprocessing.get_context("spawn")
-            # one polars thread per worker (set before the worker imports polars): the
-            # workers are the parallelism
-            pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=ctx,
-                initializer=os.putenv,
-                initargs=("POLARS_MAX_THREADS", "1"),
-            )
+            # processes, not threads: two threads calling polars gained nothing when measured
+            pool = _start_pool(workers)
             with pool:
                 futures = {
                     pool.submit(
