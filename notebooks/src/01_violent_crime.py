@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Violent crime
 #
-# Priority 1: reduce violent crime, including serious violence, robbery and knife crime.
+# Priority 1: reduce violent crime, including serious violence, robbery, knife and gun crime, domestic abuse and sexual offences. This report compares the assessed financial year with the year before, places the partnership among its Most Similar Group, and shows where, when and against whom violence concentrates.
 
 # %% tags=["parameters"]
 area = ""  # partnership (CSP) code; empty means partnership.code in the configuration
@@ -14,8 +14,12 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
-from sa_toolkit import charts, findings
-from sa_toolkit.notebook_params import monthly_crime_counts, notebook_context
+from IPython.display import display
+
+from sa_toolkit import charts, findings, report_tables
+from sa_toolkit.analysis import violent_crime as vc
+from sa_toolkit.disclosure import suppression_note
+from sa_toolkit.notebook_params import notebook_context
 
 ctx = notebook_context(
     area,
@@ -28,48 +32,198 @@ ctx = notebook_context(
     config_path,
 )
 cfg = ctx.cfg
-previous = cfg.year.previous()
-monthly = monthly_crime_counts(
-    cfg, ["Violence and sexual offences", "Robbery", "Possession of weapons"]
-)
-this_year = int(monthly.loc[cfg.year.months].to_numpy().sum())
-last_year = int(monthly.loc[previous.months].to_numpy().sum())
-
-# %%
-by_type = monthly.loc[cfg.year.months].sum().sort_values(ascending=False)
-sentences = [
-    findings.change_sentence(
-        "Violent crime, robbery and weapons possession", last_year, this_year
-    ).rstrip(".")
-    + f" between {previous.label} and {cfg.year.label}.",
-]
-if len(by_type) > 1 and this_year:
-    sentences.append(
-        f"{by_type.index[0]} made up {findings.format_percent(by_type.iloc[0] / this_year * 100)}"
-        f" of these offences in {cfg.year.label} ({by_type.iloc[0]:,} of {this_year:,})."
+data = vc.load(cfg)
+place_name, year_label = data.area_name, cfg.year.label
+summary = vc.year_summary(data)
+framework = vc.framework_rows(data)
+peers = vc.peer_funnel(data)
+wards = vc.place_table(data, "ward")
+lsoas = vc.place_table(data, "lsoa")
+conc = vc.concentration_summary(data)
+times = vc.temporal(data)
+ages = vc.age_profiles(data)
+people = vc.shares_and_repeats(data)
+findings.show_key_findings(
+    vc.key_findings(
+        data, summary, framework, peers=peers, conc=conc, wards=wards, times=times, people=people
     )
-findings.show_key_findings(sentences)
+)
+
 # %% [markdown]
-# ## Trend
+# ## Trends
+#
+# Monthly recorded offences with their 12-month rolling average, and financial-year totals. Knife and gun crime count offences flagged as involving a knife or sharp instrument, or a firearm; serious violence is homicide, attempted murder and wounding with intent.
 
 # %%
-pct = findings.percent_change(last_year, this_year) if last_year else None
-if pct is None or round(pct) == 0:
-    title = f"Violent crime, robbery and weapons possession was about level in {cfg.year.label}"
+breaks = vc.series_breaks_for_priority()
+note = vc.SOURCE_INCIDENTS
+for chart, what in (("volume", "violence, domestic abuse and sexual offences"), ("serious", "serious violence, robbery, knife and gun crime")):
+    monthly = vc.monthly_counts(data, chart)
+    measures = list(data.measures.index[data.measures["chart"] == chart])
+    fig = charts.monthly_trend(
+        monthly,
+        title=vc.trend_title(summary, measures, year_label),
+        subtitle=f"Recorded offences per month, {place_name}, {data.period}",
+        source=note,
+        breaks=breaks,
+    )
+    totals = "; ".join(f"{summary.loc[m, 'label']} {summary.loc[m, 'previous']:,} to {summary.loc[m, 'actual']:,}" for m in measures)
+    alt = f"Line chart of monthly recorded {what} in {place_name}, {data.period}, with 12-month averages and financial-year totals. {cfg.year.previous().label} to {year_label}: {totals}."
+    charts.save_and_show(fig, f"01_violent_crime_trend_{chart}", alt, ctx.output_dir)
+
+# %% [markdown]
+# ## Rates per 1,000 residents and change on last year
+#
+# Rates use the mid-year population estimate of the year's start. The change is tested with an exact test of two Poisson rates (populations allowed for); a small p-value means the change is unlikely to be chance.
+
+# %%
+display(
+    report_tables.html_table(
+        vc.summary_display(summary, data),
+        caption=f"Violent crime measures, {place_name}, {cfg.year.previous().label} and {year_label}: offences, change and rate per 1,000 residents",
+        notes=[suppression_note(data.threshold), f"Source: {note}; ONS mid-year population estimates."],
+    )
+)
+
+# %% [markdown]
+# ## Most Similar Group
+#
+# Violence and sexual offences per 1,000 residents in each member of the partnership's Most Similar Group; the funnel shows the range expected by chance around the group's average for an area of each size.
+
+# %%
+if peers["own"] is not None:
+    own = peers["own"]
+    word = {"similar": "within", "worse": "above", "better": "below"}[own["comparison"]]
+    fig = charts.funnel_plot(
+        peers["points"],
+        peers["limits"],
+        title=f"{place_name}'s violence rate is {word} the range expected around its peers' average",
+        subtitle=f"Violence and sexual offences per 1,000 residents, Most Similar Group, {year_label}",
+        source="Home Office recorded crime by Community Safety Partnership (Most Similar Group)",
+        average=peers["average"],
+        highlight=place_name,
+    )
+    charts.save_and_show(fig, "01_violent_crime_funnel", "Funnel plot: " + vc.peer_sentence(data, peers), ctx.output_dir)
 else:
-    direction = "rose" if pct > 0 else "fell"
-    title = f"Violent crime, robbery and weapons possession {direction} {findings.format_percent(abs(pct))} in {cfg.year.label}"
-first, last = monthly.index[0], monthly.index[-1]
-period = f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
-fig = charts.monthly_trend(
-    monthly,
-    title=title,
-    subtitle=f"Recorded offences per month, {cfg.partnership_short_name}, {period}",
-    source="data.police.uk street-level crime",
-)
-alt = (
-    f"Line chart of monthly recorded violence and sexual offences, robbery and possession of weapons in {cfg.partnership_short_name}, {period}, "
-    f"with 12-month averages and financial-year totals: {this_year:,} offences in "
-    f"{cfg.year.label} against {last_year:,} in {previous.label}."
-)
-charts.save_and_show(fig, "01_violent_crime_trend", alt, ctx.output_dir)
+    display(findings.HtmlBlock(f"<p>The Most Similar Group table has no violence figures for {year_label}.</p>"))
+
+# %% [markdown]
+# ## Where violence happens
+#
+# Violence against the person by ward and by LSOA in the assessed year. Rates rank only LSOAs with at least 10 offences, because a rate on a handful of offences is too unstable to rank.
+
+# %%
+for level, table, label in (("ward", wards, "Ward"), ("lsoa", lsoas, "LSOA")):
+    for by, what in (("offences", "most offences"), ("rate", "highest rates")):
+        top = vc.top_places(table, by=by)
+        if top.empty:
+            continue
+        display(
+            report_tables.html_table(
+                vc.places_display(top, data.threshold, place=label),
+                caption=f"{label}s with the {what} of violence against the person, {place_name}, {year_label}",
+                notes=[suppression_note(data.threshold)],
+            )
+        )
+
+# %%
+top5 = conc[conc["measure"] == "share in top 5% of areas"].iloc[0]
+counts = lsoas.set_index("place")["offences"]
+if counts.sum() > 0:
+    half = charts.share_of_places_holding(counts)
+    fig = charts.concentration_curve(
+        counts,
+        title=f"Half of violence happened in {findings.format_percent(half * 100)} of LSOAs; the top 5% held {findings.format_percent(top5['value'] * 100)}",
+        subtitle=f"Cumulative share of violence against the person by LSOA (most affected first), {place_name}, {year_label}",
+        source=note,
+        place="LSOAs",
+    )
+    gini = conc.loc[conc["measure"] == "Gini coefficient", "value"].iloc[0]
+    charts.save_and_show(fig, "01_violent_crime_concentration", f"Concentration curve: {vc.concentration_sentence(data, conc, wards)} Gini coefficient {gini:.2f}.", ctx.output_dir)
+
+# %%
+focus = vc.focus_incidents(data)
+located = focus[["longitude", "latitude"]].notna().all(axis=1)
+if located.sum() >= data.threshold:
+    top_ward = wards.sort_values("offences", ascending=False).iloc[0]
+    fig = charts.density_map(
+        focus.loc[located, "longitude"],
+        focus.loc[located, "latitude"],
+        title=f"Violence clusters in {top_ward['place']} ward, with {findings.format_percent(top_ward['share'])} of the partnership's offences",
+        subtitle=f"Violence against the person per hexagon, {place_name}, {year_label}; {int((~located).sum()):,} offences without coordinates not shown; hexagons with fewer than {data.threshold} offences not drawn",
+        source=note,
+        min_count=data.threshold,
+    )
+    charts.save_and_show(fig, "01_violent_crime_density", f"Map of hexagonal bins of violence against the person in {place_name}, {year_label}: the densest cluster is in {top_ward['place']} ward.", ctx.output_dir)
+
+# %% [markdown]
+# ## When violence happens
+#
+# Offences by hour and day of the week. An offence recorded with a start and an end time is shared across the hours between them (aoristic method).
+
+# %%
+if times["table"] is not None:
+    night = vc.night_sentence(times)
+    fig = charts.heat_map(
+        times["table"],
+        title=f"{findings.format_percent(times['night_share'] * 100)} of violence happened on Friday and Saturday nights, in {findings.format_percent(times['night_hours_share'] * 100)} of the week",
+        subtitle=f"Violence against the person by hour and weekday, {place_name}, {year_label}",
+        source=note,
+    )
+    charts.save_and_show(fig, "01_violent_crime_heat_map", "Heat map of offences by hour and weekday. " + night, ctx.output_dir)
+
+# %% [markdown]
+# ## Victims and suspects
+#
+# Ages of victims and suspects of violence against the person against the residents' age profile. A ratio above 1 means an age group is over-represented; the interval allows for chance.
+
+# %%
+if ages["shares"] is not None:
+    sentence = vc.age_sentence(ages["ratios"])
+    fig = charts.age_profile(
+        ages["shares"],
+        title=sentence.rstrip(".").split(";")[0],
+        subtitle=f"Share of victims, suspects and residents by age, violence against the person, {place_name}, {year_label}",
+        source=f"{note}; ONS mid-year population estimates",
+    )
+    charts.save_and_show(fig, "01_violent_crime_ages", "Bar chart of the age profile of victims and suspects against residents. " + sentence, ctx.output_dir)
+    display(
+        report_tables.html_table(
+            vc.ratios_display(ages["ratios"], data.threshold),
+            caption=f"Over-representation of age groups among victims and suspects of violence, {place_name}, {year_label}",
+            notes=[suppression_note(data.threshold), "Ratio: the group's share of victims (or suspects) divided by its share of residents."],
+        )
+    )
+
+# %% [markdown]
+# ## Domestic abuse, repeat victimisation and alcohol
+#
+# Shares of violence against the person flagged as domestic abuse or alcohol-related, with last year's share, and the share of domestic abuse victims who were victims more than once in the year (identified victims only).
+
+# %%
+if not people.empty:
+    display(
+        report_tables.html_table(
+            vc.people_display(people, data),
+            caption=f"Domestic abuse, repeat victimisation and alcohol-related violence, {place_name}, {year_label}",
+            notes=[suppression_note(data.threshold), "Intervals: Wilson score; change in a share tested with a two-sided z test."],
+        )
+    )
+
+# %% [markdown]
+# ## Performance framework
+#
+# The violent crime rows of the performance framework, computed from the data: each traffic light comes with its reason.
+
+# %%
+if not framework.empty:
+    display(
+        report_tables.html_table(
+            vc.framework_display(framework),
+            caption=f"Violent crime performance framework, {cfg.year.previous().label} to {year_label}",
+            rag_columns="Traffic light",
+        )
+    )
+
+# %%
+display(findings.implications(**vc.implications(data, summary, framework, wards, times)))

@@ -827,3 +827,122 @@ def significance_text(p_value: float) -> str:
     if p_value is None or (isinstance(p_value, float) and math.isnan(p_value)):
         return ""
     return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
+# ----------------------------------------------------------------------------- report tables
+
+
+def summary_display(summary: pd.DataFrame, data: ViolentCrimeData) -> pd.DataFrame:
+    """The year summary as a report table, small counts and what they reveal suppressed."""
+    from sa_toolkit.disclosure import SECONDARY_MARKER, is_small
+
+    previous, current = data.year.previous().label, data.year.label
+    small = is_small(summary["previous"], data.threshold) | is_small(
+        summary["actual"], data.threshold
+    )
+    rows = []
+    for (_, row), hide in zip(summary.iterrows(), small, strict=True):
+
+        def count(value):
+            return f"<{data.threshold}" if is_small([value], data.threshold)[0] else value
+
+        rows.append(
+            {
+                "Measure": row["label"],
+                previous: count(row["previous"]),
+                current: count(row["actual"]),
+                "Change": SECONDARY_MARKER
+                if hide
+                else (
+                    "n/a"
+                    if pd.isna(row["change"])
+                    else findings.format_signed_percent(row["change"])
+                ),
+                "Significance of change": SECONDARY_MARKER
+                if hide
+                else significance_text(row["p_value"]),
+                "Rate per 1,000": SECONDARY_MARKER
+                if hide
+                else findings.format_number(row["value"], 2),
+                "95% interval": SECONDARY_MARKER
+                if hide
+                else f"{row['lower']:.2f} to {row['upper']:.2f}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def places_display(table: pd.DataFrame, threshold: int, place: str = "LSOA") -> pd.DataFrame:
+    """A hotspot table (from :func:`place_table` / :func:`top_places`) for the report."""
+    from sa_toolkit.disclosure import mask_small_counts
+
+    out = pd.DataFrame(
+        {
+            place: table["place"].astype(str),
+            **({"Ward": table["ward"].astype(str)} if "ward" in table.columns else {}),
+            "Offences": table["offences"].astype(int),
+            "Share of partnership (%)": table["share"].round(1),
+            "Rate per 1,000": table["rate"].round(1),
+            "95% interval": [
+                f"{lo:.1f} to {hi:.1f}"
+                for lo, hi in zip(table["lower"], table["upper"], strict=True)
+            ],
+        }
+    )
+    return mask_small_counts(
+        out,
+        "Offences",
+        threshold,
+        derived=["Share of partnership (%)", "Rate per 1,000", "95% interval"],
+    )
+
+
+def ratios_display(ratios: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Over-representation by age band for the report (small counts suppressed)."""
+    from sa_toolkit.disclosure import mask_small_counts
+
+    out = pd.DataFrame(
+        {
+            "Group": ratios["group"],
+            "Age band": ratios["band"],
+            "Count": ratios["count"].astype(int),
+            "Share (%)": (ratios["count_share"] * 100).round(1),
+            "Population share (%)": (ratios["population_share"] * 100).round(1),
+            "Ratio": ratios["value"].round(2),
+            "95% interval": [
+                f"{lo:.2f} to {hi:.2f}"
+                for lo, hi in zip(ratios["lower"], ratios["upper"], strict=True)
+            ],
+        }
+    )
+    return mask_small_counts(
+        out, "Count", threshold, derived=["Share (%)", "Ratio", "95% interval"]
+    )
+
+
+def people_display(people: pd.DataFrame, data: ViolentCrimeData) -> pd.DataFrame:
+    """Domestic-abuse and alcohol shares and repeat victimisation for the report."""
+    from sa_toolkit.disclosure import SECONDARY_MARKER, is_small
+
+    rows = []
+    for _, row in people.iterrows():
+        hide = bool(is_small([row["numerator"]], data.threshold)[0])
+        previous = row.get("previous", np.nan)
+        rows.append(
+            {
+                "Measure": row["measure"],
+                "Count": f"<{data.threshold}" if hide else int(row["numerator"]),
+                "Out of": int(row["denominator"]),
+                "Per cent": SECONDARY_MARKER if hide else findings.format_number(row["value"], 1),
+                "95% interval": SECONDARY_MARKER
+                if hide
+                else f"{row['lower']:.1f} to {row['upper']:.1f}",
+                f"{data.year.previous().label} (%)": ""
+                if pd.isna(previous)
+                else findings.format_number(previous, 1),
+                "Significance of change": ""
+                if pd.isna(row.get("p_value", np.nan))
+                else significance_text(float(row["p_value"])),
+            }
+        )
+    return pd.DataFrame(rows)
