@@ -98,6 +98,9 @@ def generate_demo(cfg, scale: float = 1.0, force: bool = False) -> str:
             scale=scale,
             street=street_public,
         )
-        if partner_summary:
+        if isinstance(partner_summary, dict):
+            rows = ", ".join(f"{name} {n:,}" for name, n in partner_summary.items())
+            lines.append(f"  partner: {len(partner_summary)} extracts ({rows} rows)")
+        elif partner_summary:
             lines.append(f"  partner: {partner_summary}")
     return "\n".join(lines)

@@ -841,8 +841,9 @@ def _print_summary(console, summary: IngestSummary) -> None:
     from rich.table import Table
 
     table = Table(title="Ingest summary", title_justify="left")
-    for col in ("dataset", "files", "read", "unchanged", "rows kept", "rows rejected", "seconds"):
-        table.add_column(col, justify="left" if col == "dataset" else "right")
+    table.add_column("dataset", no_wrap=True)
+    for col in ("files", "read", "unchanged", "rows kept", "rejected", "seconds"):
+        table.add_column(col, justify="right")
     by: dict[str, list[FileResult]] = {}
     for f in summary.files:
         by.setdefault(f.dataset, []).append(f)
