@@ -838,12 +838,13 @@ def _commit(processed_dir, staging, previous, new_results, kept_results, removed
 
 
 def _print_summary(console, summary: IngestSummary) -> None:
+    from rich import box
     from rich.table import Table
 
-    table = Table(title="Ingest summary", title_justify="left")
+    table = Table(title="Ingest summary", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("dataset", no_wrap=True)
-    for col in ("files", "read", "unchanged", "rows kept", "rejected", "seconds"):
-        table.add_column(col, justify="right")
+    for col in ("files", "read", "unchanged", "kept", "rejected", "s"):
+        table.add_column(col, justify="right", no_wrap=True)
     by: dict[str, list[FileResult]] = {}
     for f in summary.files:
         by.setdefault(f.dataset, []).append(f)
