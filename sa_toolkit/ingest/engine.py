@@ -844,7 +844,9 @@ def _print_summary(console, summary: IngestSummary) -> None:
     table = Table(title="Ingest summary", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("dataset", no_wrap=True)
     for col in ("files", "read", "unchanged", "kept", "rejected", "s"):
-        table.add_column(col, justify="right", no_wrap=True, min_width=max(len(col), 4))
+        table.add_column(
+            col, justify="right", no_wrap=True, min_width=11 if col == "kept" else max(len(col), 4)
+        )
     by: dict[str, list[FileResult]] = {}
     for f in summary.files:
         by.setdefault(f.dataset, []).append(f)
