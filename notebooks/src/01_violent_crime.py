@@ -43,7 +43,7 @@ conc = vc.concentration_summary(data)
 times = vc.temporal(data)
 ages = vc.age_profiles(data)
 people = vc.shares_and_repeats(data)
-findings.show_key_findings(
+_ = findings.show_key_findings(
     vc.key_findings(
         data, summary, framework, peers=peers, conc=conc, wards=wards, times=times, people=people
     )
@@ -57,7 +57,10 @@ findings.show_key_findings(
 # %%
 breaks = vc.series_breaks_for_priority()
 note = vc.SOURCE_INCIDENTS
-for chart, what in (("volume", "violence, domestic abuse and sexual offences"), ("serious", "serious violence, robbery, knife and gun crime")):
+for chart, what in (
+    ("volume", "violence, domestic abuse and sexual offences"),
+    ("serious", "serious violence, robbery, knife and gun crime"),
+):
     monthly = vc.monthly_counts(data, chart)
     measures = list(data.measures.index[data.measures["chart"] == chart])
     fig = charts.monthly_trend(
@@ -67,7 +70,10 @@ for chart, what in (("volume", "violence, domestic abuse and sexual offences"), 
         source=note,
         breaks=breaks,
     )
-    totals = "; ".join(f"{summary.loc[m, 'label']} {summary.loc[m, 'previous']:,} to {summary.loc[m, 'actual']:,}" for m in measures)
+    totals = "; ".join(
+        f"{summary.loc[m, 'label']} {summary.loc[m, 'previous']:,} to {summary.loc[m, 'actual']:,}"
+        for m in measures
+    )
     alt = f"Line chart of monthly recorded {what} in {place_name}, {data.period}, with 12-month averages and financial-year totals. {cfg.year.previous().label} to {year_label}: {totals}."
     charts.save_and_show(fig, f"01_violent_crime_trend_{chart}", alt, ctx.output_dir)
 
@@ -81,7 +87,10 @@ display(
     report_tables.html_table(
         vc.summary_display(summary, data),
         caption=f"Violent crime measures, {place_name}, {cfg.year.previous().label} and {year_label}: offences, change and rate per 1,000 residents",
-        notes=[suppression_note(data.threshold), f"Source: {note}; ONS mid-year population estimates."],
+        notes=[
+            suppression_note(data.threshold),
+            f"Source: {note}; ONS mid-year population estimates.",
+        ],
     )
 )
 
@@ -103,9 +112,18 @@ if peers["own"] is not None:
         average=peers["average"],
         highlight=place_name,
     )
-    charts.save_and_show(fig, "01_violent_crime_funnel", "Funnel plot: " + vc.peer_sentence(data, peers), ctx.output_dir)
+    charts.save_and_show(
+        fig,
+        "01_violent_crime_funnel",
+        "Funnel plot: " + vc.peer_sentence(data, peers),
+        ctx.output_dir,
+    )
 else:
-    display(findings.HtmlBlock(f"<p>The Most Similar Group table has no violence figures for {year_label}.</p>"))
+    display(
+        findings.HtmlBlock(
+            f"<p>The Most Similar Group table has no violence figures for {year_label}.</p>"
+        )
+    )
 
 # %% [markdown]
 # ## Where violence happens
@@ -139,7 +157,12 @@ if counts.sum() > 0:
         place="LSOAs",
     )
     gini = conc.loc[conc["measure"] == "Gini coefficient", "value"].iloc[0]
-    charts.save_and_show(fig, "01_violent_crime_concentration", f"Concentration curve: {vc.concentration_sentence(data, conc, wards)} Gini coefficient {gini:.2f}.", ctx.output_dir)
+    charts.save_and_show(
+        fig,
+        "01_violent_crime_concentration",
+        f"Concentration curve: {vc.concentration_sentence(data, conc, wards)} Gini coefficient {gini:.2f}.",
+        ctx.output_dir,
+    )
 
 # %%
 focus = vc.focus_incidents(data)
@@ -154,7 +177,12 @@ if located.sum() >= data.threshold:
         source=note,
         min_count=data.threshold,
     )
-    charts.save_and_show(fig, "01_violent_crime_density", f"Map of hexagonal bins of violence against the person in {place_name}, {year_label}: the densest cluster is in {top_ward['place']} ward.", ctx.output_dir)
+    charts.save_and_show(
+        fig,
+        "01_violent_crime_density",
+        f"Map of hexagonal bins of violence against the person in {place_name}, {year_label}: the densest cluster is in {top_ward['place']} ward.",
+        ctx.output_dir,
+    )
 
 # %% [markdown]
 # ## When violence happens
@@ -170,7 +198,12 @@ if times["table"] is not None:
         subtitle=f"Violence against the person by hour and weekday, {place_name}, {year_label}",
         source=note,
     )
-    charts.save_and_show(fig, "01_violent_crime_heat_map", "Heat map of offences by hour and weekday. " + night, ctx.output_dir)
+    charts.save_and_show(
+        fig,
+        "01_violent_crime_heat_map",
+        "Heat map of offences by hour and weekday. " + night,
+        ctx.output_dir,
+    )
 
 # %% [markdown]
 # ## Victims and suspects
@@ -186,12 +219,20 @@ if ages["shares"] is not None:
         subtitle=f"Share of victims, suspects and residents by age, violence against the person, {place_name}, {year_label}",
         source=f"{note}; ONS mid-year population estimates",
     )
-    charts.save_and_show(fig, "01_violent_crime_ages", "Bar chart of the age profile of victims and suspects against residents. " + sentence, ctx.output_dir)
+    charts.save_and_show(
+        fig,
+        "01_violent_crime_ages",
+        "Bar chart of the age profile of victims and suspects against residents. " + sentence,
+        ctx.output_dir,
+    )
     display(
         report_tables.html_table(
             vc.ratios_display(ages["ratios"], data.threshold),
             caption=f"Over-representation of age groups among victims and suspects of violence, {place_name}, {year_label}",
-            notes=[suppression_note(data.threshold), "Ratio: the group's share of victims (or suspects) divided by its share of residents."],
+            notes=[
+                suppression_note(data.threshold),
+                "Ratio: the group's share of victims (or suspects) divided by its share of residents.",
+            ],
         )
     )
 
@@ -206,7 +247,10 @@ if not people.empty:
         report_tables.html_table(
             vc.people_display(people, data),
             caption=f"Domestic abuse, repeat victimisation and alcohol-related violence, {place_name}, {year_label}",
-            notes=[suppression_note(data.threshold), "Intervals: Wilson score; change in a share tested with a two-sided z test."],
+            notes=[
+                suppression_note(data.threshold),
+                "Intervals: Wilson score; change in a share tested with a two-sided z test.",
+            ],
         )
     )
 

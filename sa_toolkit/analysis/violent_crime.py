@@ -521,6 +521,10 @@ def age_profiles(data: ViolentCrimeData) -> dict:
                 "population": pop.to_numpy(),
             }
         )
+        # a band with no residents (a tiny area) has no share to compare with
+        frame = frame[frame["population"] > 0].reset_index(drop=True)
+        if frame["count"].sum() == 0:
+            continue
         result = over_representation(frame, "band", "count", "population")
         ratios.append(result.assign(group=group))
     if not shares:
@@ -796,6 +800,16 @@ def implications(
             )
     missed = []
     if framework is not None and not framework.empty:
+        untargeted = framework[
+            (framework["target_type"] == "none")
+            & (framework["significant"] == "yes")
+            & (framework["rag"] == "R")
+        ]
+        for _, row in untargeted.iterrows():
+            worsened.append(
+                f"{row['name']} ({findings.format_signed_percent(row['change'])}, "
+                f"{row['indicator_id']} in the performance framework)"
+            )
         targeted = framework[
             (framework["target_type"] != "none") & framework["rag"].isin(["R", "A"])
         ]
