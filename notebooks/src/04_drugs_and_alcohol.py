@@ -14,8 +14,13 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
-from sa_toolkit import charts, findings
-from sa_toolkit.notebook_params import monthly_crime_counts, notebook_context
+from IPython.display import HTML, display
+
+from sa_toolkit import charts, disclosure, findings, report_tables
+from sa_toolkit.analysis import drugs_alcohol as da
+from sa_toolkit.analysis import priority_common as pc
+from sa_toolkit.notebook_params import notebook_context
+from sa_toolkit.tables import partnership_lsoas
 
 ctx = notebook_context(
     area,
@@ -28,46 +33,320 @@ ctx = notebook_context(
     config_path,
 )
 cfg = ctx.cfg
-previous = cfg.year.previous()
-monthly = monthly_crime_counts(cfg, ["Drugs", "Public order"])
-this_year = int(monthly.loc[cfg.year.months].to_numpy().sum())
-last_year = int(monthly.loc[previous.months].to_numpy().sum())
+fy, place, threshold = cfg.year, cfg.partnership_short_name, cfg.suppression_threshold
+lsoas = partnership_lsoas(cfg)
+store = da.load(cfg)
+framework = pc.priority_framework(cfg, "drugs_and_alcohol", store)
+offences = da.drug_offences(store.get("crime_incidents"), lsoas, fy)
+searches = da.drug_searches(store.get("police_stop_search"), store.get("police_street"), lsoas, fy)
+treatment = da.treatment_summary(store.get("treatment_monthly"), cfg.partnership_code, fy)
+pen = da.penetration(
+    store.get("treatment_monthly"), store.get("drug_prevalence"), cfg.partnership_code, fy
+)
+violence = da.alcohol_violence(store.get("crime_incidents"), store.get("lookup"), lsoas, fy)
+admissions = da.alcohol_admissions_dsr(store.get("alcohol_admissions"), cfg.partnership_code)
+views = da.perceptions(store.get("residents_survey"))
 
 # %%
-by_type = monthly.loc[cfg.year.months].sum().sort_values(ascending=False)
-sentences = [
-    findings.change_sentence(
-        "Drug offences and public order offences", last_year, this_year
-    ).rstrip(".")
-    + f" between {previous.label} and {cfg.year.label}.",
-]
-if len(by_type) > 1 and this_year:
-    sentences.append(
-        f"{by_type.index[0]} made up {findings.format_percent(by_type.iloc[0] / this_year * 100)}"
-        f" of these offences in {cfg.year.label} ({by_type.iloc[0]:,} of {this_year:,})."
-    )
-findings.show_key_findings(sentences)
+findings.show_key_findings(
+    da.key_findings(offences, searches, pen, violence, admissions, fy)
+    + [pc.rag_counts_sentence(framework, "drugs and alcohol")]
+)
+
 # %% [markdown]
-# ## Trend
+# ## Performance framework
 
 # %%
-pct = findings.percent_change(last_year, this_year) if last_year else None
-if pct is None or round(pct) == 0:
-    title = f"Drug offences and public order offences was about level in {cfg.year.label}"
-else:
-    direction = "rose" if pct > 0 else "fell"
-    title = f"Drug offences and public order offences {direction} {findings.format_percent(abs(pct))} in {cfg.year.label}"
-first, last = monthly.index[0], monthly.index[-1]
-period = f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+report_tables.html_table(
+    pc.framework_display(framework),
+    caption=f"Drugs and alcohol indicators, {place}, {fy.previous().label} to {fy.label}",
+    rag_columns="Traffic light",
+)
+
+# %% [markdown]
+# ## Drug offences: possession and supply
+
+# %%
+monthly = offences["monthly"]
+table = offences["table"].set_index("kind")
+total = table.loc["All drug offences"]
 fig = charts.monthly_trend(
     monthly,
-    title=title,
-    subtitle=f"Recorded offences per month, {cfg.partnership_short_name}, {period}",
-    source="data.police.uk street-level crime",
+    title=findings.change_sentence("Drug offences", total["last_year"], total["this_year"]).split(
+        " ("
+    )[0]
+    + f" in {fy.label}",
+    subtitle=f"Recorded drug offences per month by kind, {place}, "
+    f"{monthly.index[0].strftime('%B %Y')} to {monthly.index[-1].strftime('%B %Y')}",
+    source="Police crime recording system extract (Home Office offence codes 92A-92E)",
+    breaks=pc.breaks_for(["drug_offences_rate"]),
 )
-alt = (
-    f"Line chart of monthly recorded drug offences and public order offences in {cfg.partnership_short_name}, {period}, "
-    f"with 12-month averages and financial-year totals: {this_year:,} offences in "
-    f"{cfg.year.label} against {last_year:,} in {previous.label}."
+charts.save_and_show(
+    fig,
+    "04_drug_offences_trend",
+    f"Line chart of monthly possession and supply offences in {place}: "
+    f"{total['this_year']:,} drug offences in {fy.label} against {total['last_year']:,} "
+    f"in {fy.previous().label}.",
+    ctx.output_dir,
 )
-charts.save_and_show(fig, "04_drugs_and_alcohol_trend", alt, ctx.output_dir)
+shown = disclosure.mask_small_counts(
+    offences["table"].rename(columns={"last_year": fy.previous().label, "this_year": fy.label}),
+    fy.label,
+    threshold,
+    derived=["change", "p_value"],
+)
+shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
+report_tables.html_table(
+    shown,
+    caption=f"Drug offences by kind, {place}, {fy.previous().label} and {fy.label}",
+    formats={"change": "{:+.1f}%", "p_value": "{:.3f}"},
+    headers={"kind": "Offence", "change": "Change", "p_value": "p-value (exact test)"},
+    notes=disclosure.suppression_note(threshold),
+)
+
+# %% [markdown]
+# ## Stop and search for drugs
+
+# %%
+n_search = searches["this_year"]
+where = "in the partnership" if searches["scope"] == "partnership" else "force-wide"
+if n_search:
+    outcomes = pc.combine_small(
+        searches["outcomes"].set_index("outcome")["searches"], threshold, "Other outcomes"
+    )
+    share = outcomes / n_search * 100
+    first = outcomes.index[0].lower().removeprefix("a ").removesuffix(" disposal")
+    fig = charts.bar_chart(
+        share,
+        title=f"{findings.format_percent(share.iloc[0])} of drug searches {where} ended with {first}",
+        subtitle=f"Share of stop and searches for controlled drugs by outcome (%), {place}, {fy.label}",
+        source="data.police.uk stop and search",
+        value_format="{:.0f}%",
+        xlabel="% of searches",
+    )
+    charts.save_and_show(
+        fig,
+        "04_drug_search_outcomes",
+        f"Bar chart of the outcomes of {n_search:,} stop and searches for drugs {where} in "
+        f"{fy.label}; the most common was {outcomes.index[0]} ({share.iloc[0]:.0f}%).",
+        ctx.output_dir,
+    )
+    placed = (
+        f"Searches are placed in the partnership by their coordinates (nearest LSOA); "
+        f"{searches['no_coordinates']:,} drug searches in the force data had no coordinates."
+        if searches["scope"] == "partnership"
+        else "No search could be placed by its coordinates: figures are for the whole force."
+    )
+    report_tables.html_table(
+        searches["rates"][["measure", "numerator", "searches", "value", "lower", "upper"]],
+        caption=f"Stop and search for drugs {where}: outcomes, {fy.label} "
+        f"({searches['last_year']:,} searches in {fy.previous().label})",
+        formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
+        headers={
+            "numerator": "Searches",
+            "searches": "Of all searches",
+            "value": "Percent",
+            "lower": "95% CI lower",
+            "upper": "95% CI upper",
+        },  # fmt: skip
+        notes=placed,
+    )
+else:
+    display(HTML(f"<p>No stop and search for drugs {where} in {fy.label}.</p>"))
+
+# %% [markdown]
+# ## Treatment: numbers, penetration and successful completions
+
+# %%
+if len(treatment):
+    labels = {"opiate": "Opiate", "non_opiate": "Non-opiate", "alcohol": "Alcohol only",
+              "non_opiate_and_alcohol": "Non-opiate and alcohol"}  # fmt: skip
+    chart = treatment.assign(substance_group=treatment["substance_group"].map(labels))
+    now = chart[chart["year"] == fy.label].sort_values("value")
+    fig = pc.interval_chart(
+        chart,
+        x="substance_group",
+        series="year",
+        title=f"{now.iloc[0]['substance_group']} clients completed treatment least often "
+        f"({findings.format_percent(now.iloc[0]['value'])} in {fy.label})",
+        subtitle=f"Successful completions as % of the average monthly number in treatment, "
+        f"with 95% intervals, {place}, {fy.previous().label} and {fy.label}",
+        source="NDTMS partnership extract (treatment_monthly)",
+        ylabel="Successful completions (%)",
+        percent=True,
+        connect=False,
+    )
+    charts.save_and_show(
+        fig,
+        "04_treatment_completions",
+        "Chart of successful completion percentages with intervals by substance group: "
+        + "; ".join(f"{r.substance_group} {r.value:.0f}%" for r in now.itertuples()),
+        ctx.output_dir,
+    )
+    report_tables.html_table(
+        chart[
+            [
+                "year",
+                "substance_group",
+                "in_treatment",
+                "successful_completions",
+                "value",
+                "lower",
+                "upper",
+            ]
+        ],  # fmt: skip
+        caption=f"Adults in treatment (average per month) and successful completions, {place}",
+        formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
+        headers={
+            "substance_group": "Substance",
+            "value": "Completed (%)",
+            "lower": "95% CI lower",
+            "upper": "95% CI upper",
+        },  # fmt: skip
+    )
+if pen is not None:
+    display(
+        HTML(
+            f"<p>Penetration: an average of {pen['in_treatment']:,.0f} opiate clients a month "
+            f"were in treatment in {fy.label}, {pen['value']:.0f}% of the "
+            f"{pen['estimate']:,.0f} opiate users estimated for {pen['estimate_year']} "
+            f"(95% interval of the estimate {pen['estimate_lower']:,.0f} to "
+            f"{pen['estimate_upper']:,.0f}, so {pen['lower']:.0f}% to {pen['upper']:.0f}%).</p>"
+        )
+    )
+
+# %% [markdown]
+# ## Alcohol-related violence and the night-time economy
+
+# %%
+wards = violence["wards"]
+if violence["count"]:
+    top = wards.head(10).set_index("ward_name")["alcohol_related"]
+    fig = charts.bar_chart(
+        top,
+        title=f"{wards.iloc[0]['ward_name']} had {findings.format_percent(wards.iloc[0]['share_of_all'])}"
+        f" of alcohol-related violence; {findings.format_percent(violence['night_share'])} "
+        "was on Friday and Saturday nights",
+        subtitle=f"Alcohol-related violence and sexual offences, top 10 wards, {place}, {fy.label}",
+        source="Police crime recording system extract (alcohol flag)",
+        highlight=wards.iloc[0]["ward_name"],
+        xlabel="Offences",
+    )
+    charts.save_and_show(
+        fig,
+        "04_alcohol_violence_wards",
+        f"Bar chart of alcohol-related violence in the ten wards with most: "
+        f"{wards.iloc[0]['ward_name']} {wards.iloc[0]['alcohol_related']:,} offences of "
+        f"{violence['count']:,}.",
+        ctx.output_dir,
+    )
+    shown = disclosure.mask_small_counts(
+        wards.head(10), "alcohol_related", threshold,
+        derived=["share_of_ward_violence", "share_of_all"],
+    )  # fmt: skip
+    report_tables.html_table(
+        shown,
+        caption=f"Alcohol-related violence by ward (top 10), {place}, {fy.label}",
+        formats={"share_of_ward_violence": "{:.0f}%", "share_of_all": "{:.0f}%"},
+        headers={
+            "ward_name": "Ward",
+            "alcohol_related": "Alcohol-related",
+            "violence": "All violence",
+            "share_of_ward_violence": "% of ward's violence",
+            "share_of_all": "% of all alcohol-related",
+        },  # fmt: skip
+        notes=[
+            f"Friday and Saturday nights (22:00 to 03:00) are 6% of the week's hours but held "
+            f"{violence['night_share']:.0f}% of alcohol-related violence and "
+            f"{violence['night_share_other']:.0f}% of other violence.",
+            disclosure.suppression_note(threshold),
+        ],
+    )
+
+# %% [markdown]
+# ## Alcohol-related hospital admissions
+
+# %%
+persons = admissions.dropna(subset=["value"])
+if len(persons):
+    rate_now = persons[(persons["sex"] == "Persons") & (persons["financial_year"] == fy.label)]
+    rate_first = persons[persons["sex"] == "Persons"].iloc[0]
+    title = "Alcohol-related admissions: age-standardised rate by year"
+    if len(rate_now):
+        title = (
+            findings.change_sentence(
+                "The admission rate", rate_first["value"], rate_now.iloc[0]["value"], unit=""
+            ).split(" (")[0]
+            + f" between {rate_first['financial_year']} and {fy.label}"
+        )
+    fig = pc.interval_chart(
+        persons,
+        x="financial_year",
+        series="sex",
+        title=title,
+        subtitle=f"Admissions per 100,000, directly standardised (ESP 2013), 95% intervals, {place}",
+        source="OHID Local Alcohol Profiles / Hospital Episode Statistics (alcohol_admissions)",
+        ylabel="Per 100,000",
+    )
+    charts.save_and_show(
+        fig,
+        "04_alcohol_admissions_dsr",
+        "Chart of alcohol-related hospital admission rates per 100,000 by year for persons, "
+        "females and males, with 95% confidence intervals: "
+        + "; ".join(
+            f"{r.financial_year} {r.value:.0f}"
+            for r in persons[persons["sex"] == "Persons"].itertuples()
+        ),
+        ctx.output_dir,
+    )
+
+# %% [markdown]
+# ## Perceptions of drunk or rowdy behaviour and of drug use or dealing
+
+# %%
+by_wave = views["by_wave"]
+latest = by_wave[by_wave["wave"].astype(int) == views["latest_wave"]].sort_values("value")
+fig = pc.interval_chart(
+    by_wave,
+    x="wave",
+    series="question",
+    title=f"{findings.format_percent(latest.iloc[-1]['value'])} of residents see "
+    f"{latest.iloc[-1]['question'].lower()} as a big problem ({views['latest_wave']})",
+    subtitle=f"Residents saying a very or fairly big problem (%, weighted), 95% intervals, "
+    f"{place}, survey waves",
+    source="Residents' survey (base includes Don't know)",
+    ylabel="% saying a big problem",
+    percent=True,
+)
+charts.save_and_show(
+    fig,
+    "04_perceptions",
+    "Chart of the percentage of residents seeing drunk or rowdy behaviour and drug use or "
+    "dealing as a big problem in each survey wave: "
+    + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
+    ctx.output_dir,
+)
+ward_names = store.get("lookup").drop_duplicates("ward_code").set_index("ward_code")["ward_name"]
+report_tables.html_table(
+    pc.survey_ward_table(views["by_ward"], ward_names),
+    caption=f"Residents seeing each as a very or fairly big problem by ward: % (95% interval), "
+    f"{place}, wave {views['latest_wave']}",
+    notes=f"Wards with fewer than {pc.MIN_RESPONDENTS} answers are not shown.",
+)
+
+# %% [markdown]
+# ## Implications for the rolling plan
+
+# %%
+worsened, missed = pc.framework_implications(framework)
+places = [
+    f"{r.ward_name} ward ({r.share_of_all:.0f}% of alcohol-related violence)"
+    for r in wards.head(2).itertuples()
+    if violence["count"] and r.share_of_all >= 10
+]
+times = (
+    [f"{pc.FRI_SAT_NIGHT}: {violence['night_share']:.0f}% of alcohol-related violence"]
+    if violence["count"]
+    else []
+)
+findings.implications(worsened=worsened, missed_target=missed, places=places, times=times)

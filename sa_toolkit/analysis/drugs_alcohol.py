@@ -1,0 +1,476 @@
+"""Priority 4, drugs and alcohol: the calculations behind ``04_drugs_and_alcohol``.
+
+Drug offences split into possession and supply (Home Office offence codes, else the
+offence description); stop and search for drugs and its outcomes; treatment numbers,
+penetration against the prevalence estimate and successful completions; alcohol-related
+violence by ward and on Friday and Saturday nights; alcohol-related hospital admissions
+(directly standardised rate, ESP 2013); and residents' perceptions of drunk or rowdy
+behaviour and of drug use or dealing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sa_toolkit.analysis.priority_common import TableStore, fri_sat_night, year_of_month
+from sa_toolkit.errors import ArgumentError
+
+VIOLENCE = "Violence and sexual offences"
+DRUGS = "Drugs"
+DRUG_SEARCH = "Controlled drugs"
+NO_FURTHER_ACTION = "A no further action disposal"
+#: Home Office offence codes (HOCR class 92): possession and supply
+POSSESSION_CODES = {"92C", "92D", "92E", "92F"}
+SUPPLY_CODES = {"92A", "92B", "92G", "92H", "92J"}
+_SUPPLY_WORDS = r"traffick|supply|suppl|produc|cultivat|import|export|intent to supply"
+
+
+def load(cfg) -> TableStore:
+    """The tables the drugs and alcohol report reads, each once, with only needed columns."""
+    first = min(cfg.baseline_year, cfg.year.previous()).first_month.start_time.date()
+    previous = cfg.year.previous().first_month.start_time.date()
+    last = cfg.year.last_month.start_time.date()
+    return TableStore(
+        cfg.processed_dir,
+        columns={
+            "police_street": ["month", "lsoa_code", "crime_type", "longitude", "latitude"],
+            "crime_incidents": [
+                "month",
+                "crime_type",
+                "offence_code",
+                "offence_description",
+                "lsoa_code",
+                "alcohol_related",
+                "offence_start",
+            ],  # fmt: skip
+            "police_stop_search": [
+                "month",
+                "latitude",
+                "longitude",
+                "object_of_search",
+                "outcome",
+                "outcome_linked_to_object_of_search",
+            ],  # fmt: skip
+            "treatment_monthly": None,
+            "drug_prevalence": None,
+            "alcohol_admissions": None,
+            "residents_survey": [
+                "wave",
+                "weight",
+                "ward_code",
+                "asb_drunk_rowdy",
+                "asb_drug_use_dealing",
+            ],  # fmt: skip
+            "lookup": ["lsoa_code", "ward_code", "ward_name"],
+            "population": ["year", "lsoa_code", "age_min", "population"],
+        },
+        filters={
+            "police_street": [("month", ">=", previous), ("month", "<=", last)],
+            "crime_incidents": [
+                ("month", ">=", first),
+                ("month", "<=", last),
+                ("crime_type", "in", [DRUGS, VIOLENCE]),
+            ],
+            "police_stop_search": [("month", ">=", previous), ("month", "<=", last)],
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- drug offences
+
+
+def drug_offence_kind(codes: pd.Series, descriptions: pd.Series) -> pd.Series:
+    """``Possession``, ``Supply`` or ``Other drug offences`` from code, else description."""
+    code = codes.astype("string").str.strip().str.upper().fillna("")
+    text = descriptions.astype("string").str.lower().fillna("")
+    kind = pd.Series("Other drug offences", index=codes.index, dtype=object)
+    by_text_supply = text.str.contains(_SUPPLY_WORDS, regex=True)
+    by_text_possession = text.str.contains("possess", regex=False) & ~by_text_supply
+    kind[by_text_possession.to_numpy()] = "Possession"
+    kind[by_text_supply.to_numpy()] = "Supply"
+    kind[code.isin(POSSESSION_CODES).to_numpy()] = "Possession"
+    kind[code.isin(SUPPLY_CODES).to_numpy()] = "Supply"
+    return kind
+
+
+def drug_offences(incidents: pd.DataFrame, lsoas, year) -> dict:
+    """Monthly drug offences by kind and this year against last, with the exact test.
+
+    Returns ``monthly`` (months x kinds), ``table`` (kind, last year, this year, change,
+    p_value, significant) and ``supply_share`` (% of this year's offences that are supply).
+    """
+    from sa_toolkit.indicators import poisson_change
+
+    rows = incidents[
+        (incidents["crime_type"].astype(str) == DRUGS)
+        & incidents["lsoa_code"].astype(str).isin(list(lsoas))
+    ]
+    kind = drug_offence_kind(rows["offence_code"], rows["offence_description"])
+    frame = pd.DataFrame({"month": rows["month"].to_numpy(), "kind": kind.to_numpy()})
+    kinds = [k for k in ("Possession", "Supply", "Other drug offences") if (kind == k).any()]
+    months = pd.period_range(
+        min(rows["month"].min(), year.previous().first_month)
+        if len(rows)
+        else year.previous().first_month,
+        year.last_month,
+        freq="M",
+    )
+    monthly = (
+        frame.groupby(["month", "kind"]).size().unstack("kind").reindex(index=months, columns=kinds)
+    ).fillna(0)
+    monthly = monthly.astype(int)
+    monthly.columns.name = None
+    this = monthly.loc[monthly.index.isin(year.months)].sum()
+    last = monthly.loc[monthly.index.isin(year.previous().months)].sum()
+    table = pd.DataFrame({"kind": kinds + ["All drug offences"]})
+    table["last_year"] = [int(last[k]) for k in kinds] + [int(last.sum())]
+    table["this_year"] = [int(this[k]) for k in kinds] + [int(this.sum())]
+    tested = poisson_change(table, "last_year", "this_year")
+    table["change"] = tested["value"]
+    table["p_value"] = tested["p_value"]
+    table["significant"] = tested["significant"]
+    total = int(this.sum())
+    supply = int(this.get("Supply", 0))
+    return {
+        "monthly": monthly,
+        "table": table,
+        "supply_share": supply / total * 100 if total else float("nan"),
+    }
+
+
+# ----------------------------------------------------------------------------- stop and search
+
+
+def lsoa_centroids(street: pd.DataFrame) -> pd.DataFrame:
+    """Mean coordinates of the street-level crimes of each LSOA (a stand-in for centroids)."""
+    located = street.dropna(subset=["longitude", "latitude", "lsoa_code"])
+    return (
+        located.groupby(located["lsoa_code"].astype(str))[["longitude", "latitude"]]
+        .mean()
+        .rename_axis("lsoa_code")
+        .reset_index()
+    )
+
+
+def place_points(
+    lon, lat, centroids: pd.DataFrame, max_km: float = 1.5, chunk: int = 4096
+) -> pd.Series:
+    """The LSOA of the nearest centroid of each point (None beyond ``max_km`` or no coordinates)."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.full(len(lon), None, dtype=object)
+    if centroids.empty or not len(lon):
+        return pd.Series(out)
+    c_lon = centroids["longitude"].to_numpy(dtype=float)
+    c_lat = centroids["latitude"].to_numpy(dtype=float)
+    codes = centroids["lsoa_code"].astype(str).to_numpy()
+    kx = 111.32 * np.cos(np.deg2rad(np.nanmean(c_lat)))
+    ok = np.flatnonzero(~(np.isnan(lon) | np.isnan(lat)))
+    for start in range(0, len(ok), chunk):
+        idx = ok[start : start + chunk]
+        dx = (lon[idx, None] - c_lon[None, :]) * kx
+        dy = (lat[idx, None] - c_lat[None, :]) * 110.57
+        d2 = dx**2 + dy**2
+        nearest = d2.argmin(axis=1)
+        close = d2[np.arange(len(idx)), nearest] <= max_km**2
+        out[idx[close]] = codes[nearest[close]]
+    return pd.Series(out)
+
+
+def drug_searches(searches: pd.DataFrame, street: pd.DataFrame, lsoas, year) -> dict:
+    """Stop and search for controlled drugs in the partnership, with its outcomes.
+
+    Searches are placed in the partnership by their coordinates (nearest LSOA centroid
+    of the street-level crimes, within 1.5 km); without coordinates, or when none can be
+    placed, the figures are force-wide and ``scope`` says so.
+    """
+    from sa_toolkit.indicators import proportion
+
+    drugs = searches[searches["object_of_search"].astype(str) == DRUG_SEARCH]
+    placed = place_points(drugs["longitude"], drugs["latitude"], lsoa_centroids(street))
+    placed.index = drugs.index
+    n_placed = int(placed.notna().sum())
+    if n_placed:
+        local = drugs[placed.isin(list(lsoas)).to_numpy()]
+        scope = "partnership"
+    else:
+        local = drugs
+        scope = "force"
+    no_coords = int((drugs["longitude"].isna() | drugs["latitude"].isna()).sum())
+    fy = year_of_month(local["month"]) if len(local) else np.array([], dtype=int)
+    this = local[fy == year.start_year]
+    last = local[fy == year.start_year - 1]
+    outcome = this["outcome"].astype(str).replace("nan", "Not recorded")
+    outcomes = outcome.value_counts().rename_axis("outcome").reset_index(name="searches")
+    linked = this["outcome_linked_to_object_of_search"].astype(str).str.lower() == "true"
+    found = (outcome != NO_FURTHER_ACTION) & (outcome != "Not recorded")
+    rates = pd.DataFrame(
+        {
+            "measure": [
+                "Action taken (any outcome other than no further action)",
+                "Outcome linked to the object of the search (drugs found)",
+            ],
+            "numerator": [int(found.sum()), int(linked.sum())],
+            "searches": [len(this), len(this)],
+        }
+    )
+    if len(this):
+        rates = proportion(rates, "numerator", "searches", multiplier=100)
+    else:
+        rates = rates.assign(value=np.nan, lower=np.nan, upper=np.nan)
+    return {
+        "scope": scope,
+        "this_year": len(this),
+        "last_year": len(last),
+        "no_coordinates": no_coords,
+        "outcomes": outcomes,
+        "rates": rates,
+    }
+
+
+# ----------------------------------------------------------------------------- treatment
+
+
+def treatment_summary(treatment: pd.DataFrame, area_code: str, year) -> pd.DataFrame:
+    """Average monthly number in treatment and successful completions by substance group.
+
+    Completions are a proportion of the average monthly caseload (as the framework's
+    ``treatment_successful_completion``), with Wilson intervals; both years.
+    """
+    from sa_toolkit.indicators import proportion
+
+    rows = treatment[treatment["area_code"].astype(str) == area_code]
+    fy = year_of_month(rows["month"])
+    out = []
+    for label, start in (
+        (year.previous().label, year.start_year - 1),
+        (year.label, year.start_year),
+    ):
+        part = rows[fy == start]
+        if part.empty:
+            continue
+        g = part.groupby(part["substance_group"].astype(str))
+        caseload = g["in_treatment"].mean().round()
+        done = g["successful_completions"].sum()
+        frame = pd.DataFrame(
+            {
+                "year": label,
+                "substance_group": caseload.index,
+                "in_treatment": caseload.to_numpy().astype(int),
+                "successful_completions": done.reindex(caseload.index).to_numpy().astype(int),
+                "months": g.size().reindex(caseload.index).to_numpy(),
+            }
+        )
+        frame["successful_completions"] = np.minimum(
+            frame["successful_completions"], frame["in_treatment"]
+        )
+        out.append(frame[frame["in_treatment"] > 0])
+    if not out:
+        return pd.DataFrame(
+            columns=["year", "substance_group", "in_treatment", "successful_completions",
+                     "months", "value", "lower", "upper"]
+        )  # fmt: skip
+    table = pd.concat(out, ignore_index=True)
+    return proportion(table, "successful_completions", "in_treatment", multiplier=100)
+
+
+def penetration(
+    treatment: pd.DataFrame, prevalence: pd.DataFrame, area_code: str, year
+) -> dict | None:
+    """Opiate users in treatment as % of the estimated number of opiate users (penetration).
+
+    The numerator is the average monthly number of opiate clients in treatment; the
+    interval comes from the prevalence estimate's own 95% interval (in treatment / upper
+    and / lower). The estimate used is the latest for a year up to the assessed one.
+    """
+    prev = prevalence[
+        (prevalence["area_code"].astype(str) == area_code)
+        & (prevalence["drug_group"].astype(str) == "opiate")
+    ]
+    years = prev["financial_year"].astype(str)
+    prev = prev[years <= year.label]
+    if prev.empty:
+        return None
+    est = prev.loc[prev["financial_year"].astype(str).idxmax()]
+    rows = treatment[
+        (treatment["area_code"].astype(str) == area_code)
+        & (treatment["substance_group"].astype(str) == "opiate")
+    ]
+    part = rows[year_of_month(rows["month"]) == year.start_year]
+    if part.empty or not est["estimate"]:
+        return None
+    n = float(part["in_treatment"].mean())
+    return {
+        "in_treatment": n,
+        "estimate": float(est["estimate"]),
+        "estimate_lower": float(est["lower"]),
+        "estimate_upper": float(est["upper"]),
+        "estimate_year": str(est["financial_year"]),
+        "value": n / float(est["estimate"]) * 100,
+        "lower": n / float(est["upper"]) * 100,
+        "upper": n / float(est["lower"]) * 100 if est["lower"] else float("nan"),
+        "unmet_need": max(0.0, float(est["estimate"]) - n),
+    }
+
+
+# ----------------------------------------------------------------------------- alcohol
+
+
+def alcohol_violence(incidents: pd.DataFrame, lookup: pd.DataFrame, lsoas, year) -> dict:
+    """Alcohol-related violence in the year: share, by ward, and on Friday/Saturday nights.
+
+    Returns ``share`` (% of violence flagged alcohol-related), ``count``, ``violence``,
+    ``wards`` (ward_name, alcohol_related, violence, share of ward's violence, % of all
+    alcohol-related violence; sorted), ``night_share`` (% of alcohol-related violence
+    starting on Friday or Saturday night) and ``night_share_other`` (same for violence
+    not flagged), the night being 10 of the week's 168 hours (6%).
+    """
+    rows = incidents[
+        (incidents["crime_type"].astype(str) == VIOLENCE)
+        & incidents["month"].isin(year.months)
+        & incidents["lsoa_code"].astype(str).isin(list(lsoas))
+    ]
+    flag = rows["alcohol_related"].fillna(False).astype(bool).to_numpy()
+    wards = lookup.assign(lsoa_code=lookup["lsoa_code"].astype(str)).drop_duplicates("lsoa_code")
+    ward = (
+        rows["lsoa_code"]
+        .astype(str)
+        .map(wards.set_index("lsoa_code")["ward_name"].astype(str))
+        .fillna("Unknown")
+    )
+    by_ward = (
+        pd.DataFrame({"ward_name": ward.to_numpy(), "alcohol_related": flag, "violence": 1})
+        .groupby("ward_name")
+        .sum()
+        .reset_index()
+    )
+    by_ward["alcohol_related"] = by_ward["alcohol_related"].astype(int)
+    total = int(flag.sum())
+    by_ward["share_of_ward_violence"] = by_ward["alcohol_related"] / by_ward["violence"] * 100
+    by_ward["share_of_all"] = by_ward["alcohol_related"] / total * 100 if total else np.nan
+    by_ward = by_ward.sort_values("alcohol_related", ascending=False, ignore_index=True)
+    night = fri_sat_night(rows["offence_start"])
+    return {
+        "count": total,
+        "violence": len(rows),
+        "share": total / len(rows) * 100 if len(rows) else float("nan"),
+        "wards": by_ward,
+        "night_share": night[flag].mean() * 100 if total else float("nan"),
+        "night_share_other": night[~flag].mean() * 100 if (~flag).any() else float("nan"),
+    }
+
+
+def alcohol_admissions_dsr(admissions: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """Directly standardised admission rate per 100,000 (ESP 2013) by financial year.
+
+    Both sexes together (counts and populations added within each age band), and each
+    sex; the method is PHE's (Dobson limits, not calculated below 10 admissions).
+    """
+    from sa_toolkit.indicators import dsr
+
+    rows = admissions[admissions["area_code"].astype(str) == area_code]
+    if rows.empty:
+        raise ArgumentError(f"alcohol_admissions has no rows for area {area_code}")
+    frame = rows.assign(
+        financial_year=rows["financial_year"].astype(str),
+        sex=rows["sex"].astype(str),
+        age_band=rows["age_band"].astype(str),
+    )
+    persons = (
+        frame.groupby(["financial_year", "age_band"])[["admissions", "population"]]
+        .sum()
+        .reset_index()
+        .assign(sex="Persons")
+    )
+    both = pd.concat([persons, frame[persons.columns]], ignore_index=True)
+    out = dsr(both, "admissions", "population", "age_band", group_cols=["sex", "financial_year"])
+    out["sex"] = out["sex"].map({"Persons": "Persons", "F": "Females", "M": "Males"})
+    return out.sort_values(["sex", "financial_year"], ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- perceptions
+
+PERCEPTIONS = {
+    "asb_drunk_rowdy": "People being drunk or rowdy in public places",
+    "asb_drug_use_dealing": "People using or dealing drugs",
+}
+
+
+def perceptions(survey: pd.DataFrame) -> dict:
+    """% seeing each problem as a very or fairly big problem, by wave and (latest) by ward."""
+    from sa_toolkit.partner import survey_percentages
+
+    waves, wards = [], []
+    latest = int(pd.to_numeric(survey["wave"]).max())
+    last_wave = survey[pd.to_numeric(survey["wave"]) == latest]
+    for question, label in PERCEPTIONS.items():
+        waves.append(survey_percentages(survey, question, by=("wave",)).assign(question=label))
+        wards.append(
+            survey_percentages(last_wave, question, by=("ward_code",)).assign(question=label)
+        )
+    return {"by_wave": pd.concat(waves, ignore_index=True), "by_ward": pd.concat(wards),
+            "latest_wave": latest}  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- findings
+
+
+def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dict,
+                 admissions: pd.DataFrame, year) -> list[str]:  # fmt: skip
+    """Three to six sentences, the most important first, from the computed results."""
+    from sa_toolkit import findings
+
+    out = []
+    table = offences["table"].set_index("kind")
+    total = table.loc["All drug offences"]
+    sentence = findings.change_sentence(
+        "Recorded drug offences", total["last_year"], total["this_year"],
+        significant=bool(total["significant"]),
+    ).rstrip(".")  # fmt: skip
+    if "Supply" in table.index and total["this_year"]:
+        sentence += (
+            f"; supply offences were {findings.format_percent(offences['supply_share'])} of them"
+            f" ({table.loc['Supply', 'this_year']:,})"
+        )
+    out.append(sentence + f" in {year.label}.")
+    if violence["violence"]:
+        top = violence["wards"].iloc[0]
+        out.append(
+            findings.share_sentence(
+                "Alcohol-related offences", violence["count"], "violence", violence["violence"]
+            ).rstrip(".")
+            + f"; {top['ward_name']} ward had {findings.format_percent(top['share_of_all'])} of"
+            f" them and {findings.format_percent(violence['night_share'])} happened on Friday"
+            " and Saturday nights."
+        )
+    persons = admissions[admissions["sex"] == "Persons"].dropna(subset=["value"])
+    now = persons[persons["financial_year"] == year.label]
+    before = persons[persons["financial_year"] == year.previous().label]
+    if len(now) and len(before):
+        a, b = now.iloc[0], before.iloc[0]
+        overlap = not (a["lower"] > b["upper"] or a["upper"] < b["lower"])
+        out.append(
+            findings.change_sentence(
+                "The alcohol-related hospital admission rate", b["value"], a["value"],
+                unit="per 100,000, age-standardised",
+            ).rstrip(".")
+            + ("; the confidence intervals overlap." if overlap else "; the intervals do not overlap.")
+        )  # fmt: skip
+    if pen is not None:
+        out.append(
+            f"About {findings.format_percent(pen['value'])} of the estimated"
+            f" {pen['estimate']:,.0f} opiate users were in treatment in {year.label}"
+            f" (range {findings.format_percent(pen['lower'])} to"
+            f" {findings.format_percent(pen['upper'])}), leaving some"
+            f" {pen['unmet_need']:,.0f} not in treatment."
+        )
+    if searches["this_year"]:
+        nfa = searches["outcomes"].set_index("outcome")["searches"].get(NO_FURTHER_ACTION, 0)
+        where = "in the partnership" if searches["scope"] == "partnership" else "force-wide"
+        out.append(
+            f"Of {searches['this_year']:,} stop and searches for drugs {where} in {year.label},"
+            f" {findings.format_percent(nfa / searches['this_year'] * 100)} ended with no"
+            " further action."
+        )
+    return out[:6]

@@ -1,0 +1,298 @@
+"""Helpers shared by the drugs and alcohol, re-offending and safer communities analyses.
+
+:class:`TableStore` reads each processed table once (only the columns asked for) and
+serves the same frames to the performance framework, so that a notebook never reads a
+table twice. :func:`priority_framework` builds the framework rows of one priority,
+:func:`framework_display` turns them into a table for ``report_tables.html_table`` and
+:func:`framework_implications` lists the indicators that worsened significantly or
+missed their target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sa_toolkit.errors import UserError
+from sa_toolkit.tables import read_table
+
+RAG_TEXT = {"G": "Green", "A": "Amber", "R": "Red"}
+FRI_SAT_NIGHT = "Friday and Saturday nights (22:00 to 03:00)"
+
+
+@dataclass
+class TableStore:
+    """Processed tables read once each, with the columns each analysis needs.
+
+    ``columns`` maps a table name to the columns to read (None: all); ``filters`` to
+    pyarrow filters applied while reading. A table that is not there is ``None``.
+    """
+
+    processed_dir: object
+    columns: dict[str, list[str] | None]
+    filters: dict[str, list] = field(default_factory=dict)
+    _frames: dict[str, pd.DataFrame | None] = field(default_factory=dict, repr=False)
+
+    def get(self, name: str) -> pd.DataFrame | None:
+        if name not in self._frames:
+            try:
+                self._frames[name] = read_table(
+                    name,
+                    self.processed_dir,
+                    columns=self.columns.get(name),
+                    filters=self.filters.get(name),
+                )
+            except UserError:
+                self._frames[name] = None
+        return self._frames[name]
+
+    def reader(self, name, processed_dir=None, columns=None) -> pd.DataFrame:
+        """A ``DataSource.reader``: the stored frame (its columns), else a fresh read."""
+        frame = self.get(name) if name in self.columns else None
+        if frame is None:
+            return read_table(name, processed_dir, columns=columns)
+        if columns is not None and set(columns) <= set(frame.columns):
+            return frame[list(columns)]
+        return frame
+
+
+def year_of_month(months: pd.Series) -> np.ndarray:
+    """Financial-year start year of each ``period[M]`` value (April starts a year)."""
+    idx = pd.PeriodIndex(months, freq="M")
+    return np.asarray(idx.year - (idx.month < 4).astype(int))
+
+
+def fri_sat_night(times: pd.Series) -> np.ndarray:
+    """Friday or Saturday night, 22:00 to 03:00 (the small hours belong to the night before)."""
+    t = pd.DatetimeIndex(times)
+    weekday, hour = np.asarray(t.day_of_week), np.asarray(t.hour)
+    return (np.isin(weekday, [4, 5]) & (hour >= 22)) | (np.isin(weekday, [5, 6]) & (hour < 3))
+
+
+def priority_framework(cfg, priority: str, store: TableStore | None = None) -> pd.DataFrame:
+    """Framework rows of one priority (``framework.build_framework`` on its catalogue rows)."""
+    from sa_toolkit.framework import build_framework
+    from sa_toolkit.indicators.catalogue import load_catalogue
+    from sa_toolkit.indicators.computations import DataSource
+
+    catalogue = load_catalogue()
+    catalogue = catalogue[catalogue["priority"] == priority]
+    src = DataSource.from_config(cfg)
+    if store is not None:
+        src.reader = store.reader
+    frame = build_framework(
+        year=cfg.year,
+        catalogue=catalogue,
+        data=src,
+        tolerance=cfg.amber_tolerance,
+        significance_level=cfg.significance_level,
+    )
+    return frame.reset_index(drop=True)
+
+
+def _number(value, unit: str) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+        return ""
+    if not isinstance(value, int | float | np.integer | np.floating):
+        return str(value)
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def framework_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The framework rows as text for ``html_table`` (RAG column ``Traffic light``)."""
+    rows = []
+    for row in frame.itertuples(index=False):
+        change = ""
+        if row.change is not None and not pd.isna(row.change):
+            change = f"{row.change:+.1f}{' pp' if row.change_unit == 'pp' else '%'}"
+        target = ""
+        if row.target is not None and not pd.isna(row.target):
+            target = {
+                "relative_change": f"{row.target:+g}%",
+                "point_change": f"{row.target:+g} pp",
+            }.get(row.target_type, f"{row.target:g}{'%' if row.unit == 'percent' else ''}")
+        rows.append(
+            {
+                "Indicator": f"{row.indicator_id} {row.name}",
+                "Baseline": _number(row.baseline, row.unit),
+                "Actual": _number(row.actual, row.unit),
+                "Change": change,
+                "Traffic light": RAG_TEXT.get(row.rag),
+                "Reason": row.rag_label,
+                "Target": target,
+                "Significant": row.significant,
+                "Comment": row.comment,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _worse(row) -> bool:
+    if row.change is None or pd.isna(row.change) or row.polarity == "none":
+        return False
+    return row.change > 0 if row.polarity == "lower_is_better" else row.change < 0
+
+
+def framework_implications(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(worsened significantly, missed target) as short phrases from the framework rows."""
+    worsened, missed = [], []
+    for row in frame.itertuples(index=False):
+        if row.significant == "yes" and _worse(row):
+            worsened.append(
+                f"{row.name} ({row.change:+.1f}{' pp' if row.change_unit == 'pp' else '%'})"
+            )
+        if row.target_type != "none" and row.rag in ("R", "A"):
+            missed.append(f"{row.name} ({row.rag_label})")
+    return worsened, missed
+
+
+def rag_counts_sentence(frame: pd.DataFrame, what: str) -> str:
+    """``"Of 6 rated indicators for drugs and alcohol, 2 are green, 1 amber and 3 red."``"""
+    rated = frame[frame["rag"].isin(["G", "A", "R"])]
+    if rated.empty:
+        return f"No indicator for {what} could be rated this year."
+    n = rated["rag"].value_counts()
+    return (
+        f"Traffic lights of the {len(rated)} rated indicators for {what}: {n.get('G', 0)} "
+        f"green, {n.get('A', 0)} amber and {n.get('R', 0)} red."
+    )
+
+
+def interval_chart(
+    values: pd.DataFrame,
+    *,
+    x: str,
+    series: str | None,
+    title: str,
+    subtitle: str,
+    source: str,
+    ylabel: str,
+    reference: float | None = None,
+    reference_label: str = "Target",
+    percent: bool = False,
+    connect: bool = True,
+    figsize: tuple[float, float] = (9.0, 4.8),
+):
+    """Values with their confidence intervals over ``x`` (one line per ``series``).
+
+    ``values`` needs ``x``, ``value``, ``lower``, ``upper`` (and ``series``). Missing
+    values leave a gap; the interval is drawn as an error bar. ``connect=False`` draws
+    points only (for categories rather than periods).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    from sa_toolkit import charts
+
+    fig, ax = charts.new_figure(title, subtitle, source, figsize=figsize)
+    labels = list(dict.fromkeys(values[x].astype(str)))
+    position = {label: i for i, label in enumerate(labels)}
+    groups = [(None, values)] if series is None else list(values.groupby(series, sort=False))
+    width = 0.35 / max(1, len(groups))
+    for i, (name, part) in enumerate(groups):
+        offset = (i - (len(groups) - 1) / 2) * width
+        xs = np.array([position[str(v)] for v in part[x]]) + offset
+        v = part["value"].astype(float).to_numpy()
+        err = np.vstack(
+            [v - part["lower"].astype(float).to_numpy(), part["upper"].astype(float).to_numpy() - v]
+        )
+        ax.errorbar(
+            xs,
+            v,
+            yerr=err,
+            color=charts.CATEGORICAL[i % len(charts.CATEGORICAL)],
+            marker="o",
+            capsize=3,
+            linewidth=1.8,
+            linestyle="-" if connect else "none",
+            label=None if name is None else str(name),
+        )
+    if reference is not None:
+        ax.axhline(reference, color="black", linestyle="--", linewidth=1)
+        ax.annotate(
+            f"{reference_label}: {reference:,.0f}{'%' if percent else ''}",
+            xy=(0, reference),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 3),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    if percent:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: f"{y:.0f}%"))
+    if series is not None:
+        ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def breaks_for(indicator_ids) -> dict:
+    """Series breaks of these indicators as ``{first month: label}`` for ``monthly_trend``."""
+    from sa_toolkit.indicators.catalogue import load_series_breaks
+
+    breaks = load_series_breaks()
+    rows = breaks[breaks["indicator"].astype(str).isin(list(indicator_ids))]
+    out = {}
+    for row in rows.itertuples(index=False):
+        period = str(row.first_period)
+        if len(period) == 4 and period.isdigit():
+            period = f"{period}-01"
+        out[period] = str(row.comparison_note)
+    return out
+
+
+def combine_small(counts: pd.Series, threshold: int, label: str = "Other") -> pd.Series:
+    """Counts below ``threshold`` merged into one ``label`` row; dropped if that is small too.
+
+    For charts of shares, where a small count could be worked out from its percentage.
+    """
+    counts = counts.astype(int)
+    small = (counts > 0) & (counts < threshold)
+    if not small.any():
+        return counts
+    out = counts[~small]
+    merged = int(counts[small].sum())
+    if merged >= threshold:
+        out = pd.concat([out, pd.Series({label: merged})])
+    return out
+
+
+#: a ward percentage from fewer answers than this is not shown (too imprecise, and a
+#: handful of answers could identify a respondent)
+MIN_RESPONDENTS = 30
+
+
+def survey_ward_table(
+    by_ward: pd.DataFrame,
+    ward_names: pd.Series,
+    label_column: str = "question",
+    min_respondents: int = MIN_RESPONDENTS,
+) -> pd.DataFrame:
+    """Ward x question text table: ``"38% (27-53)"`` or ``"fewer than 30 answers"``.
+
+    ``by_ward`` is ``survey_percentages(..., by=("ward_code",))`` output for one or more
+    questions (named in ``label_column``). Rows sorted by the first question, highest first.
+    """
+    frame = by_ward.assign(
+        ward=by_ward["ward_code"].astype(str).map(ward_names.astype(str)).fillna("Unknown ward")
+    )
+    enough = frame["respondents"] >= min_respondents
+    text = np.where(
+        enough,
+        [f"{v:.0f}% ({lo:.0f}-{hi:.0f})" for v, lo, hi in
+         zip(frame["value"], frame["lower"], frame["upper"], strict=True)],
+        f"fewer than {min_respondents} answers",
+    )  # fmt: skip
+    frame = frame.assign(text=text, sort=np.where(enough, frame["value"], -1.0))
+    labels = list(dict.fromkeys(frame[label_column]))
+    table = frame.pivot(index="ward", columns=label_column, values="text")[labels]
+    order = frame[frame[label_column] == labels[0]].set_index("ward")["sort"]
+    table = table.loc[order.sort_values(ascending=False).index]
+    table.columns.name = None
+    return table.reset_index().rename(columns={"ward": "Ward"})

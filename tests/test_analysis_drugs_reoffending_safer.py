@@ -1,0 +1,341 @@
+"""Analysis for 04 drugs and alcohol, 05 re-offending and 06 safer communities.
+
+Every expected value is worked out by hand in the test (or from the textbook formula
+written here), never taken from the code under test.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sa_toolkit.analysis import drugs_alcohol as da
+from sa_toolkit.analysis import priority_common as pc
+from sa_toolkit.periods import FinancialYear
+
+FY = FinancialYear.parse("2025/26")
+Z95 = 1.959963984540054
+
+
+def wilson(x: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval, written out from the formula."""
+    p = x / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    denom = 1 + z * z / n
+    return (centre - half) / denom, (centre + half) / denom
+
+
+def months(*labels: str) -> pd.Series:
+    return pd.Series(pd.PeriodIndex(list(labels), freq="M"))
+
+
+# ----------------------------------------------------------------------------- common helpers
+
+
+def test_fri_sat_night_window():
+    times = pd.Series(
+        pd.to_datetime(
+            [
+                "2025-05-02 22:00",  # Friday 22:00: in
+                "2025-05-03 02:59",  # Saturday small hours (Friday night): in
+                "2025-05-04 02:00",  # Sunday small hours (Saturday night): in
+                "2025-05-04 03:00",  # Sunday 03:00: out
+                "2025-05-02 21:59",  # Friday before 22:00: out
+                "2025-05-01 23:00",  # Thursday night: out
+                "2025-05-03 23:30",  # Saturday 23:30: in
+            ]
+        )
+    )
+    assert pc.fri_sat_night(times).tolist() == [True, True, True, False, False, False, True]
+
+
+def test_year_of_month_starts_in_april():
+    assert pc.year_of_month(months("2025-03", "2025-04", "2026-03")).tolist() == [
+        2024,
+        2025,
+        2025,
+    ]
+
+
+def test_combine_small_merges_and_drops():
+    merged = pc.combine_small(pd.Series({"a": 10, "b": 3, "c": 4}), 5, "Other")
+    assert merged.to_dict() == {"a": 10, "Other": 7}
+    dropped = pc.combine_small(pd.Series({"a": 10, "b": 2, "c": 1, "d": 0}), 5, "Other")
+    assert dropped.to_dict() == {"a": 10, "d": 0}
+
+
+def _framework_rows():
+    base = {"change_unit": "%", "target": None, "target_type": "none", "unit": "count",
+            "rag_label": "", "significant": "", "polarity": "lower_is_better",
+            "baseline": 1.0, "actual": 1.0, "comment": "", "priority": "x", "p_value": None,
+            "value_source": ""}  # fmt: skip
+    rows = [
+        {**base, "indicator_id": "A", "name": "Up and bad", "change": 12.0, "rag": "R",
+         "significant": "yes"},
+        {**base, "indicator_id": "B", "name": "Down and good", "change": -9.0, "rag": "G",
+         "significant": "yes"},
+        {**base, "indicator_id": "C", "name": "Higher better fell", "change": -3.0, "rag": "A",
+         "polarity": "higher_is_better", "significant": "no", "target_type": "point_change",
+         "target": 1.0, "change_unit": "pp", "rag_label": "Amber: missed by 4pp"},
+        {**base, "indicator_id": "D", "name": "Rose, higher better", "change": 5.0, "rag": "G",
+         "polarity": "higher_is_better", "significant": "yes"},
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_framework_implications_pick_worsened_and_missed():
+    worsened, missed = pc.framework_implications(_framework_rows())
+    assert worsened == ["Up and bad (+12.0%)"]
+    assert missed == ["Higher better fell (Amber: missed by 4pp)"]
+    assert pc.rag_counts_sentence(_framework_rows(), "x") == (
+        "Traffic lights of the 4 rated indicators for x: 2 green, 1 amber and 1 red."
+    )
+    shown = pc.framework_display(_framework_rows())
+    assert shown["Traffic light"].tolist() == ["Red", "Green", "Amber", "Green"]
+    assert shown.loc[2, "Target"] == "+1 pp"
+    assert shown.loc[0, "Change"] == "+12.0%"
+
+
+def test_survey_ward_table_hides_small_wards():
+    by_ward = pd.DataFrame(
+        {
+            "ward_code": ["W1", "W2", "W3", "W1", "W2", "W3"],
+            "respondents": [50, 29, 40, 50, 29, 40],
+            "value": [20.0, 90.0, 35.0, 10.0, 80.0, 5.0],
+            "lower": [11.2, 70.0, 22.1, 4.0, 60.0, 1.0],
+            "upper": [33.4, 99.0, 50.2, 21.0, 95.0, 17.0],
+            "question": ["Q1"] * 3 + ["Q2"] * 3,
+        }
+    )
+    names = pd.Series({"W1": "One", "W2": "Two", "W3": "Three"})
+    table = pc.survey_ward_table(by_ward, names)
+    assert table["Ward"].tolist() == ["Three", "One", "Two"]
+    assert table.set_index("Ward").loc["One"].tolist() == ["20% (11-33)", "10% (4-21)"]
+    assert table.set_index("Ward").loc["Two", "Q1"] == "fewer than 30 answers"
+
+
+# ----------------------------------------------------------------------------- 04 drugs
+
+
+def test_drug_offence_kind_by_code_then_description():
+    codes = pd.Series(["92A", "92D", "", None, "99Z", "92E"])
+    text = pd.Series(
+        [
+            "anything",
+            "anything",
+            "Possession with intent to supply cannabis",
+            "Possession of controlled drugs",
+            "Drug-related other",
+            None,
+        ]
+    )
+    assert da.drug_offence_kind(codes, text).tolist() == [
+        "Supply",
+        "Possession",
+        "Supply",
+        "Possession",
+        "Other drug offences",
+        "Possession",
+    ]
+
+
+def test_drug_offences_counts_and_exact_test():
+    # last year: 1 possession + 1 supply; this year: 6 possession + 2 supply, one outside
+    rows = [("2024-05", "92D"), ("2024-06", "92A")]
+    rows += [("2025-04", "92D")] * 6 + [("2026-01", "92A")] * 2
+    frame = pd.DataFrame(
+        {
+            "month": months(*[r[0] for r in rows] + ["2025-05"]),
+            "crime_type": ["Drugs"] * len(rows) + ["Drugs"],
+            "offence_code": [r[1] for r in rows] + ["92D"],
+            "offence_description": [""] * (len(rows) + 1),
+            "lsoa_code": ["E1"] * len(rows) + ["OUTSIDE"],
+        }
+    )
+    out = da.drug_offences(frame, ["E1"], FY)
+    table = out["table"].set_index("kind")
+    assert table.loc["Possession", ["last_year", "this_year"]].tolist() == [1, 6]
+    assert table.loc["Supply", ["last_year", "this_year"]].tolist() == [1, 2]
+    total = table.loc["All drug offences"]
+    assert total["change"] == pytest.approx((8 - 2) / 2 * 100)
+    # exact test: 8 of 10 in the second period, p = 0.5; two-sided = 2 * (45 + 10 + 1) / 1024
+    assert total["p_value"] == pytest.approx(112 / 1024)
+    assert out["supply_share"] == pytest.approx(25.0)
+    assert out["monthly"].loc[pd.Period("2025-04", "M"), "Possession"] == 6
+    assert out["monthly"].index[-1] == pd.Period("2026-03", "M")
+
+
+def test_place_points_nearest_centroid_within_distance():
+    centroids = pd.DataFrame(
+        {"lsoa_code": ["A", "B"], "longitude": [-0.10, -0.05], "latitude": [51.50, 51.50]}
+    )
+    placed = da.place_points(
+        [-0.099, -0.052, -0.30, np.nan], [51.501, 51.499, 51.50, 51.5], centroids
+    )
+    # the third point is about 14 km from A: too far to place
+    assert placed.iloc[:2].tolist() == ["A", "B"]
+    assert placed.iloc[2:].isna().all()
+
+
+def test_drug_searches_partnership_and_outcome_rates():
+    street = pd.DataFrame(
+        {
+            "lsoa_code": ["A", "A", "B"],
+            "longitude": [-0.10, -0.10, -0.05],
+            "latitude": [51.50, 51.50, 51.50],
+        }
+    )
+    searches = pd.DataFrame(
+        {
+            "month": months("2025-05", "2025-06", "2025-07", "2025-08", "2024-05", "2025-05"),
+            "latitude": [51.50, 51.50, 51.50, np.nan, 51.50, 51.50],
+            "longitude": [-0.10, -0.10, -0.05, -0.10, -0.10, -0.10],
+            "object_of_search": ["Controlled drugs"] * 5 + ["Stolen goods"],
+            "outcome": ["Arrest", da.NO_FURTHER_ACTION, "Arrest", "Arrest", "Arrest", "Arrest"],
+            "outcome_linked_to_object_of_search": ["True", None, "True", "True", "True", "True"],
+        }
+    )
+    out = da.drug_searches(searches, street, ["A"], FY)
+    # in A this year: rows 0 and 1 (row 2 is in B, row 3 has no coordinates)
+    assert out["scope"] == "partnership"
+    assert (out["this_year"], out["last_year"], out["no_coordinates"]) == (2, 1, 1)
+    rates = out["rates"].set_index("numerator")
+    assert out["rates"]["numerator"].tolist() == [1, 1]
+    lo, hi = wilson(1, 2)
+    assert rates["value"].iloc[0] == pytest.approx(50.0)
+    assert rates["lower"].iloc[0] == pytest.approx(lo * 100)
+    assert rates["upper"].iloc[0] == pytest.approx(hi * 100)
+    # nothing placeable: force-wide figures
+    far = searches.assign(longitude=searches["longitude"] - 1)
+    assert da.drug_searches(far, street, ["A"], FY)["scope"] == "force"
+
+
+def _treatment(n_months: int = 12) -> pd.DataFrame:
+    m = pd.period_range("2025-04", periods=n_months, freq="M")
+    return pd.DataFrame(
+        {
+            "area_code": "X1",
+            "month": m,
+            "substance_group": "opiate",
+            "in_treatment": [100 if i % 2 else 110 for i in range(n_months)],
+            "in_effective_treatment": 90,
+            "successful_completions": 1,
+            "new_presentations": 3,
+        }
+    )
+
+
+def test_treatment_completions_against_average_caseload():
+    out = da.treatment_summary(_treatment(), "X1", FY)
+    row = out.iloc[0]
+    # average caseload (100 + 110) / 2 = 105; 12 completions
+    assert (row["in_treatment"], row["successful_completions"]) == (105, 12)
+    lo, hi = wilson(12, 105)
+    assert row["value"] == pytest.approx(12 / 105 * 100)
+    assert (row["lower"], row["upper"]) == pytest.approx((lo * 100, hi * 100))
+
+
+def test_penetration_uses_latest_estimate_and_its_interval():
+    prevalence = pd.DataFrame(
+        {
+            "area_code": "X1",
+            "financial_year": ["2020/21", "2023/24", "2026/27"],
+            "drug_group": "opiate",
+            "estimate": [400.0, 210.0, 999.0],
+            "lower": [300.0, 168.0, 900.0],
+            "upper": [500.0, 262.5, 1100.0],
+        }
+    )
+    out = da.penetration(_treatment(), prevalence, "X1", FY)
+    assert out["estimate_year"] == "2023/24"
+    assert out["value"] == pytest.approx(105 / 210 * 100)
+    assert out["lower"] == pytest.approx(105 / 262.5 * 100)
+    assert out["upper"] == pytest.approx(105 / 168 * 100)
+    assert out["unmet_need"] == pytest.approx(105)
+
+
+def test_alcohol_violence_by_ward_and_night():
+    frame = pd.DataFrame(
+        {
+            "month": months(*["2025-05"] * 5 + ["2024-05"]),
+            "crime_type": ["Violence and sexual offences"] * 6,
+            "lsoa_code": ["L1", "L1", "L1", "L1", "L2", "L2"],
+            "alcohol_related": [True, True, True, False, True, True],
+            "offence_start": pd.to_datetime(
+                [
+                    "2025-05-02 23:00",  # Friday night
+                    "2025-05-03 01:00",  # Friday night (small hours)
+                    "2025-05-05 14:00",  # Monday
+                    "2025-05-03 23:00",  # Saturday night, not alcohol
+                    "2025-05-06 12:00",  # Tuesday
+                    "2024-05-03 23:00",  # last year
+                ]
+            ),
+        }
+    )
+    lookup = pd.DataFrame(
+        {"lsoa_code": ["L1", "L2"], "ward_code": ["W1", "W2"], "ward_name": ["Centre", "Edge"]}
+    )
+    out = da.alcohol_violence(frame, lookup, ["L1", "L2"], FY)
+    assert (out["count"], out["violence"]) == (4, 5)
+    assert out["share"] == pytest.approx(80.0)
+    assert out["night_share"] == pytest.approx(50.0)
+    assert out["night_share_other"] == pytest.approx(100.0)
+    wards = out["wards"].set_index("ward_name")
+    assert wards.loc["Centre", "alcohol_related"] == 3
+    assert wards.loc["Centre", "share_of_ward_violence"] == pytest.approx(75.0)
+    assert wards.loc["Edge", "share_of_all"] == pytest.approx(25.0)
+
+
+def test_alcohol_admissions_dsr_hand_worked():
+    bands = da_bands()
+    rows = []
+    for sex, per_band in (("F", 10), ("M", 20)):
+        for band in bands:
+            rows.append(("X1", "2025/26", sex, band, per_band, 1000))
+    frame = pd.DataFrame(
+        rows,
+        columns=["area_code", "financial_year", "sex", "age_band", "admissions", "population"],
+    )
+    out = da.alcohol_admissions_dsr(frame, "X1").set_index("sex")
+    # the same crude rate in every band: the DSR equals it whatever the weights
+    assert out.loc["Females", "value"] == pytest.approx(10 / 1000 * 100000)
+    assert out.loc["Males", "value"] == pytest.approx(20 / 1000 * 100000)
+    assert out.loc["Persons", "value"] == pytest.approx(30 / 2000 * 100000)
+    assert out.loc["Persons", "total_count"] == 30 * len(bands)
+
+
+def da_bands() -> list[str]:
+    bands = [f"{a}-{a + 4}" for a in range(0, 90, 5)]
+    return bands + ["90+"]
+
+
+def test_perceptions_weighted_by_wave_and_ward():
+    survey = pd.DataFrame(
+        {
+            "wave": [2023, 2023, 2025, 2025, 2025],
+            "weight": [1.0, 1.0, 2.0, 1.0, 1.0],
+            "ward_code": ["W1", "W1", "W1", "W2", "W2"],
+            "asb_drunk_rowdy": [
+                "Very big problem",
+                "Not a problem at all",
+                "Fairly big problem",
+                "Not a very big problem",
+                "Don't know",
+            ],  # fmt: skip
+            "asb_drug_use_dealing": ["Very big problem"] * 5,
+        }
+    )
+    out = da.perceptions(survey)
+    assert out["latest_wave"] == 2025
+    rowdy = out["by_wave"][out["by_wave"]["question"] == da.PERCEPTIONS["asb_drunk_rowdy"]]
+    # 2025: weight 2 of 4 says a big problem (Don't know stays in the base)
+    assert rowdy.set_index("wave")["value"].loc["2025"] == pytest.approx(50.0)
+    wards = out["by_ward"][out["by_ward"]["question"] == da.PERCEPTIONS["asb_drunk_rowdy"]]
+    assert wards.set_index("ward_code")["value"].to_dict() == pytest.approx(
+        {"W1": 100.0, "W2": 0.0}
+    )
