@@ -4,6 +4,7 @@ quarantined and counted, zip input, label mappings, rows without location kept."
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -155,6 +156,12 @@ def test_unchanged_reingest_skips_and_changed_file_replaces(good):
     assert result.exit_code == 0
     log = json.loads((processed / "_ingest_log.json").read_text())
     assert log["summary"]["files_read"] == 0 and log["summary"]["rows_kept"] == 4
+    # touched but unchanged: the content hash matches, so the file is still skipped
+    path = raw / "police_uk" / "2024-01" / "2024-01-test-force-street.csv"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert ingest(raw, processed).exit_code == 0
+    log = json.loads((processed / "_ingest_log.json").read_text())
+    assert log["summary"]["files_read"] == 0
     write(raw, "2024-01", "street", GOOD[:2])
     assert ingest(raw, processed).exit_code == 0
     assert len(read_table("police_street", processed)) == 2
