@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Overview
 #
-# The partnership's recorded crime over the assessment period, the context for the six priorities that follow.
+# The partnership's performance across all six priorities, its position among its Most Similar Group of partnerships, the trend, mix and cost of recorded crime, and a priority-setting matrix to inform the rolling plan.
 
 # %% tags=["parameters"]
 area = ""  # partnership (CSP) code; empty means partnership.code in the configuration
@@ -14,8 +14,14 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
+from IPython.display import HTML, display
+
 from sa_toolkit import charts, findings
-from sa_toolkit.notebook_params import monthly_crime_counts, notebook_context
+from sa_toolkit.analysis import overview as ov
+from sa_toolkit.disclosure import suppression_note
+from sa_toolkit.indicators.computations import DataSource
+from sa_toolkit.notebook_params import notebook_context
+from sa_toolkit.report_tables import html_table
 
 ctx = notebook_context(
     area,
@@ -28,44 +34,184 @@ ctx = notebook_context(
     config_path,
 )
 cfg = ctx.cfg
-previous = cfg.year.previous()
-monthly = monthly_crime_counts(cfg, None)
-this_year = int(monthly.loc[cfg.year.months].to_numpy().sum())
-last_year = int(monthly.loc[previous.months].to_numpy().sum())
+threshold = cfg.suppression_threshold
+name = cfg.partnership_short_name
+source = DataSource.from_config(cfg)
+framework = ov.performance_framework(cfg, source)
+data = ov.load_overview(cfg, source)
+summary = ov.framework_summary(framework)
+trend = ov.crime_trend(data)
+msg_table = ov.msg_comparison(data.msg, cfg)
+cost = ov.cost_by_year(data)
+matrix = ov.priority_matrix(data, msg_table, cost)
+key_findings = findings.show_key_findings(
+    ov.key_findings(trend, summary, msg_table, cost, matrix, cfg)
+)
 
-# %%
-by_type = monthly.loc[cfg.year.months].sum().sort_values(ascending=False)
-sentences = [
-    findings.change_sentence("Recorded crime", last_year, this_year).rstrip(".")
-    + f" between {previous.label} and {cfg.year.label}.",
-]
-if len(by_type) > 1 and this_year:
-    sentences.append(
-        f"{by_type.index[0]} made up {findings.format_percent(by_type.iloc[0] / this_year * 100)}"
-        f" of these offences in {cfg.year.label} ({by_type.iloc[0]:,} of {this_year:,})."
-    )
-findings.show_key_findings(sentences)
 # %% [markdown]
-# ## Trend
+# ## Performance framework
+#
+# Every priority's indicators: the previous year (baseline) against the assessment year, the change, and a traffic light with its reason. Green: target met or a significant improvement; amber: within tolerance of the target or a change that is not statistically significant; red: target missed or a significant deterioration.
 
 # %%
-pct = findings.percent_change(last_year, this_year) if last_year else None
-if pct is None or round(pct) == 0:
-    title = f"Recorded crime was about level in {cfg.year.label}"
-else:
-    direction = "rose" if pct > 0 else "fell"
-    title = f"Recorded crime {direction} {findings.format_percent(abs(pct))} in {cfg.year.label}"
-first, last = monthly.index[0], monthly.index[-1]
-period = f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+xlsx = ov.write_framework_download(framework, ctx.output_dir, threshold)
+display(
+    HTML(
+        f'<p><a href="{xlsx.name}" download>Download the performance framework '
+        f"(Excel, {len(framework)} indicators)</a></p>"
+    )
+)
+display(
+    html_table(
+        ov.framework_display(framework, threshold),
+        caption=f"Performance framework, {name}, {cfg.year.previous().label} to {cfg.year.label}",
+        rag_columns="Traffic light",
+        notes=[
+            f"Counts below {threshold} are shown as <{threshold}.",
+            ov.framework_sentence(summary, cfg.year.label),
+        ],
+    )
+)
+
+# %% [markdown]
+# ## Most Similar Group comparison
+#
+# Rank 1 is the highest rate in the group (the worst). "Just above" or "just below" means the difference from the group average is within the partnership's 95% confidence interval.
+
+# %%
+display(
+    html_table(
+        ov.msg_display(msg_table, cfg, threshold),
+        caption=f"{name} against its Most Similar Group: rates per 1,000 residents, rank and % change in offences, {cfg.year.previous().label} and {cfg.year.label}",
+        notes=[f"Source: {ov.MSG_SOURCE}.", suppression_note(threshold)],
+    )
+)
+funnel = ov.msg_funnel(data.msg, cfg)
+if funnel is not None:
+    fig = charts.funnel_plot(
+        funnel["points"],
+        funnel["limits"],
+        title=funnel["title"],
+        subtitle=f"Recorded crime per 1,000 residents by partnership population, Most Similar Group, {cfg.year.label}",
+        source=ov.MSG_SOURCE,
+        average=funnel["average"],
+        highlight=funnel["highlight"],
+        xlabel="Resident population",
+    )
+    saved = charts.save_and_show(
+        fig,
+        "00_overview_msg_funnel",
+        f"Funnel plot of recorded crime rates for the {funnel['members']} Most Similar Group partnerships "
+        f"in {cfg.year.label}: {name} at {funnel['value']:.1f} per 1,000 is {funnel['where']} the group average "
+        f"of {funnel['average']:.1f}, ranked {findings.ordinal(funnel['rank'])} (1 = highest rate).",
+        ctx.output_dir,
+    )
+
+# %% [markdown]
+# ## Recorded crime: trend and mix
+
+# %%
+crime_breaks = ov.series_breaks_for(["total_crime_rate"], trend["crime"].index)
 fig = charts.monthly_trend(
-    monthly,
-    title=title,
-    subtitle=f"Recorded offences per month, {cfg.partnership_short_name}, {period}",
-    source="data.police.uk street-level crime",
+    trend["crime"],
+    title=ov.trend_title(
+        "Recorded crime", trend["crime_last"], trend["crime_this"], cfg.year.label
+    ),
+    subtitle=f"Recorded offences per month (all types except anti-social behaviour), {name}, {trend['period']}",
+    source=ov.STREET_SOURCE,
+    breaks=crime_breaks,
 )
-alt = (
-    f"Line chart of monthly recorded recorded crime (all types except anti-social behaviour) in {cfg.partnership_short_name}, {period}, "
-    f"with 12-month averages and financial-year totals: {this_year:,} offences in "
-    f"{cfg.year.label} against {last_year:,} in {previous.label}."
+saved = charts.save_and_show(
+    fig,
+    "00_overview_crime_trend",
+    f"Line chart of monthly recorded crime in {name}, {trend['period']}, with 12-month averages and "
+    f"financial-year totals: {trend['crime_this']:,} offences in {cfg.year.label} against "
+    f"{trend['crime_last']:,} in {cfg.year.previous().label}.",
+    ctx.output_dir,
 )
-charts.save_and_show(fig, "00_overview_trend", alt, ctx.output_dir)
+mix = ov.crime_mix(data, threshold)
+display(
+    html_table(
+        ov.mix_display(mix, cfg, threshold),
+        caption=f"Recorded crime by type, {name}, {cfg.year.previous().label} and {cfg.year.label}",
+        notes=[f"Source: {ov.STREET_SOURCE}.", suppression_note(threshold)],
+    )
+)
+
+# %%
+asb_breaks = ov.series_breaks_for(["asb_rate"], trend["asb"].index)
+fig = charts.monthly_trend(
+    trend["asb"],
+    title=ov.trend_title(
+        "Police-recorded anti-social behaviour",
+        trend["asb_last"],
+        trend["asb_this"],
+        cfg.year.label,
+    ),
+    subtitle=f"Anti-social behaviour incidents recorded by the police per month, {name}, {trend['period']}",
+    source=ov.STREET_SOURCE,
+    breaks=asb_breaks,
+    measure="Incidents",
+)
+saved = charts.save_and_show(
+    fig,
+    "00_overview_asb_trend",
+    f"Line chart of monthly police-recorded anti-social behaviour in {name}, {trend['period']}: "
+    f"{trend['asb_this']:,} incidents in {cfg.year.label} against {trend['asb_last']:,} in "
+    f"{cfg.year.previous().label}.",
+    ctx.output_dir,
+)
+
+# %% [markdown]
+# ## Cost of crime
+#
+# Recorded offences multiplied by the Home Office estimate of the economic and social cost of one offence, uplifted to this year's prices by the GDP deflator. Offence types without a Home Office unit cost are not counted, so the totals are a lower bound.
+
+# %%
+if cost is None:
+    display(HTML(f"<p>The cost of crime could not be estimated: {'; '.join(data.notes)}.</p>"))
+else:
+    fig = ov.cost_chart(cost, cfg)
+    saved = charts.save_and_show(
+        fig,
+        "00_overview_cost_of_crime",
+        f"Stacked bar chart of the estimated cost of crime by offence group from {cost['first']} "
+        f"to {cost['last']} at {cost['price_year']} prices. {ov.cost_sentence(cost)}",
+        ctx.output_dir,
+    )
+    display(
+        html_table(
+            ov.cost_display(cost),
+            caption=f"Estimated cost of crime by offence group, £ million at {cost['price_year']} prices, {name}",
+            notes=[
+                "Not costed (no Home Office unit cost): "
+                + (", ".join(cost["uncosted"]) or "none")
+                + ".",
+                "Unit costs: " + "; ".join(cost["cost_source"]) + ".",
+            ],
+        )
+    )
+
+# %% [markdown]
+# ## Priority-setting matrix
+#
+# Each crime type and anti-social behaviour scores 1 (low) to 3 (high) on volume, harm, trend and peer position; the total (4 to 12) suggests its priority. The scoring rules are in the assumptions log.
+
+# %%
+display(
+    html_table(
+        ov.matrix_display(matrix, threshold),
+        caption=f"Priority-setting matrix, {name}, {cfg.year.label}",
+        notes=[
+            "Volume: share of recorded crime and anti-social behaviour (under 5% scores 1, 5% to 15% scores 2, 15% or more scores 3). "
+            "Harm: cost per offence at this year's prices (under £2,000 scores 1, under £10,000 scores 2, more scores 3). "
+            "Trend: five-year trend in the rate (getting worse 3, no significant change 2, getting better 1). "
+            "Peer position: against the Most Similar Group average (worse 3, similar 2, better 1). "
+            "A dimension that cannot be measured scores 2. Total 10 or more: High; 8 or 9: Medium; otherwise Lower.",
+            suppression_note(threshold),
+        ],
+    )
+)
+
+# %%
+ov.implications_text(summary, matrix, ov.top_wards(data))
