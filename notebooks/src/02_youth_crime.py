@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Youth crime
 #
-# Priority 2: reduce crime committed by and against young people. Police open data record no ages, so this report starts from robbery and theft from the person, the offences in which young people are most often victims and suspects.
+# Priority 2: reduce crime committed by and against young people. This report reads the partnership's crime incident extract (victim and suspect ages), Youth Justice Board first-time entrants, Ministry of Justice proven re-offending and probation outcomes.
 
 # %% tags=["parameters"]
 area = ""  # partnership (CSP) code; empty means partnership.code in the configuration
@@ -14,8 +14,14 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
-from sa_toolkit import charts, findings
-from sa_toolkit.notebook_params import monthly_crime_counts, notebook_context
+import pandas as pd
+from IPython.display import display
+
+from sa_toolkit import charts, disclosure, findings
+from sa_toolkit.analysis import priority_framework as pf
+from sa_toolkit.analysis import youth_crime as yc
+from sa_toolkit.notebook_params import notebook_context
+from sa_toolkit.report_tables import html_table
 
 ctx = notebook_context(
     area,
@@ -28,44 +34,394 @@ ctx = notebook_context(
     config_path,
 )
 cfg = ctx.cfg
-previous = cfg.year.previous()
-monthly = monthly_crime_counts(cfg, ["Robbery", "Theft from the person"])
-this_year = int(monthly.loc[cfg.year.months].to_numpy().sum())
-last_year = int(monthly.loc[previous.months].to_numpy().sum())
+threshold = cfg.suppression_threshold
+place = cfg.partnership_short_name
+src = pf.local_source(cfg)
+framework = pf.priority_framework(cfg, "youth_crime", src)
+rows = framework.set_index("indicator_id")
+years = yc.years_to(cfg)
+months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
+period = f"{years[0].label} to {cfg.year.label}"
+incidents = yc.load_incidents(src, cfg)
+lookup = src.read("lookup", ["lsoa_code", "ward_name"])
+young = yc.young_people_monthly(incidents, months)
+young_years = yc.year_totals(young, years)
+young_change = yc.latest_changes(young_years, cfg.year).set_index("measure")
+syv = yc.serious_youth_violence(incidents, years)
+syv_test = yc.change_row(syv.iloc[-2], syv.iloc[-1])
+fte = yc.first_time_entrants(src.read("youth_first_time_entrants"), cfg.partnership_code, years)
+peak = yc.after_school_peak(incidents, cfg.year)
+robbery = yc.youth_robbery(incidents, years)
+robbery_places = yc.young_victim_places(incidents, lookup, cfg.year)
+cohorts = yc.juvenile_reoffending(src.read("reoffending"), cfg.partnership_code)
+trends = yc.reoffending_trend(cohorts)
+probation = yc.probation_by_age(src.read("probation_outcomes"), cfg.partnership_code, years)
+SOURCE_INCIDENTS = f"{place} Police crime incident extract"
 
 # %%
-by_type = monthly.loc[cfg.year.months].sum().sort_values(ascending=False)
-sentences = [
-    findings.change_sentence("Robbery and theft from the person", last_year, this_year).rstrip(".")
-    + f" between {previous.label} and {cfg.year.label}.",
+syv_target = rows.loc["LI2", "target"] if "LI2" in rows.index else None
+v = young_change.loc["Victims 10-17"]
+key = [
+    yc.change_finding(
+        f"Serious youth violence victims in {cfg.year.label}",
+        syv.iloc[-2],
+        syv.iloc[-1],
+        "victims",
+        syv_test,
+        target=syv_target,
+        threshold=threshold,
+    ),
+    yc.change_finding(
+        f"Victims aged 10-17 in {cfg.year.label}",
+        v["before"],
+        v["after"],
+        "victims",
+        v.to_dict(),
+        threshold=threshold,
+    ),
 ]
-if len(by_type) > 1 and this_year:
-    sentences.append(
-        f"{by_type.index[0]} made up {findings.format_percent(by_type.iloc[0] / this_year * 100)}"
-        f" of these offences in {cfg.year.label} ({by_type.iloc[0]:,} of {this_year:,})."
+if len(fte):
+    key.append(
+        yc.fte_sentence(fte, threshold, rows.loc["NI111"] if "NI111" in rows.index else None)
     )
-findings.show_key_findings(sentences)
+key.append(yc.after_school_sentence(peak))
+if len(cohorts):
+    key.append(yc.reoffending_sentence(cohorts, trends, threshold))
+if len(robbery_places) and robbery_places["victims"].sum() >= threshold:
+    top = robbery_places.iloc[0]
+    key.append(
+        findings.share_sentence(
+            f"{top['ward']} ward",
+            top["victims"],
+            f"robberies of 10-17 year olds in {cfg.year.label}",
+            robbery_places["victims"].sum(),
+            unit="victims",
+        )
+    )
+_ = findings.show_key_findings(key[:6])
+
 # %% [markdown]
-# ## Trend
+# ## Performance framework
+#
+# The youth crime indicators for the year against the year before. Indicators that no dataset carries are shown as tbc: the analyst enters them with `sa framework --values`.
 
 # %%
-pct = findings.percent_change(last_year, this_year) if last_year else None
-if pct is None or round(pct) == 0:
-    title = f"Robbery and theft from the person was about level in {cfg.year.label}"
-else:
-    direction = "rose" if pct > 0 else "fell"
-    title = f"Robbery and theft from the person {direction} {findings.format_percent(abs(pct))} in {cfg.year.label}"
-first, last = monthly.index[0], monthly.index[-1]
-period = f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+not_computed = [f"{k}: {v}" for k, v in framework.attrs.get("not_computed", {}).items()]
+display(
+    html_table(
+        pf.framework_table(framework, threshold),
+        caption=f"Youth crime performance framework, {place}, {cfg.year.previous().label} to {cfg.year.label}",
+        rag_columns="RAG",
+        notes=["RAG: traffic light, always with its text in the Rating column."] + not_computed,
+    )
+)
+
+# %% [markdown]
+# ## Young victims and suspects
+
+# %%
+top_series = young_change["change"].abs().idxmax()
 fig = charts.monthly_trend(
-    monthly,
-    title=title,
-    subtitle=f"Recorded offences per month, {cfg.partnership_short_name}, {period}",
-    source="data.police.uk street-level crime",
+    young,
+    title=yc.change_finding(
+        top_series,
+        young_change.loc[top_series, "before"],
+        young_change.loc[top_series, "after"],
+        "",
+        young_change.loc[top_series].to_dict(),
+    ).rstrip("."),
+    subtitle=f"Victims and suspects aged 10-17 and 18-24 per month, {place}, {period}",
+    source=SOURCE_INCIDENTS,
+    measure="People",
 )
-alt = (
-    f"Line chart of monthly recorded robbery and theft from the person in {cfg.partnership_short_name}, {period}, "
-    f"with 12-month averages and financial-year totals: {this_year:,} offences in "
-    f"{cfg.year.label} against {last_year:,} in {previous.label}."
+_ = charts.save_and_show(
+    fig,
+    "02_young_victims_suspects",
+    f"Line chart of monthly victims and suspects aged 10-17 and 18-24 in {place}, {period}. "
+    + " ".join(
+        f"{m}: {int(r['before']):,} in {cfg.year.previous().label}, {int(r['after']):,} in {cfg.year.label}."
+        for m, r in young_change.iterrows()
+    ),
+    ctx.output_dir,
 )
-charts.save_and_show(fig, "02_youth_crime_trend", alt, ctx.output_dir)
+table = disclosure.suppress_counts(young_years, threshold, row_totals=False, column_totals=False)
+display(
+    html_table(
+        table.display(),
+        caption=f"Victims and suspects aged 10-24 by financial year, {place}",
+        notes=[table.note, "One victim or suspect per recorded incident; ages as recorded."],
+    )
+)
+
+# %% [markdown]
+# ## Serious youth violence
+
+# %%
+syv_shown = yc.publishable(syv, threshold)
+fig = charts.bar_chart(
+    syv_shown,
+    title=yc.change_finding(
+        "Serious youth violence victims", syv.iloc[-2], syv.iloc[-1], "", syv_test
+    ).rstrip("."),
+    subtitle=f"Victims of serious youth violence per financial year, {place}, {period}",
+    source=SOURCE_INCIDENTS,
+    sort=False,
+    highlight=cfg.year.label,
+    xlabel="Victims",
+)
+_ = charts.save_and_show(
+    fig,
+    "02_serious_youth_violence",
+    "Bar chart of serious youth violence victims per financial year: "
+    + yc.counts_text(syv_shown, threshold)
+    + ".",
+    ctx.output_dir,
+)
+
+# %% [markdown]
+# ## First-time entrants to the youth justice system
+
+# %%
+if len(fte):
+    fte_target = rows.loc["NI111", "target"] if "NI111" in rows.index else None
+    fte_shown = yc.publishable(fte.set_index("year")["entrants"], threshold)
+    fig = charts.bar_chart(
+        fte_shown,
+        title=yc.fte_sentence(fte, threshold, rows.loc["NI111"] if "NI111" in rows.index else None)
+        .split(":")[0]
+        .split(";")[0]
+        .rstrip("."),
+        subtitle=f"First-time entrants aged 10-17 per financial year, {place}, {period}",
+        source="Youth Justice Board first time entrants (PNC)",
+        sort=False,
+        highlight=fte["year"].iloc[-1],
+        reference=fte_target,
+        reference_label="NI 111 target",
+        xlabel="First-time entrants",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "02_first_time_entrants",
+        "Bar chart of first-time entrants per financial year: "
+        + yc.counts_text(fte_shown, threshold)
+        + (f"; target {fte_target:g}." if fte_target is not None else "."),
+        ctx.output_dir,
+    )
+    shown = disclosure.mask_small_counts(
+        fte[["year", "entrants", "population_10_17", "value", "lower", "upper"]].rename(
+            columns={"value": "rate_per_100000", "population_10_17": "population aged 10-17"}
+        ),
+        "entrants",
+        threshold,
+        derived=["rate_per_100000", "lower", "upper"],
+    )
+    display(
+        html_table(
+            shown,
+            caption=f"First-time entrants and rate per 100,000 aged 10-17, {place}",
+            headers={"rate_per_100000": "Rate per 100,000"},
+            formats={"population aged 10-17": 0, "rate_per_100000": 1, "lower": 1, "upper": 1},
+            notes=["Lower and upper: 95% confidence interval (Byar's method; exact below 10)."],
+        )
+    )
+else:
+    print("No first-time entrants data cover a whole financial year.")
+
+# %% [markdown]
+# ## The after-school peak
+
+# %%
+fig = yc.hourly_chart(
+    peak["hourly"],
+    title=yc.after_school_sentence(peak).split("(")[0].rstrip(" ,."),
+    subtitle=f"Share of offences against victims aged 10-17 by hour of day, school days and other days, {place}, {cfg.year.label}",
+    source=f"{SOURCE_INCIDENTS}; school days: Monday to Friday outside school holidays",
+)
+_ = charts.save_and_show(
+    fig,
+    "02_after_school_peak",
+    "Line chart of the hourly share of offences against 10-17 year olds on school days and other days. "
+    + yc.after_school_sentence(peak),
+    ctx.output_dir,
+)
+
+# %% [markdown]
+# ## Youth robbery
+
+# %%
+rob = robbery.set_index("year").rename(
+    columns={
+        "victims_10_17": "victims aged 10-17",
+        "victims_18_24": "victims aged 18-24",
+        "suspects_10_17": "suspects aged 10-17",
+    }
+)
+rob_table = disclosure.suppress_counts(
+    rob[["victims aged 10-17", "victims aged 18-24", "suspects aged 10-17"]],
+    threshold,
+    row_totals=False,
+    column_totals=False,
+)
+shown = rob_table.display()
+shown.insert(0, "robberies", [f"{n:,}" for n in rob["robberies"]])
+shown["victims aged 10-17 (% of robberies)"] = [
+    "[c]" if s else f"{p:.0f}%"
+    for s, p in zip(rob_table.status["victims aged 10-17"], rob["share_victims_10_17"], strict=True)
+]
+display(
+    html_table(
+        shown.rename_axis("year"),
+        caption=f"Robbery and young people by financial year, {place}",
+        notes=[rob_table.note],
+    )
+)
+places = robbery_places[robbery_places["victims"] >= max(threshold, 1)].head(8)
+if len(places):
+    fig = charts.bar_chart(
+        places.set_index("ward")["victims"],
+        title=f"{places.iloc[0]['ward']} had the most robberies of 10-17 year olds in {cfg.year.label}",
+        subtitle=f"Robbery victims aged 10-17 by ward (wards with {threshold} or more), {place}, {cfg.year.label}",
+        source=SOURCE_INCIDENTS,
+        xlabel="Victims",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "02_youth_robbery_wards",
+        "Bar chart of robbery victims aged 10-17 by ward: "
+        + ", ".join(f"{w} {n}" for w, n in zip(places["ward"], places["victims"], strict=True))
+        + ".",
+        ctx.output_dir,
+    )
+
+# %% [markdown]
+# ## Young offenders: re-offending, employment and accommodation
+
+# %%
+if len(cohorts):
+    fig = yc.interval_chart(
+        cohorts["year"],
+        {"Re-offending rate": (cohorts["rate"], cohorts["rate_lower"], cohorts["rate_upper"])},
+        title=f"Juvenile proven re-offending: {trends['rate']} ({cohorts['year'].iloc[0]} to {cohorts['year'].iloc[-1]} cohorts)",
+        subtitle=f"% of young offenders re-offending within 12 months, by cohort year, {place}",
+        source="Ministry of Justice proven re-offending statistics (juvenile cohort)",
+        ylabel="% re-offending",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "02_juvenile_reoffending",
+        "Chart of the juvenile re-offending rate by cohort year with 95% intervals: "
+        + ", ".join(f"{y} {r:.0f}%" for y, r in zip(cohorts["year"], cohorts["rate"], strict=True))
+        + f". Trend: {trends['rate']}.",
+        ctx.output_dir,
+    )
+    shown = disclosure.mask_small_counts(
+        cohorts.rename(columns={"rate": "rate_%", "frequency": "reoffences_per_reoffender"}),
+        "reoffenders",
+        threshold,
+        derived=[
+            "rate_%",
+            "rate_lower",
+            "rate_upper",
+            "reoffences_per_reoffender",
+            "frequency_lower",
+            "frequency_upper",
+        ],
+    )
+    display(
+        html_table(
+            shown,
+            caption=f"Juvenile proven re-offending by cohort year, {place}",
+            formats={"reoffences_per_reoffender": 2, "frequency_lower": 2, "frequency_upper": 2},
+            notes=[
+                f"Trend of the rate: {trends['rate']}; of the frequency: {trends['frequency']} (weighted regression, 99.8%).",
+                "Cohorts are followed for 12 months plus 6 months for convictions, so the latest cohort is about 18 months old.",
+            ],
+        )
+    )
+if len(probation):
+    latest = probation[probation["year"] == probation["year"].max()]
+    shown = disclosure.mask_small_counts(
+        latest[
+            [
+                "age_group",
+                "terminations",
+                "employment",
+                "employment_lower",
+                "employment_upper",
+                "accommodation",
+                "accommodation_lower",
+                "accommodation_upper",
+            ]
+        ],
+        "terminations",
+        threshold,
+        derived=[
+            "employment",
+            "employment_lower",
+            "employment_upper",
+            "accommodation",
+            "accommodation_lower",
+            "accommodation_upper",
+        ],
+    )
+    display(
+        html_table(
+            shown,
+            caption=f"Employment and settled accommodation at the end of probation by age, {place}, {latest['year'].iloc[0]}",
+            notes=["Percentages of orders ending; lower and upper: 95% Wilson interval."],
+        )
+    )
+    young_prob = probation[probation["age_group"] == "18-24"]
+    older = probation[probation["age_group"] == "25+"]
+    fig = yc.interval_chart(
+        young_prob["year"],
+        {
+            "Aged 18-24": (
+                young_prob["employment"],
+                young_prob["employment_lower"],
+                young_prob["employment_upper"],
+            ),
+            "Aged 25 and over": (
+                older["employment"],
+                older["employment_lower"],
+                older["employment_upper"],
+            ),
+        },
+        title=yc.probation_sentence(probation).split(",")[0],
+        subtitle=f"% of probation orders ending with the person in employment, by age, {place}, {period}",
+        source="HM Prison and Probation Service probation outcomes",
+        ylabel="% in employment",
+    )
+    _ = charts.save_and_show(
+        fig, "02_probation_employment", yc.probation_sentence(probation), ctx.output_dir
+    )
+display(
+    findings.HtmlBlock(
+        "<p><strong>What the data cannot show.</strong> Probation outcomes cover adults (18 and over) only "
+        "and record employment, not education or training; education, training or employment and the "
+        "accommodation of children aged 10-17 at the end of youth justice orders (the Youth Justice Board "
+        "key performance indicators) are not in the data supplied and appear in the framework as tbc.</p>"
+    )
+)
+
+# %%
+concerns = pf.framework_concerns(framework)
+worsened = list(concerns["worsened"])
+for measure, r in young_change.iterrows():
+    if r["significant"] and r["after"] > r["before"]:
+        worsened.append(
+            f"{measure} (+{r['change']:.0f}%, {int(r['before']):,} to {int(r['after']):,})"
+        )
+places = [
+    f"{r['ward']} ({r['share']:.0f}% of robberies of 10-17 year olds)"
+    for _, r in robbery_places.head(3).iterrows()
+    if r["victims"] >= threshold
+]
+times = []
+if peak["significant"] and peak["ratio"] > 1:
+    times.append(
+        f"15:00 to 18:00 on school days ({peak['school_share'] * 100:.0f}% of school-day offences against 10-17 year olds)"
+    )
+findings.implications(
+    worsened=worsened, missed_target=concerns["missed_target"], places=places, times=times
+)

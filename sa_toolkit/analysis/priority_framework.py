@@ -143,14 +143,19 @@ def framework_concerns(frame: pd.DataFrame) -> dict[str, list[str]]:
     return {"worsened": worsened, "missed_target": missed}
 
 
-def framework_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows as a board reads them: formatted values, RAG letter for the chip, comment."""
+def framework_table(frame: pd.DataFrame, threshold: int = 0) -> pd.DataFrame:
+    """The rows as a board reads them: formatted values, RAG letter for the chip, comment.
+
+    Counts from 1 to ``threshold - 1`` are shown as ``<threshold``.
+    """
 
     def fmt(value, unit):
         if value is None or (isinstance(value, float) and pd.isna(value)):
             return ""
         if isinstance(value, str):
             return value
+        if unit == "count" and 0 < value < threshold:
+            return f"<{threshold}"
         if unit == "percent":
             return f"{value:.1f}%"
         if unit == "count":
