@@ -37,6 +37,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "run": {"jobs": "whole number >= 0", "timeout_seconds": "whole number >= 1"},
     "demo": {"seed": "whole number", "first_year": "financial year"},
 }
+_DEFAULT_LOOKUP = "geography/lsoa_ward_csp_lookup.csv"
 _REQUIRED = [("partnership", "name"), ("partnership", "code"), ("assessment", "year")]
 
 
@@ -81,6 +82,10 @@ class Config:
         for key in ("raw_dir", "processed_dir", "output_dir", "lookup"):
             if key in clean:
                 clean[key] = paths.resolve(clean[key], self.root)
+        if "raw_dir" in clean and "lookup" not in clean:
+            # the lookup setting is relative to the raw folder, so it moves with it
+            setting = (self.raw.get("partnership") or {}).get("lookup", _DEFAULT_LOOKUP)
+            clean["lookup"] = paths.resolve(setting, clean["raw_dir"])
         return replace(self, **clean)
 
     def notebook_parameters(self) -> dict[str, Any]:

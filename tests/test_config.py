@@ -51,6 +51,14 @@ def test_overrides_replace_file_values(tmp_path):
     assert cfg.processed_dir == tmp_path / "elsewhere"
 
 
+def test_lookup_moves_with_an_overridden_raw_folder(tmp_path):
+    cfg = load_config(write(tmp_path, MINIMAL), raw_dir="/data/other")
+    assert cfg.lookup == Path("/data/other/geography/lsoa_ward_csp_lookup.csv")
+    text = MINIMAL.replace("code: X22000099}", "code: X22000099, lookup: /srv/lookup.csv}")
+    cfg = load_config(write(tmp_path, text), raw_dir="/data/other")
+    assert cfg.lookup == Path("/srv/lookup.csv")
+
+
 def test_notebook_parameters_are_plain_strings_and_numbers(tmp_path):
     params = load_config(write(tmp_path, MINIMAL)).notebook_parameters()
     assert params["year"] == "2024/25"
