@@ -131,7 +131,7 @@ else:
 # Violence against the person by ward and by LSOA in the assessed year. Rates rank only LSOAs with at least 10 offences, because a rate on a handful of offences is too unstable to rank.
 
 # %%
-for level, table, label in (("ward", wards, "Ward"), ("lsoa", lsoas, "LSOA")):
+for table, label in ((wards, "Ward"), (lsoas, "LSOA")):
     for by, what in (("offences", "most offences"), ("rate", "highest rates")):
         top = vc.top_places(table, by=by)
         if top.empty:
@@ -173,7 +173,13 @@ if located.sum() >= data.threshold:
         focus.loc[located, "longitude"],
         focus.loc[located, "latitude"],
         title=f"Violence clusters in {top_ward['place']} ward, with {findings.format_percent(top_ward['share'])} of the partnership's offences",
-        subtitle=f"Violence against the person per hexagon, {place_name}, {year_label}; {int((~located).sum()):,} offences without coordinates not shown; hexagons with fewer than {data.threshold} offences not drawn",
+        subtitle=f"Violence against the person per hexagon, {place_name}, {year_label}; hexagons with fewer than {data.threshold} offences not drawn"
+        + (
+            f"; {int((~located).sum()):,} offences without coordinates not shown"
+            if (~located).any()
+            else ""
+        ),
+        labels=vc.ward_label_points(data, wards),
         source=note,
         min_count=data.threshold,
     )

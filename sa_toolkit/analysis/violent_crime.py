@@ -960,3 +960,18 @@ def people_display(people: pd.DataFrame, data: ViolentCrimeData) -> pd.DataFrame
             }
         )
     return pd.DataFrame(rows)
+
+
+def ward_label_points(data: ViolentCrimeData, wards: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """Where to name the ``n`` wards with most violence on the density map: the mean
+    position of their offences (``longitude, latitude, label``)."""
+    rows = focus_incidents(data)
+    names = data.areas.assign(lsoa_code=data.areas["lsoa_code"].astype(str)).set_index("lsoa_code")[
+        "ward_name"
+    ]
+    rows = rows.assign(ward=rows["lsoa_code"].astype(str).map(names).astype(str))
+    top = wards.sort_values("offences", ascending=False).head(n)
+    top = top[top["offences"] > 0]["place"].astype(str).tolist()
+    points = rows[rows["ward"].isin(top)].groupby("ward")[["longitude", "latitude"]].mean()
+    points = points.dropna().reindex([w for w in top if w in points.index])
+    return points.reset_index().rename(columns={"ward": "label"})
