@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Anti-social behaviour
 #
-# Priority 3: reduce anti-social behaviour and the damage and disorder that go with it.
+# Priority 3: reduce anti-social behaviour and the damage and disorder that go with it. This report reads anti-social behaviour incidents reported to the police, the council and housing providers, the residents' survey, and fire and rescue incidents.
 
 # %% tags=["parameters"]
 area = ""  # partnership (CSP) code; empty means partnership.code in the configuration
@@ -14,8 +14,16 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
-from sa_toolkit import charts, findings
-from sa_toolkit.notebook_params import monthly_crime_counts, notebook_context
+import pandas as pd
+from IPython.display import display
+
+from sa_toolkit import charts, disclosure, findings
+from sa_toolkit.analysis import anti_social_behaviour as asb
+from sa_toolkit.analysis import priority_framework as pf
+from sa_toolkit.analysis import youth_crime as yc
+from sa_toolkit.indicators.computations import population
+from sa_toolkit.notebook_params import notebook_context
+from sa_toolkit.report_tables import html_table
 
 ctx = notebook_context(
     area,
@@ -28,48 +36,332 @@ ctx = notebook_context(
     config_path,
 )
 cfg = ctx.cfg
-previous = cfg.year.previous()
-monthly = monthly_crime_counts(
-    cfg, ["Anti-social behaviour", "Criminal damage and arson", "Public order"]
+threshold = cfg.suppression_threshold
+place = cfg.partnership_short_name
+src = pf.local_source(cfg)
+framework = pf.priority_framework(cfg, "anti_social_behaviour", src)
+years = yc.years_to(cfg)
+months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
+period = f"{years[0].label} to {cfg.year.label}"
+incidents = src.read("asb_incidents", asb.ASB_COLUMNS)
+lookup = src.read("lookup", ["lsoa_code", "ward_code", "ward_name"])
+this_year = asb.in_year(incidents, cfg.year)
+by_source = asb.source_changes(incidents, cfg.year).set_index("source")
+monthly = asb.monthly_by_source(incidents, months)
+season = asb.seasonality(monthly.sum(axis=1))
+wards = asb.ward_rates(
+    this_year,
+    lookup,
+    src.read("population", ["year", "lsoa_code", "age_min", "population"]),
+    cfg.year.start_year,
 )
-this_year = int(monthly.loc[cfg.year.months].to_numpy().sum())
-last_year = int(monthly.loc[previous.months].to_numpy().sum())
+spread = asb.lsoa_concentration(this_year, src.lsoas)
+repeats = asb.repeat_locations(this_year)
+survey = src.read("residents_survey")
+waves = asb.strand_waves(survey)
+strand_change = asb.strand_change(waves)
+populations = {}
+for y in years:
+    try:
+        populations[y.label] = population(src, y)[0]
+    except Exception:  # no estimate for that year: the year is left out of the fire rates
+        pass
+fires = asb.deliberate_fires(src.read("fire_incidents"), populations, years)
+SOURCE_ASB = "Police, council and housing ASB incident extracts"
 
 # %%
-by_type = monthly.loc[cfg.year.months].sum().sort_values(ascending=False)
-sentences = [
-    findings.change_sentence(
-        "Anti-social behaviour, criminal damage and public order offences", last_year, this_year
-    ).rstrip(".")
-    + f" between {previous.label} and {cfg.year.label}.",
-]
-if len(by_type) > 1 and this_year:
-    sentences.append(
-        f"{by_type.index[0]} made up {findings.format_percent(by_type.iloc[0] / this_year * 100)}"
-        f" of these offences in {cfg.year.label} ({by_type.iloc[0]:,} of {this_year:,})."
-    )
-findings.show_key_findings(sentences)
+key = [asb.headline_sentence(by_source, cfg.year, threshold)]
+key.append(asb.season_sentence(season))
+if len(wards) and wards["incidents"].sum():
+    key.append(asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold))
+if len(strand_change):
+    key.append(asb.survey_sentence(strand_change))
+if len(fires):
+    key.append(asb.fires_sentence(fires, cfg.year, threshold))
+_ = findings.show_key_findings(key[:6])
+
 # %% [markdown]
-# ## Trend
+# ## Performance framework
+#
+# The anti-social behaviour indicators for the year against the year before. No dataset carries breaches of anti-social behaviour orders (the 2009 plan's ASBO and Acceptable Behaviour Contract breach rates): they are entered with `sa framework --values` and stay tbc here until they are.
 
 # %%
-pct = findings.percent_change(last_year, this_year) if last_year else None
-if pct is None or round(pct) == 0:
-    title = f"Anti-social behaviour, criminal damage and public order offences was about level in {cfg.year.label}"
-else:
-    direction = "rose" if pct > 0 else "fell"
-    title = f"Anti-social behaviour, criminal damage and public order offences {direction} {findings.format_percent(abs(pct))} in {cfg.year.label}"
-first, last = monthly.index[0], monthly.index[-1]
-period = f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+not_computed = [f"{k}: {v}" for k, v in framework.attrs.get("not_computed", {}).items()]
+display(
+    html_table(
+        pf.framework_table(framework, threshold),
+        caption=f"Anti-social behaviour performance framework, {place}, {cfg.year.previous().label} to {cfg.year.label}",
+        rag_columns="RAG",
+        notes=["RAG: traffic light, always with its text in the Rating column."] + not_computed,
+    )
+)
+
+# %% [markdown]
+# ## Incidents by source and category
+
+# %%
+table = disclosure.suppress_counts(asb.by_source_category(incidents, cfg.year), threshold)
+display(
+    html_table(
+        table.display().rename_axis("Category"),
+        caption=f"Anti-social behaviour incidents by category and source, {place}, {cfg.year.label}",
+        notes=[table.note],
+    )
+)
+changes = by_source.reset_index()
+changes["change_%"] = changes["change"].round(1)
+changes["significant"] = changes["significant"].map({True: "yes", False: "no"})
+display(
+    html_table(
+        disclosure.mask_small_counts(
+            changes[["source", "before", "after", "change_%", "p_value", "significant"]].rename(
+                columns={"before": cfg.year.previous().label, "after": cfg.year.label}
+            ),
+            cfg.year.label,
+            threshold,
+            derived=["change_%", "p_value"],
+        ),
+        caption=f"Anti-social behaviour incidents by source, {place}",
+        formats={"p_value": 3},
+        notes=["Significance: exact test of two Poisson counts, 5% level."],
+    )
+)
+total = by_source.loc["all sources"]
 fig = charts.monthly_trend(
     monthly,
-    title=title,
-    subtitle=f"Recorded offences per month, {cfg.partnership_short_name}, {period}",
-    source="data.police.uk street-level crime",
+    title=yc.change_finding(
+        f"Anti-social behaviour incidents in {cfg.year.label}",
+        total["before"],
+        total["after"],
+        "",
+        total.to_dict(),
+        threshold=threshold,
+    )
+    .split(";")[0]
+    .rstrip("."),
+    subtitle=f"Incidents per month by source, {place}, {period}",
+    source=SOURCE_ASB,
+    measure="Incidents",
 )
-alt = (
-    f"Line chart of monthly recorded anti-social behaviour, criminal damage and arson, and public order offences in {cfg.partnership_short_name}, {period}, "
-    f"with 12-month averages and financial-year totals: {this_year:,} offences in "
-    f"{cfg.year.label} against {last_year:,} in {previous.label}."
+_ = charts.save_and_show(
+    fig,
+    "03_asb_trend_by_source",
+    f"Line chart of monthly anti-social behaviour incidents reported to the police, council and housing providers in {place}, {period}, with 12-month averages and financial-year totals. "
+    + asb.headline_sentence(by_source, cfg.year, threshold),
+    ctx.output_dir,
 )
-charts.save_and_show(fig, "03_anti_social_behaviour_trend", alt, ctx.output_dir)
+
+# %% [markdown]
+# ## Seasonality
+
+# %%
+if len(season):
+    fig = charts.bar_chart(
+        season.set_index("month")["mean"],
+        title=asb.season_sentence(season).rstrip("."),
+        subtitle=f"Average incidents per calendar month, all sources, {place}, {season['years'].iloc[0]} financial years to {cfg.year.label}",
+        source=SOURCE_ASB,
+        sort=False,
+        reference=float(season["mean"].mean()),
+        reference_label="Monthly average",
+        xlabel="Average incidents",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "03_asb_seasonality",
+        "Bar chart of average anti-social behaviour incidents by calendar month. "
+        + asb.season_sentence(season),
+        ctx.output_dir,
+    )
+
+# %% [markdown]
+# ## Hotspots and repeat locations
+
+# %%
+shown_wards = wards[["ward", "incidents", "value", "lower", "upper", "share"]].rename(
+    columns={"value": "rate_per_1000", "share": "share_%"}
+)
+display(
+    html_table(
+        disclosure.mask_small_counts(
+            shown_wards.head(10),
+            "incidents",
+            threshold,
+            derived=["rate_per_1000", "lower", "upper", "share_%"],
+        ),
+        caption=f"The ten wards with most anti-social behaviour incidents, {place}, {cfg.year.label}",
+        headers={"rate_per_1000": "Rate per 1,000", "share_%": "Share of incidents (%)"},
+        formats={"rate_per_1000": 1, "lower": 1, "upper": 1, "share_%": 1},
+        notes=[
+            f"Rate per 1,000 residents (mid-{wards.attrs.get('population_year', '')} estimates); lower and upper: 95% interval (Byar's method).",
+            "Incidents without a location are not placed in a ward.",
+        ],
+    )
+)
+bands = repeats["bands"].rename(columns={"incidents_per_location": "incidents at the location"})
+band_table = disclosure.suppress_counts(
+    bands.set_index("incidents at the location"), threshold, row_totals=False
+)
+display(
+    html_table(
+        band_table.display().rename_axis("Incidents at the location"),
+        caption=f"Locations by number of anti-social behaviour incidents, {place}, {cfg.year.label}",
+        notes=[
+            band_table.note,
+            "A location is an LSOA and its anonymised location description; no location is named.",
+        ],
+    )
+)
+located = this_year.dropna(subset=["longitude", "latitude"])
+if len(located) >= threshold:
+    fig = charts.density_map(
+        located["longitude"],
+        located["latitude"],
+        title=asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold).split(";")[0],
+        subtitle=f"Anti-social behaviour incidents per hexagon (hexagons with {threshold} or more), {place}, {cfg.year.label}; {len(this_year) - len(located):,} without coordinates left out",
+        source=SOURCE_ASB,
+        min_count=threshold,
+        colorbar_label="Incidents per hexagon",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "03_asb_density_map",
+        "Map of anti-social behaviour incident density. "
+        + asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold),
+        ctx.output_dir,
+    )
+
+# %% [markdown]
+# ## Residents' perceptions
+
+# %%
+if len(waves):
+    fig = asb.strands_chart(
+        waves,
+        title=asb.survey_sentence(strand_change).split(";")[0].rstrip(".")
+        if len(strand_change)
+        else "Residents' perceptions of anti-social behaviour",
+        subtitle=f"% of residents saying each is a very or fairly big problem, by survey wave, {place}",
+        source="Residents' survey (weighted; 95% Wilson intervals on the effective sample size)",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "03_asb_perceptions",
+        "Chart of the share of residents seeing each anti-social behaviour strand as a big problem, by survey wave. "
+        + (asb.survey_sentence(strand_change) if len(strand_change) else ""),
+        ctx.output_dir,
+    )
+if len(strand_change):
+    shown = strand_change[
+        ["label", "before", "after", "change", "lower", "upper", "p_value", "significant"]
+    ].rename(
+        columns={
+            "label": "strand",
+            "before": f"{strand_change['before_wave'].iloc[0]} (%)",
+            "after": f"{strand_change['after_wave'].iloc[0]} (%)",
+            "change": "change (pp)",
+        }
+    )
+    shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
+    display(
+        html_table(
+            shown,
+            caption=f"Anti-social behaviour seen as a very or fairly big problem, change between survey waves, {place}",
+            formats={"p_value": 3},
+            notes=[
+                "Weighted percentages; change in percentage points with Newcombe's interval; z test on the Kish effective sample sizes, 5% level."
+            ],
+        )
+    )
+    latest_wave = int(waves["wave"].max())
+    ward_table = asb.ward_strand_table(survey, lookup, latest_wave, threshold)
+    display(
+        html_table(
+            ward_table,
+            caption=f"% of residents seeing each strand as a very or fairly big problem, by ward, {place}, survey wave {latest_wave}",
+            notes=[
+                f"Wards with fewer than {threshold} respondents are not shown; small ward samples give wide intervals (see the survey table in the safer communities report)."
+            ],
+        )
+    )
+
+# %% [markdown]
+# ## Deliberate fires
+
+# %%
+if len(fires):
+    wide = fires.pivot(index="year", columns="type", values=["fires", "value", "lower", "upper"])
+    fig = yc.interval_chart(
+        wide.index,
+        {
+            kind.capitalize(): (wide[("value", kind)], wide[("lower", kind)], wide[("upper", kind)])
+            for kind in ("primary", "secondary")
+        },
+        title=asb.fires_sentence(fires, cfg.year, threshold).split(";")[0].rstrip("."),
+        subtitle=f"Deliberate primary and secondary fires per 10,000 residents, {place}, {period}",
+        source="Fire and rescue service incident recording system",
+        ylabel="Fires per 10,000 residents",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "03_deliberate_fires",
+        "Chart of deliberate primary and secondary fire rates per 10,000 residents by financial year with 95% intervals. "
+        + asb.fires_sentence(fires, cfg.year, threshold),
+        ctx.output_dir,
+    )
+    display(
+        html_table(
+            disclosure.mask_small_counts(
+                fires[["year", "type", "fires", "value", "lower", "upper"]].rename(
+                    columns={"value": "rate_per_10000"}
+                ),
+                "fires",
+                threshold,
+                derived=["rate_per_10000", "lower", "upper"],
+            ),
+            caption=f"Deliberate fires and rate per 10,000 residents, {place}",
+            headers={"rate_per_10000": "Rate per 10,000"},
+            formats={"rate_per_10000": 2, "lower": 2, "upper": 2},
+            notes=["Lower and upper: 95% interval (Byar's method; exact below 10 fires)."],
+        )
+    )
+
+# %% [markdown]
+# ## Breaches of anti-social behaviour orders
+#
+# No dataset supplied to the toolkit records breaches of the orders in use (Anti-Social Behaviour Orders, since 2014 Criminal Behaviour Orders and civil injunctions, and Acceptable Behaviour Contracts). Breach rates are entered by the council's anti-social behaviour unit with `sa framework --values`; until then the framework rows below are tbc.
+
+# %%
+breaches = framework[framework["indicator_id"].isin(["ASBO_breach", "ABC_breach"])]
+display(
+    html_table(
+        pf.framework_table(breaches, threshold),
+        caption=f"Breach rates of anti-social behaviour orders, {place}, {cfg.year.label}",
+        rag_columns="RAG",
+    )
+)
+
+# %%
+concerns = pf.framework_concerns(framework)
+worsened = list(concerns["worsened"])
+for source, r in by_source.iterrows():
+    if r["significant"] and r["after"] > r["before"] and r["before"] >= threshold:
+        worsened.append(f"ASB reported to {source} (+{r['change']:.0f}%)")
+for _, r in strand_change.iterrows():
+    if r["significant"] and r["change"] > 0:
+        worsened.append(
+            f"{r['label']} seen as a big problem (+{r['change']:.1f} points, {r['before']:.0f}% to {r['after']:.0f}%)"
+        )
+places = [
+    f"{r['ward']} ({r['share']:.0f}% of incidents, {r['value']:.0f} per 1,000)"
+    for _, r in wards.head(3).iterrows()
+    if r["incidents"] >= threshold
+]
+if repeats["repeat_locations"] >= max(threshold, 1):
+    places.append(
+        f"{repeats['repeat_locations']:,} repeat locations ({repeats['minimum']} or more incidents) with {repeats['repeat_share']:.0f}% of located incidents"
+    )
+times = [asb.season_sentence(season).rstrip(".")] if len(season) else []
+findings.implications(
+    worsened=worsened, missed_target=concerns["missed_target"], places=places, times=times
+)

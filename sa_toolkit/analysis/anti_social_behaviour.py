@@ -316,3 +316,146 @@ def deliberate_fires(
     if out.empty:
         return out
     return rate(out, "fires", "population", per=10000)
+
+
+# ----------------------------------------------------------------------------- sentences
+
+
+def headline_sentence(by_source: pd.DataFrame, year: FinancialYear, threshold: int = 0) -> str:
+    """All-source change with its test, and the police share, from :func:`source_changes`."""
+    from sa_toolkit import findings
+    from sa_toolkit.analysis.youth_crime import change_finding
+
+    total = by_source.loc["all sources"]
+    text = change_finding(
+        f"Anti-social behaviour incidents reported to the police, council and housing providers "
+        f"in {year.label}",
+        total["before"],
+        total["after"],
+        "incidents",
+        total.to_dict(),
+        threshold=threshold,
+    )
+    if total["after"] and "police" in by_source.index and by_source.loc["police", "after"]:
+        share = by_source.loc["police", "after"] / total["after"] * 100
+        text = text.rstrip(".") + f"; {findings.format_percent(share)} were reported to the police."
+    return text
+
+
+def season_sentence(season: pd.DataFrame) -> str:
+    """E.g. "Anti-social behaviour peaks in July, 18% above the average month; January is 18%
+    below"."""
+    if season.empty or season["index"].isna().all():
+        return "Too few years of data to measure seasonality."
+    peak = season.loc[season["index"].idxmax()]
+    low = season.loc[season["index"].idxmin()]
+    return (
+        f"Anti-social behaviour peaks in {peak['month']}, {(peak['index'] - 1) * 100:.0f}% above "
+        f"the average month; {low['month']} is {(1 - low['index']) * 100:.0f}% below "
+        f"(average of {int(season['years'].iloc[0])} financial years)."
+    )
+
+
+def hotspot_sentence(
+    wards: pd.DataFrame, spread: dict, repeats: dict, year: FinancialYear, threshold: int = 0
+) -> str:
+    """The busiest ward, the top-10% LSOAs' share and the repeat locations' share."""
+    top = wards.iloc[0]
+    if top["incidents"] < threshold:
+        return f"No ward had {threshold} or more anti-social behaviour incidents in {year.label}."
+    text = (
+        f"{top['ward']} had the most anti-social behaviour in {year.label} "
+        f"({top['share']:.0f}% of incidents, {top['value']:.0f} per 1,000 residents)"
+    )
+    if not np.isnan(spread.get("top10_share", np.nan)):
+        text += (
+            f"; the busiest 10% of neighbourhoods ({spread['top10_areas']} LSOAs) had "
+            f"{spread['top10_share']:.0f}% of incidents"
+        )
+    if repeats.get("repeat_locations", 0) >= max(threshold, 1):
+        text += (
+            f"; {repeats['repeat_locations']:,} locations with {repeats['minimum']} or more "
+            f"incidents had {repeats['repeat_share']:.0f}%"
+        )
+    return text + "."
+
+
+def survey_sentence(changes: pd.DataFrame) -> str:
+    """The strand seen most as a big problem, and the significant changes between waves."""
+    top = changes.loc[changes["after"].idxmax()]
+    text = (
+        f"In the {top['after_wave']} residents' survey, {top['after']:.0f}% saw "
+        f"{top['label'].lower()} as a very or fairly big problem, the most of the seven strands"
+    )
+    sig = changes[changes["significant"]]
+    if sig.empty:
+        text += f"; no strand changed significantly since {top['before_wave']}"
+    else:
+        parts = [
+            f"{r['label'].lower()} {'rose' if r['change'] > 0 else 'fell'} "
+            f"{abs(r['change']):.1f} points ({r['before']:.0f}% to {r['after']:.0f}%)"
+            for _, r in sig.iterrows()
+        ]
+        text += f"; significant change since {top['before_wave']}: " + ", ".join(parts)
+    return text + "."
+
+
+def fires_sentence(fires: pd.DataFrame, year: FinancialYear, threshold: int = 0) -> str:
+    """Deliberate fires this year against last, with the exact test on the counts."""
+    from sa_toolkit.analysis.youth_crime import change_finding
+
+    totals = fires.groupby("year")["fires"].sum()
+    if year.label not in totals.index or year.previous().label not in totals.index:
+        return "Deliberate fires cannot be compared with the year before."
+    from sa_toolkit.analysis.youth_crime import change_row
+
+    b, a = float(totals[year.previous().label]), float(totals[year.label])
+    text = change_finding(
+        f"Deliberate fires in {year.label}", b, a, "fires", change_row(b, a), threshold=threshold
+    )
+    this = fires[fires["year"] == year.label].set_index("type")
+    if "secondary" in this.index and a and this.loc["secondary", "fires"] >= threshold:
+        share = this.loc["secondary", "fires"] / a * 100
+        text = text.rstrip(".") + f"; {share:.0f}% were secondary fires (refuse, grass, outdoor)."
+    return text
+
+
+# ----------------------------------------------------------------------------- tables, figures
+
+
+def ward_strand_table(
+    survey: pd.DataFrame, lookup: pd.DataFrame, wave: int, threshold: int = 0
+) -> pd.DataFrame:
+    """Wards (rows) by strand (columns) of the % seeing it as a big problem, one wave.
+
+    Wards with fewer respondents than ``threshold`` are left out; the ``respondents``
+    column gives each ward's base.
+    """
+    long = strands_by_ward(survey, lookup, wave)
+    base = long.groupby("ward")["respondents"].max()
+    wide = long.pivot(index="ward", columns="label", values="value")
+    wide = wide[[label for label in STRANDS.values() if label in wide.columns]].round(0)
+    wide.insert(0, "respondents", base.reindex(wide.index).astype(int))
+    wide = wide[wide["respondents"] >= max(threshold, 1)]
+    return wide.rename_axis("Ward").reset_index()
+
+
+def strands_chart(waves: pd.DataFrame, *, title: str, subtitle: str, source: str):
+    """Each strand's % by wave (points with 95% intervals), strands as rows."""
+    from sa_toolkit import charts
+
+    fig, ax = charts.new_figure(title, subtitle, source, figsize=(9.0, 5.5))
+    labels = list(STRANDS.values())
+    order = sorted(waves["wave"].unique())
+    y = np.arange(len(labels))[::-1]
+    for i, wave in enumerate(order):
+        part = waves[waves["wave"] == wave].set_index("label").reindex(labels)
+        offset = (i - (len(order) - 1) / 2) * 0.22
+        v = part["value"].to_numpy()
+        ax.errorbar(v, y + offset, xerr=[v - part["lower"].to_numpy(), part["upper"].to_numpy() - v],
+                    fmt="o", color=charts.CATEGORICAL[i % 6], capsize=3, label=str(wave))  # fmt: skip
+    ax.set_yticks(y, labels)
+    ax.set_xlabel("% saying a very or fairly big problem")
+    ax.set_xlim(left=0)
+    ax.legend(title="Survey wave", loc="lower right")
+    return fig
