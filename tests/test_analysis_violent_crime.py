@@ -18,7 +18,9 @@ YEAR = FinancialYear.parse("2025/26")
 PREVIOUS = YEAR.previous()
 
 
-def _incident(month, group="Violence against the person", description="Assault with injury", **kw):
+def _incident(
+    month, group="Violence against the person", description="Assault with injury", code="8N", **kw
+):
     start = kw.pop("start", pd.Timestamp(f"{month}-06 12:00"))
     row = {
         "month": pd.Period(month, freq="M"),
@@ -27,6 +29,7 @@ def _incident(month, group="Violence against the person", description="Assault w
         "offence_end": kw.pop("end", pd.NaT),
         "offence_group": group,
         "offence_description": description,
+        "offence_code": code,
         "lsoa_code": kw.pop("lsoa", "L1"),
         "longitude": -0.1,
         "latitude": 51.5,
@@ -95,7 +98,7 @@ def test_year_summary_counts_rates_and_exact_test():
     rows = [_incident("2024-06", knife_or_sharp_instrument=True) for _ in range(10)]
     rows += [_incident("2025-06", knife_or_sharp_instrument=True) for _ in range(15)]
     rows += [_incident("2025-07", group="Robbery", description="Robbery of personal property")]
-    rows += [_incident("2025-08", description="Murder")]
+    rows += [_incident("2025-08", description="Murder", code="1")]
     summary = vc.year_summary(_data(rows))
     knife = summary.loc["knife_crime"]
     assert (knife["previous"], knife["actual"]) == (10, 15)

@@ -283,3 +283,30 @@ def test_no_values_and_no_processed_data_is_a_clear_error(tmp_path):
     )
     assert result.exit_code == 2
     assert "no indicator could be computed" in result.output and "sa ingest" in result.output
+
+
+def test_serious_violence_counts_homicide_attempted_murder_and_gbh_with_intent_by_code():
+    def incidents(start_year: int, codes: list[str]) -> pd.DataFrame:
+        months = pd.period_range(f"{start_year}-04", f"{start_year + 1}-03", freq="M")
+        rows = [
+            {"month": month, "lsoa_code": "E01", "offence_code": code,
+             "serious_youth_violence": code == "8N"}
+            for month in months for code in codes
+        ]  # fmt: skip
+        return pd.DataFrame(rows)
+
+    # 2023/24 each month: murder (1), GBH with intent (5D), 2 assaults with injury (8N)
+    #   -> 12 x 2 = 24 serious violence offences; 2024/25: + attempted murder (2) -> 36
+    table = pd.concat(
+        [incidents(2023, ["1", "5D", "8N", "8N"]), incidents(2024, ["1", "2", "5D", "8N"])]
+    )
+    population = pd.DataFrame(
+        {"year": [2023, 2024], "lsoa_code": ["E01", "E01"], "age_min": [0, 0],
+         "population": [12000, 12000]}
+    )  # fmt: skip
+    src = _source({"crime_incidents": table, "population": population})
+    row = build_framework(None, year="2024/25", data=src).set_index("indicator_id")
+    # 24 / 12,000 x 1,000 = 2.0 -> 36 / 12,000 x 1,000 = 3.0 (+50%); the serious youth violence
+    # flag (on the 8N assaults) plays no part
+    sv = row.loc["serious_violence_rate"]
+    assert (sv["baseline"], sv["actual"], sv["change"]) == (2.0, 3.0, 50.0)

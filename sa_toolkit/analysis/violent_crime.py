@@ -35,7 +35,7 @@ NIGHT_TIME_ECONOMY = {"window": ("22:00", "03:00"), "weekdays": ["Friday", "Satu
 #: age bands for victims and suspects, on the population table's five-year bands
 AGE_BANDS = ((0, 14), (15, 19), (20, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 200))
 INCIDENT_COLUMNS = [
-    "month", "recorded_date", "offence_start", "offence_end", "offence_group",
+    "month", "recorded_date", "offence_start", "offence_end", "offence_group", "offence_code",
     "offence_description", "lsoa_code", "longitude", "latitude", "domestic_abuse",
     "alcohol_related", "knife_or_sharp_instrument", "firearm", "serious_youth_violence",
     "victim_id", "victim_age", "suspect_age",

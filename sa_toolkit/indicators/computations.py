@@ -157,6 +157,24 @@ def incident_flag_rate(
     return _rate(n, pop, per, note)
 
 
+def incident_offence_count(
+    src: DataSource, year: FinancialYear, column: str, values: list[str]
+) -> Computed:
+    """Incidents whose ``column`` (e.g. the Home Office ``offence_code``) is one of ``values``."""
+    rows = _incidents(src, year)
+    wanted = {str(v) for v in values}
+    n = float(rows[column].astype("string").isin(wanted).fillna(False).sum())
+    return Computed(n, n)
+
+
+def incident_offence_rate(
+    src: DataSource, year: FinancialYear, column: str, values: list[str], per: float = 1000
+) -> Computed:
+    n = incident_offence_count(src, year, column, values).value
+    pop, note = population(src, year)
+    return _rate(n, pop, per, note)
+
+
 def young_victims_count(
     src: DataSource, year: FinancialYear, crime_types, max_age: int = 17
 ) -> Computed:
@@ -417,6 +435,7 @@ COMPUTATIONS: dict[str, Callable[..., Computed]] = {
     f.__name__: f
     for f in (
         police_crime_count, police_crime_rate, incident_flag_count, incident_flag_rate,
+        incident_offence_count, incident_offence_rate,
         young_victims_count, asb_incident_rate, fire_rate, fire_casualty_rate, reoffending_rate,
         reoffending_frequency, first_time_entrants_count, first_time_entrants_rate,
         alcohol_admissions_dsr, treatment_effective_count, treatment_completion_percent,
