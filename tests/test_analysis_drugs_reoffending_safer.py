@@ -14,6 +14,7 @@ import pytest
 
 from sa_toolkit.analysis import drugs_alcohol as da
 from sa_toolkit.analysis import priority_common as pc
+from sa_toolkit.analysis import reoffending as ro
 from sa_toolkit.periods import FinancialYear
 
 FY = FinancialYear.parse("2025/26")
@@ -339,3 +340,96 @@ def test_perceptions_weighted_by_wave_and_ward():
     assert wards.set_index("ward_code")["value"].to_dict() == pytest.approx(
         {"W1": 100.0, "W2": 0.0}
     )
+
+
+# ----------------------------------------------------------------------------- 05 re-offending
+
+
+def _reoffending() -> pd.DataFrame:
+    rows = []
+    # 2023/24 = 2023Q2..2024Q1 and 2024/25 = 2024Q2..2025Q1; 2025Q2 alone is incomplete
+    for q in ["2023Q2", "2023Q3", "2023Q4", "2024Q1"]:
+        rows += [(q, "adult", False, 100, 20, 60), (q, "adult", True, 10, 6, 30)]
+        rows += [(q, "juvenile", False, 10, 3, 6), (q, "juvenile", True, 2, 1, 2)]
+    for q in ["2024Q2", "2024Q3", "2024Q4", "2025Q1"]:
+        rows += [(q, "adult", False, 100, 30, 90), (q, "adult", True, 10, 5, 20)]
+    rows += [("2025Q2", "adult", False, 100, 50, 50)]
+    frame = pd.DataFrame(
+        rows, columns=["cohort_quarter", "cohort", "ppo", "offenders", "reoffenders", "reoffences"]
+    )
+    return frame.assign(area_code="X1")
+
+
+def test_quarter_financial_year():
+    quarters = pd.Series(["2024Q1", "2024Q2", "2025Q1"])
+    assert ro.quarter_financial_year(quarters).tolist() == ["2023/24", "2024/25", "2024/25"]
+
+
+def test_cohort_rates_keep_ppo_separate_and_complete_years():
+    rates = ro.cohort_rates(_reoffending(), "X1")
+    key = rates.set_index(["financial_year", "cohort"])
+    adult = key.loc[("2023/24", ro.ADULT)]
+    # all-offender adult rows only: 400 offenders, 80 re-offenders, 240 re-offences
+    assert (adult["offenders"], adult["reoffenders"], adult["reoffences"]) == (400, 80, 240)
+    lo, hi = wilson(80, 400)
+    assert adult["rate"] == pytest.approx(20.0)
+    assert (adult["rate_lower"], adult["rate_upper"]) == pytest.approx((lo * 100, hi * 100))
+    assert adult["frequency"] == pytest.approx(3.0)
+    ppo = key.loc[("2023/24", ro.PPO)]
+    # adult and juvenile PPO rows together: 4 * (10 + 2) offenders, 4 * (6 + 1) re-offenders
+    assert (ppo["offenders"], ppo["reoffenders"]) == (48, 28)
+    assert ("2025/26", ro.ADULT) not in key.index  # one quarter only
+    assert ("2024/25", ro.JUVENILE) not in key.index
+
+
+def test_rate_change_latest_cohort_and_z_test():
+    rates = ro.cohort_rates(_reoffending(), "X1")
+    assert ro.latest_cohort_year(rates, FY) == "2024/25"
+    change = ro.rate_change(rates, ro.ADULT, FY)
+    assert change["year"] == "2024/25"
+    assert change["change_pp"] == pytest.approx(10.0)
+    # pooled z test: p = 200/800, se = sqrt(.25 * .75 * (1/400 + 1/400))
+    z = 0.10 / math.sqrt(0.25 * 0.75 * (2 / 400))
+    p_value = math.erfc(z / math.sqrt(2))
+    assert change["p_value"] == pytest.approx(p_value)
+    assert change["significant"] is True
+    assert ro.rate_change(rates, ro.JUVENILE, FY) is None
+
+
+def test_probation_outcomes_by_year_and_group():
+    rows = []
+    for q in ["2025Q2", "2025Q3", "2025Q4", "2026Q1"]:
+        rows += [(q, "licence", "18-24", 10, 2, 8), (q, "community_order", "25+", 15, 8, 12)]
+    rows += [("2026Q2", "licence", "18-24", 10, 10, 10)]
+    frame = pd.DataFrame(
+        rows,
+        columns=["quarter", "order_type", "age_group", "terminations", "in_employment",
+                 "in_settled_accommodation"],
+    ).assign(area_code="X1")  # fmt: skip
+    out = ro.probation(frame, "X1")
+    assert out["latest_year"] == "2025/26"
+    year = out["by_year"].set_index("outcome")
+    assert year.loc["In employment", "value"] == pytest.approx(40 / 100 * 100)
+    lo, hi = wilson(80, 100)
+    assert year.loc["In settled accommodation", "value"] == pytest.approx(80.0)
+    assert year.loc["In settled accommodation", "lower"] == pytest.approx(lo * 100)
+    group = out["by_group"].set_index(["outcome", "order_type"])
+    assert group.loc[("In employment", "licence"), "value"] == pytest.approx(20.0)
+
+
+def test_offender_ages_against_population():
+    incidents = pd.DataFrame({"suspect_age": [12, 16, 22, 22, 70, np.nan]})
+    population = pd.DataFrame(
+        {
+            "year": [2025] * 5 + [2026],
+            "age_min": [10, 15, 20, 60, 5, 20],
+            "population": [100, 100, 100, 200, 999, 5000],
+        }
+    )
+    out = ro.offender_ages(incidents, population, FY).set_index("age_band")
+    assert out.loc["10-14", "suspects"] == 1
+    assert out.loc["20-24", "suspects"] == 2
+    # 2 of 5 suspects aged 20-24 against 100 of 500 residents aged 10+ (the 5-9 band and
+    # the mid-2026 estimate are out)
+    assert out.loc["20-24", "value"] == pytest.approx((2 / 5) / (100 / 500))
+    assert out.loc["60+", "population_share"] == pytest.approx(0.4)

@@ -14,8 +14,13 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
-from sa_toolkit import charts, findings
-from sa_toolkit.notebook_params import monthly_crime_counts, notebook_context
+from IPython.display import HTML, display
+
+from sa_toolkit import charts, disclosure, findings, report_tables
+from sa_toolkit.analysis import priority_common as pc
+from sa_toolkit.analysis import reoffending as ro
+from sa_toolkit.notebook_params import notebook_context
+from sa_toolkit.tables import partnership_lsoas
 
 ctx = notebook_context(
     area,
@@ -28,44 +33,253 @@ ctx = notebook_context(
     config_path,
 )
 cfg = ctx.cfg
-previous = cfg.year.previous()
-monthly = monthly_crime_counts(cfg, ["Burglary", "Vehicle crime", "Shoplifting", "Other theft"])
-this_year = int(monthly.loc[cfg.year.months].to_numpy().sum())
-last_year = int(monthly.loc[previous.months].to_numpy().sum())
+fy, place, threshold = cfg.year, cfg.partnership_short_name, cfg.suppression_threshold
+store = ro.load(cfg, partnership_lsoas(cfg))
+framework = pc.priority_framework(cfg, "reoffending", store)
+rates = ro.cohort_rates(store.get("reoffending"), cfg.partnership_code)
+trends = ro.cohort_trends(rates)
+probation = ro.probation(store.get("probation_outcomes"), cfg.partnership_code)
+ages = ro.offender_ages(store.get("crime_incidents"), store.get("population"), fy)
+latest = ro.latest_cohort_year(rates, fy)
 
 # %%
-by_type = monthly.loc[cfg.year.months].sum().sort_values(ascending=False)
-sentences = [
-    findings.change_sentence("Acquisitive crime", last_year, this_year).rstrip(".")
-    + f" between {previous.label} and {cfg.year.label}.",
-]
-if len(by_type) > 1 and this_year:
-    sentences.append(
-        f"{by_type.index[0]} made up {findings.format_percent(by_type.iloc[0] / this_year * 100)}"
-        f" of these offences in {cfg.year.label} ({by_type.iloc[0]:,} of {this_year:,})."
+findings.show_key_findings(
+    (
+        ro.key_findings(rates, trends, probation, ages, fy, threshold)
+        or [f"No complete re-offending cohort or probation year is available up to {fy.label}."]
     )
-findings.show_key_findings(sentences)
+    + [pc.rag_counts_sentence(framework, "reducing re-offending")]
+)
+
 # %% [markdown]
-# ## Trend
+# ## Performance framework
 
 # %%
-pct = findings.percent_change(last_year, this_year) if last_year else None
-if pct is None or round(pct) == 0:
-    title = f"Acquisitive crime was about level in {cfg.year.label}"
+report_tables.html_table(
+    pc.framework_display(framework),
+    caption=f"Reducing re-offending indicators, {place}, {fy.previous().label} to {fy.label}",
+    rag_columns="Traffic light",
+    notes="Proven re-offending is published about 18 months after the cohort's year: "
+    "a blank actual means the assessed year's cohort is not yet available.",
+)
+
+# %% [markdown]
+# ## Proven re-offending by cohort
+
+# %%
+if latest is not None:
+    # a point resting on fewer re-offenders than the threshold is not drawn (a gap)
+    small = rates["reoffenders"] < max(threshold, 1)
+    shown = rates.copy()
+    shown.loc[small, ["rate", "rate_lower", "rate_upper", "frequency", "frequency_lower",
+                      "frequency_upper"]] = float("nan")  # fmt: skip
+    chart = shown.rename(columns={"rate": "value", "rate_lower": "lower", "rate_upper": "upper"})
+    now = chart[chart["financial_year"] == latest].dropna(subset=["value"]).set_index("cohort")
+    top = now["value"].idxmax() if len(now) else ro.PPO
+    fig = pc.interval_chart(
+        chart,
+        x="financial_year",
+        series="cohort",
+        title=f"The {top.lower()} cohort re-offended most: {now.loc[top, 'value']:.0f}% "
+        f"re-offended in {latest}"
+        if len(now)
+        else "Proven re-offending rate by cohort",
+        subtitle=f"Proven re-offending rate (% of cohort), 95% intervals, {place}, cohorts by "
+        "financial year (prolific and priority offenders are a subset of all offenders)",
+        source="Ministry of Justice proven re-offending; local IOM scheme",
+        ylabel="% re-offending",
+        percent=True,
+    )
+    charts.save_and_show(
+        fig,
+        "05_reoffending_rate",
+        "Chart of proven re-offending rates with 95% intervals by cohort and year: "
+        + "; ".join(
+            f"{r.cohort} {r.financial_year} {r.value:.0f}%"
+            for r in chart.dropna(subset=["value"]).itertuples()
+        ),
+        ctx.output_dir,
+    )
+    chart = shown.rename(
+        columns={"frequency": "value", "frequency_lower": "lower", "frequency_upper": "upper"}
+    )
+    fig = pc.interval_chart(
+        chart,
+        x="financial_year",
+        series="cohort",
+        title=f"Prolific and priority offenders who re-offended committed "
+        f"{now.loc[ro.PPO, 'frequency']:.1f} proven re-offences each in the {latest} cohort"
+        if ro.PPO in now.index and now.loc[ro.PPO, "frequency"] > 0
+        else "Re-offences per re-offender by cohort",
+        subtitle=f"Proven re-offences per re-offender, 95% intervals, {place}, cohorts by "
+        "financial year",
+        source="Ministry of Justice proven re-offending; local IOM scheme",
+        ylabel="Re-offences per re-offender",
+    )
+    charts.save_and_show(
+        fig,
+        "05_reoffending_frequency",
+        "Chart of proven re-offences per re-offender with 95% intervals by cohort and year: "
+        + "; ".join(
+            f"{r.cohort} {r.financial_year} {r.value:.1f}"
+            for r in chart.dropna(subset=["value"]).itertuples()
+        ),
+        ctx.output_dir,
+    )
+    table = rates[rates["financial_year"] == latest].merge(trends, on="cohort", how="left")
+    table = disclosure.mask_small_counts(
+        table[
+            [
+                "cohort",
+                "offenders",
+                "reoffenders",
+                "reoffences",
+                "rate",
+                "rate_lower",
+                "rate_upper",
+                "frequency",
+                "trend",
+            ]
+        ],  # fmt: skip
+        "reoffenders",
+        threshold,
+        derived=["reoffences", "rate", "rate_lower", "rate_upper", "frequency"],
+    )
+    report_tables.html_table(
+        table,
+        caption=f"Proven re-offending by cohort, {place}, {latest} cohort",
+        formats={
+            "rate": "{:.1f}%",
+            "rate_lower": "{:.1f}%",
+            "rate_upper": "{:.1f}%",
+            "frequency": "{:.2f}",
+        },  # fmt: skip
+        headers={
+            "rate": "Rate",
+            "rate_lower": "95% CI lower",
+            "rate_upper": "95% CI upper",
+            "frequency": "Re-offences per re-offender",
+            "trend": "Trend (weighted regression, 99.8%)",
+        },  # fmt: skip
+        notes=[
+            "Prolific and priority offenders are a subset of the adult and juvenile cohorts, "
+            "so the rows do not add up.",
+            disclosure.suppression_note(threshold),
+        ],
+    )
 else:
-    direction = "rose" if pct > 0 else "fell"
-    title = f"Acquisitive crime {direction} {findings.format_percent(abs(pct))} in {cfg.year.label}"
-first, last = monthly.index[0], monthly.index[-1]
-period = f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
-fig = charts.monthly_trend(
-    monthly,
-    title=title,
-    subtitle=f"Recorded offences per month, {cfg.partnership_short_name}, {period}",
-    source="data.police.uk street-level crime",
-)
-alt = (
-    f"Line chart of monthly recorded burglary, vehicle crime, shoplifting and other theft in {cfg.partnership_short_name}, {period}, "
-    f"with 12-month averages and financial-year totals: {this_year:,} offences in "
-    f"{cfg.year.label} against {last_year:,} in {previous.label}."
-)
-charts.save_and_show(fig, "05_reoffending_trend", alt, ctx.output_dir)
+    display(HTML(f"<p>No complete re-offending cohort is available up to {fy.label}.</p>"))
+
+# %% [markdown]
+# ## Probation: employment and accommodation at the end of orders
+
+# %%
+by_year = probation["by_year"]
+if len(by_year):
+    last = by_year[by_year["financial_year"] == probation["latest_year"]].set_index("outcome")
+    fig = pc.interval_chart(
+        by_year,
+        x="financial_year",
+        series="outcome",
+        title=f"{last.loc['In employment', 'value']:.0f}% were in employment and "
+        f"{last.loc['In settled accommodation', 'value']:.0f}% in settled accommodation at the "
+        f"end of supervision in {probation['latest_year']}",
+        subtitle=f"% of orders and licences ended, 95% intervals, {place}, by financial year",
+        source="Probation Service performance data (probation_outcomes)",
+        ylabel="% of terminations",
+        percent=True,
+    )
+    charts.save_and_show(
+        fig,
+        "05_probation_outcomes",
+        "Chart of the percentage of offenders in employment and in settled accommodation at "
+        "the end of their order or licence by year: "
+        + "; ".join(f"{r.outcome} {r.financial_year} {r.value:.0f}%" for r in by_year.itertuples()),
+        ctx.output_dir,
+    )
+    groups = probation["by_group"].assign(
+        order_type=lambda f: f["order_type"].str.replace("_", " ").str.capitalize()
+    )
+    groups = disclosure.mask_small_counts(
+        groups[
+            [
+                "outcome",
+                "order_type",
+                "age_group",
+                "terminations",
+                "count",
+                "value",
+                "lower",
+                "upper",
+            ]
+        ],  # fmt: skip
+        "terminations",
+        threshold,
+        derived=["count", "value", "lower", "upper"],
+    )
+    groups = disclosure.mask_small_counts(
+        groups, "count", threshold, derived=["value", "lower", "upper"]
+    )
+    report_tables.html_table(
+        groups,
+        caption=f"Outcomes at the end of supervision by order type and age, {place}, "
+        f"{probation['latest_year']}",
+        formats={"value": "{:.0f}%", "lower": "{:.0f}%", "upper": "{:.0f}%"},
+        headers={
+            "count": "With the outcome",
+            "value": "Percent",
+            "lower": "95% CI lower",
+            "upper": "95% CI upper",
+        },  # fmt: skip
+        notes=disclosure.suppression_note(threshold),
+    )
+
+# %% [markdown]
+# ## Age profile of offenders
+
+# %%
+if len(ages) and ages["suspects"].sum() >= threshold:
+    profile = ages.set_index("age_band")[["count_share", "population_share"]].rename(
+        columns={"count_share": "Suspects", "population_share": "Population"}
+    )
+    top = ages.loc[ages["value"].idxmax()]
+    fig = charts.age_profile(
+        profile,
+        title=f"People aged {top['age_band']} were {top['value']:.1f} times as likely to be "
+        "suspects as their population share",
+        subtitle=f"Share of suspects (recorded crimes with a known suspect age) and of residents "
+        f"aged 10 and over, by age, {place}, {fy.label}",
+        source="Police crime recording system extract; ONS mid-year population estimates",
+    )
+    charts.save_and_show(
+        fig,
+        "05_offender_age_profile",
+        "Bar chart of the age profile of suspects against residents aged 10 and over: "
+        + "; ".join(
+            f"{r.age_band} {r.count_share:.0%} of suspects, {r.population_share:.0%} of residents"
+            for r in ages.itertuples()
+        ),
+        ctx.output_dir,
+    )
+
+# %% [markdown]
+# ## Implications for the rolling plan
+
+# %%
+worsened, missed = pc.framework_implications(framework)
+for cohort in (ro.ADULT, ro.JUVENILE, ro.PPO):
+    change = ro.rate_change(rates, cohort, fy)
+    if change and change["significant"] and change["change_pp"] > 0:
+        worsened.append(
+            f"{cohort} proven re-offending rate (+{change['change_pp']:.1f} points, "
+            f"{change['year']} cohort)"
+        )
+worsening = trends[trends["trend"].astype(str).str.contains("worse")]
+notes = [f"{r.cohort}: re-offending is {r.trend}" for r in worsening.itertuples()]
+over = ages[ages["value"] > 1.5] if len(ages) else ages
+if len(over):
+    notes.append(
+        f"Suspects aged {' and '.join(over['age_band'])} are over-represented against the "
+        f"population (up to {over['value'].max():.1f} times their share of residents aged 10+)"
+    )
+findings.implications(worsened=worsened, missed_target=missed, notes=notes)
