@@ -48,13 +48,10 @@ def by_source_category(asb: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
     """Incidents in ``year`` by category (rows) and source (columns), zeros included."""
     rows = in_year(asb, year)
     table = pd.crosstab(rows["category"].astype(str), rows["source"].astype(str))
-    cats = [c for c in CATEGORIES if c in table.index] + [
-        c for c in table.index if c not in CATEGORIES
-    ]
-    srcs = [s for s in SOURCES if s in table.columns] + [
-        s for s in table.columns if s not in SOURCES
-    ]
-    table = table.reindex(index=cats or list(CATEGORIES), columns=srcs or list(SOURCES))
+    # every category and source is shown, 0 when none; others after them
+    cats = list(CATEGORIES) + [c for c in table.index if c not in CATEGORIES]
+    srcs = list(SOURCES) + [s for s in table.columns if s not in SOURCES]
+    table = table.reindex(index=cats, columns=srcs)
     table = table.fillna(0).astype(int)
     table.index = [c.capitalize() for c in table.index]
     table.columns = [c.capitalize() for c in table.columns]

@@ -1,0 +1,315 @@
+"""Youth crime and anti-social behaviour analysis, checked against hand-worked numbers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sa_toolkit.analysis import anti_social_behaviour as asb
+from sa_toolkit.analysis import priority_framework as pf
+from sa_toolkit.analysis import youth_crime as yc
+from sa_toolkit.periods import FinancialYear
+
+FY = FinancialYear.parse("2025/26")
+Z = 1.959963984540054
+
+
+def _phi(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def _wilson(x: float, n: float) -> tuple[float, float]:
+    p = x / n
+    centre = p + Z**2 / (2 * n)
+    half = Z * math.sqrt(p * (1 - p) / n + Z**2 / (4 * n * n))
+    denom = 1 + Z**2 / n
+    return (centre - half) / denom, (centre + half) / denom
+
+
+# ----------------------------------------------------------------------------- school days
+
+
+def test_school_days_weekends_and_holidays():
+    dates = ["2025-11-25", "2025-11-29", "2025-08-05", "2025-12-22", "2026-01-05"]
+    # Tuesday in term; Saturday; summer holiday; Christmas holiday; Monday back at school
+    assert yc.school_days(dates).tolist() == [True, False, False, False, True]
+    own = yc.school_days(dates, holidays=[("2025-11-24", "2025-11-28")])
+    assert own.tolist() == [False, False, True, True, True]
+
+
+def test_school_days_agree_with_demo_definition():
+    from sa_toolkit.demo.partner import school_days as demo_school_days
+
+    days = pd.date_range("2024-01-01", "2025-12-31", freq="D")
+    assert (yc.school_days(days) == demo_school_days(days)).all()
+
+
+# ----------------------------------------------------------------------------- after school
+
+
+def test_after_school_peak_hand_worked():
+    # Tuesday 25 Nov 2025 (school day): 2 of 4 offences 15:00-18:00;
+    # Saturday 29 Nov: 1 of 4. Victims aged 12; one adult victim ignored.
+    starts = [
+        "2025-11-25 15:30", "2025-11-25 16:10", "2025-11-25 09:00", "2025-11-25 20:00",
+        "2025-11-29 15:30", "2025-11-29 10:00", "2025-11-29 11:00", "2025-11-29 12:00",
+        "2025-11-25 16:00",
+    ]  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "offence_start": pd.to_datetime(starts),
+            "offence_end": pd.NaT,
+            "victim_age": [12] * 8 + [40],
+            "crime_type": "Robbery",
+            "month": pd.PeriodIndex(["2025-11"] * 9, freq="M"),
+        }
+    )
+    peak = yc.after_school_peak(frame, FY)
+    assert peak["school_offences"] == 4 and peak["other_offences"] == 4
+    assert peak["school_share"] == pytest.approx(0.5)
+    assert peak["other_share"] == pytest.approx(0.25)
+    assert peak["ratio"] == pytest.approx(2.0)
+    # pooled two-proportion z test: p = 3/8, se = sqrt(p(1-p)(1/4 + 1/4))
+    se = math.sqrt(0.375 * 0.625 * 0.5)
+    assert peak["p_value"] == pytest.approx(2 * (1 - _phi(0.25 / se)), rel=1e-6)
+    assert not peak["significant"]
+    assert peak["hourly"]["School days"].sum() == pytest.approx(1.0)
+    assert peak["hourly"].loc[15, "Other days"] == pytest.approx(0.25)
+    sentence = yc.after_school_sentence(peak)
+    assert "50%" in sentence and "25%" in sentence and "not significant" in sentence
+
+
+def test_after_school_peak_no_young_victims_does_not_crash():
+    frame = pd.DataFrame(
+        {
+            "offence_start": pd.to_datetime(["2025-11-25 15:30"]),
+            "offence_end": pd.NaT,
+            "victim_age": [40],
+            "crime_type": "Robbery",
+            "month": pd.PeriodIndex(["2025-11"], freq="M"),
+        }
+    )
+    peak = yc.after_school_peak(frame, FY)
+    assert peak["school_offences"] == 0 and np.isnan(peak["school_share"])
+    assert "Too few" in yc.after_school_sentence(peak)
+
+
+# ----------------------------------------------------------------------------- counts
+
+
+def test_young_people_and_changes():
+    frame = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(["2024-05", "2024-06", "2025-05", "2025-05", "2025-06"], "M"),
+            "victim_age": [15, 20, 16, 17, 30],
+            "suspect_age": [np.nan, 17, 24, 9, 18],
+        }
+    )
+    months = pd.period_range("2024-04", "2026-03", freq="M")
+    monthly = yc.young_people_monthly(frame, months)
+    totals = yc.year_totals(monthly, [FY.previous(), FY])
+    assert totals.loc["2024/25"].tolist() == [1, 1, 1, 0]
+    assert totals.loc["2025/26"].tolist() == [2, 0, 0, 2]
+    changes = yc.latest_changes(totals, FY).set_index("measure")
+    assert changes.loc["Victims 10-17", "change"] == pytest.approx(100.0)
+    # exact conditional test of 1 v 2 events, equal exposure: binomial(3, 0.5), two-sided
+    assert changes.loc["Victims 10-17", "p_value"] == pytest.approx(1.0)
+
+
+def test_change_finding_hides_small_counts():
+    text = yc.change_finding("Victims", 3, 9, "victims", {"significant": False}, threshold=5)
+    assert "3" not in text and "fewer than 5" in text
+    text = yc.change_finding("Victims", 30, 45, "victims", {"significant": True}, target=-5)
+    assert text == (
+        "Victims rose 50% (30 to 45 victims), missing the -5% target; "
+        "the rise is statistically significant."
+    )
+
+
+def test_first_time_entrants_rate():
+    fte = pd.DataFrame(
+        {
+            "area_code": "X1",
+            "quarter": ["2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2"],
+            "first_time_entrants": [5, 6, 7, 2, 3],
+            "population_10_17": [20000, 20000, 22000, 22000, 22000],
+        }
+    )
+    out = yc.first_time_entrants(fte, "X1", [FY.previous(), FY])
+    assert out["year"].tolist() == ["2024/25"]  # 2025/26 has one quarter only
+    assert out["entrants"][0] == 20
+    assert out["value"][0] == pytest.approx(20 / 21000 * 100000)
+    assert "fewer than 25" in yc.fte_sentence(out, 25, None).lower()
+
+
+def test_juvenile_reoffending_hand_worked():
+    quarters = ["2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"]
+    rows = pd.DataFrame(
+        {
+            "area_code": "X1",
+            "cohort_quarter": quarters * 2,
+            "cohort": "juvenile",
+            "ppo": [False] * 5 + [True] * 5,
+            "offenders": [10] * 5 + [2] * 5,
+            "reoffenders": [4] * 5 + [2] * 5,
+            "reoffences": [10] * 5 + [9] * 5,
+        }
+    )
+    out = yc.juvenile_reoffending(rows, "X1")
+    assert out["year"].tolist() == ["2023/24"]  # 2024/25 has one quarter
+    r = out.iloc[0]
+    assert (r["offenders"], r["reoffenders"], r["reoffences"]) == (40, 16, 40)
+    lo, hi = _wilson(16, 40)
+    assert r["rate"] == pytest.approx(40.0)
+    assert r["rate_lower"] == pytest.approx(lo * 100, abs=1e-6)
+    assert r["rate_upper"] == pytest.approx(hi * 100, abs=1e-6)
+    assert r["frequency"] == pytest.approx(2.5)
+    assert "Fewer than 20" in yc.reoffending_sentence(out, {"rate": "x"}, threshold=20)
+
+
+def test_probation_by_age():
+    rows = pd.DataFrame(
+        {
+            "area_code": "X1",
+            "quarter": ["2025Q2", "2025Q3", "2025Q4", "2026Q1"] * 2,
+            "order_type": "licence",
+            "age_group": ["18-24"] * 4 + ["25+"] * 4,
+            "terminations": [10, 10, 10, 10, 20, 20, 20, 20],
+            "in_employment": [2, 3, 4, 3, 10, 10, 10, 10],
+            "in_settled_accommodation": [8, 8, 8, 8, 16, 16, 16, 16],
+        }
+    )
+    out = yc.probation_by_age(rows, "X1", [FY]).set_index("age_group")
+    assert out.loc["18-24", "employment"] == pytest.approx(12 / 40 * 100)
+    assert out.loc["25+", "accommodation"] == pytest.approx(80.0)
+    assert "30%" in yc.probation_sentence(out.reset_index())
+
+
+# ----------------------------------------------------------------------------- ASB
+
+
+def test_seasonality_index():
+    months = pd.period_range("2023-01", "2025-03", freq="M")
+    values = [10.0 if m.month != 7 else 20.0 for m in months]
+    values[0] = 500.0  # January 2023 is before the first complete financial year: ignored
+    season = asb.seasonality(pd.Series(values, index=months))
+    assert season["years"].iloc[0] == 2
+    july = season.set_index("month").loc["July"]
+    assert july["index"] == pytest.approx(20 / (130 / 12))
+    assert "peaks in July, 85% above" in asb.season_sentence(season)
+
+
+def test_repeat_locations_bands():
+    rows = pd.DataFrame(
+        {
+            "lsoa_code": ["L1"] * 12 + ["L2"] * 3 + ["L1"] + [None, "L3"],
+            "location": ["On or near A"] * 12 + ["On or near B"] * 3 + ["On or near C"]
+            + ["On or near D", ""],
+        }
+    )  # fmt: skip
+    out = asb.repeat_locations(rows, minimum=10)
+    assert out["repeat_locations"] == 1 and out["repeat_incidents"] == 12
+    assert out["repeat_share"] == pytest.approx(12 / 16 * 100)
+    assert out["unlocated"] == 2
+    bands = out["bands"].set_index("incidents_per_location")
+    assert bands.loc["1", "locations"] == 1 and bands.loc["2-4", "incidents"] == 3
+    assert bands.loc["10-19", "locations"] == 1 and bands["incidents"].sum() == 16
+
+
+def test_sources_and_categories():
+    rows = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(["2024-05"] * 4 + ["2025-05"] * 6, freq="M"),
+            "source": ["police"] * 3 + ["council"] + ["police"] * 2 + ["housing"] * 4,
+            "category": ["nuisance"] * 6 + ["personal"] * 4,
+        }
+    )
+    table = asb.by_source_category(rows, FY)
+    assert table.loc["Nuisance", "Police"] == 2 and table.loc["Personal", "Housing"] == 4
+    assert table.loc["Environmental"].sum() == 0
+    changes = asb.source_changes(rows, FY).set_index("source")
+    assert changes.loc["all sources", "before"] == 4 and changes.loc["all sources", "after"] == 6
+    assert changes.loc["police", "change"] == pytest.approx(-100 / 3)
+
+
+def test_strand_change_z_test():
+    waves = pd.DataFrame(
+        {
+            "strand": ["asb_drunk_rowdy"] * 2,
+            "label": [asb.STRANDS["asb_drunk_rowdy"]] * 2,
+            "wave": [2023, 2025],
+            "respondents": [120, 120],
+            "effective_n": [100.0, 100.0],
+            "value": [20.0, 30.0],
+            "lower": [np.nan] * 2,
+            "upper": [np.nan] * 2,
+        }
+    )
+    out = asb.strand_change(waves).iloc[0]
+    assert out["change"] == pytest.approx(10.0)
+    se = math.sqrt(0.25 * 0.75 * (1 / 100 + 1 / 100))
+    assert out["p_value"] == pytest.approx(2 * (1 - _phi(0.1 / se)), rel=1e-6)
+    assert not out["significant"]
+
+
+def test_strand_waves_use_kish_effective_sample():
+    survey = pd.DataFrame(
+        {
+            "wave": [2025] * 4,
+            "weight": [1.0, 1.0, 2.0, 2.0],
+            **{s: ["Not a problem at all"] * 4 for s in asb.STRANDS},
+        }
+    )
+    survey["asb_drunk_rowdy"] = ["Very big problem", "Not a problem at all"] * 2
+    out = asb.strand_waves(survey).set_index("strand").loc["asb_drunk_rowdy"]
+    assert out["value"] == pytest.approx(50.0)  # (1 + 2) / 6
+    assert out["effective_n"] == pytest.approx(36 / 10)  # (sum w)^2 / sum w^2
+
+
+def test_deliberate_fires_rate():
+    fires = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(["2025-05"] * 4, freq="M"),
+            "incident_type": ["primary", "secondary", "secondary", "secondary"],
+            "motive": ["deliberate", "deliberate", "deliberate", "accidental"],
+        }
+    )
+    out = asb.deliberate_fires(fires, {"2025/26": 20000.0}, [FY]).set_index("type")
+    assert out.loc["primary", "fires"] == 1 and out.loc["secondary", "fires"] == 2
+    assert out.loc["secondary", "value"] == pytest.approx(1.0)
+
+
+# ----------------------------------------------------------------------------- framework
+
+
+def test_framework_concerns_and_table():
+    frame = pd.DataFrame(
+        {
+            "indicator_id": ["a", "b", "c", "d"],
+            "name": ["Rising harm", "Missed", "Improved", "Small"],
+            "baseline": [100.0, 10.0, 50.0, 3.0],
+            "actual": [130.0, 11.0, 40.0, 2.0],
+            "change": [30.0, 10.0, -20.0, -33.3],
+            "change_unit": ["%"] * 4,
+            "rag": ["R", "R", "G", "A"],
+            "rag_label": ["Red: getting worse", "Red: target -5% missed by 15.0%",
+                          "Green: improving", "Amber: better but not statistically significant"],
+            "target": [np.nan, -5.0, np.nan, np.nan],
+            "target_type": ["none", "relative_change", "none", "none"],
+            "significant": ["yes", "no", "yes", "no"],
+            "p_value": [0.01, 0.8, 0.02, 1.0],
+            "unit": ["count"] * 4,
+            "polarity": ["lower_is_better"] * 4,
+            "value_source": ["computed from data"] * 4,
+            "comment": [""] * 4,
+        }
+    )  # fmt: skip
+    concerns = pf.framework_concerns(frame)
+    assert concerns["worsened"] == ["Rising harm (+30%, p = 0.010)"]
+    assert concerns["missed_target"] == ["Missed (Red: target -5% missed by 15.0%)"]
+    table = pf.framework_table(frame, threshold=5)
+    assert table["Baseline"].tolist() == ["100", "10", "50", "<5"]
+    assert table["Target"].tolist() == ["", "-5%", "", ""]
