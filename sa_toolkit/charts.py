@@ -417,6 +417,7 @@ def monthly_trend(
         ax_fy = None
 
     x_all = full.to_timestamp()
+    multi = frame.shape[1] > 1
     for i, column in enumerate(frame.columns):
         colour = CATEGORICAL[i]
         name = measure if column is None or column == 0 else str(column)
@@ -430,10 +431,11 @@ def monthly_trend(
                 roll.values,
                 color=colour,
                 linewidth=2.2,
-                label=f"{name}: {rolling}-month average" if seg == 0 else None,
+                label=(name if multi else f"{name}: {rolling}-month average") if seg == 0 else None,
             )
-        if i == 0:
-            ax.plot([], [], color=colour, alpha=0.45, linewidth=1, label="Monthly")
+    if multi:  # colours name the series; these two entries explain the line weights
+        ax.plot([], [], color=TEXT_GREY, linewidth=2.2, label=f"{rolling}-month average")
+    ax.plot([], [], color=TEXT_GREY if multi else CATEGORICAL[0], alpha=0.45, label="Monthly")
     for month, label in break_map.items():
         x = month.to_timestamp()
         ax.axvline(x, color="black", linestyle="--", linewidth=1)
@@ -462,7 +464,14 @@ def monthly_trend(
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    ax.legend(loc="lower left", ncols=min(3, frame.shape[1] + 1))
+    # Below the plot, so that long series names never cover the data or squeeze the axes.
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(0, -0.16),
+        ncols=2,
+        fontsize=8,
+        borderaxespad=0,
+    )
 
     if ax_fy is not None:
         _financial_year_panel(ax_fy, frame, break_map, measure)
@@ -513,7 +522,7 @@ def _financial_year_panel(ax, frame: pd.DataFrame, break_map, measure: str) -> N
             va="top",
         )
     ax.set_xticks(positions, years, rotation=45, ha="right")
-    ax.set_title(f"{measure}: financial-year totals", loc="left", fontsize=10)
+    ax.set_title("Financial-year totals", loc="left", fontsize=10)
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     if n == 1:
         for pos, value in zip(positions, totals.iloc[:, 0].values, strict=True):
