@@ -111,22 +111,21 @@ if funnel is not None:
 # ## Recorded crime: trend and mix
 
 # %%
-crime_breaks = ov.series_breaks_for(["total_crime_rate"], trend["crime"].index)
-fig = charts.monthly_trend(
-    trend["crime"],
-    title=ov.trend_title(
-        "Recorded crime", trend["crime_last"], trend["crime_this"], cfg.year.label
-    ),
-    subtitle=f"Recorded offences per month (all types except anti-social behaviour), {name}, {trend['period']}",
-    source=ov.STREET_SOURCE,
-    breaks=crime_breaks,
-)
+both = ov.trend_frame(trend)
 saved = charts.save_and_show(
-    fig,
+    charts.monthly_trend(
+        both,
+        title=ov.trend_chart_title(trend, cfg.year.label),
+        subtitle=f"Recorded offences (all types except anti-social behaviour) and police-recorded anti-social behaviour incidents per month, {name}, {trend['period']}",
+        source=ov.STREET_SOURCE,
+        breaks=ov.series_breaks_for(["total_crime_rate", "asb_rate"], both.index),
+        measure="Number",
+    ),
     "00_overview_crime_trend",
-    f"Line chart of monthly recorded crime in {name}, {trend['period']}, with 12-month averages and "
-    f"financial-year totals: {trend['crime_this']:,} offences in {cfg.year.label} against "
-    f"{trend['crime_last']:,} in {cfg.year.previous().label}.",
+    f"Line chart of monthly recorded crime and police-recorded anti-social behaviour in {name}, {trend['period']}, "
+    f"with 12-month averages and financial-year totals: {trend['crime_this']:,} offences in {cfg.year.label} against "
+    f"{trend['crime_last']:,} in {cfg.year.previous().label}; {trend['asb_this']:,} anti-social behaviour incidents "
+    f"against {trend['asb_last']:,}.",
     ctx.output_dir,
 )
 mix = ov.crime_mix(data, threshold)
@@ -136,30 +135,6 @@ display(
         caption=f"Recorded crime by type, {name}, {cfg.year.previous().label} and {cfg.year.label}",
         notes=[f"Source: {ov.STREET_SOURCE}.", suppression_note(threshold)],
     )
-)
-
-# %%
-asb_breaks = ov.series_breaks_for(["asb_rate"], trend["asb"].index)
-fig = charts.monthly_trend(
-    trend["asb"],
-    title=ov.trend_title(
-        "Police-recorded anti-social behaviour",
-        trend["asb_last"],
-        trend["asb_this"],
-        cfg.year.label,
-    ),
-    subtitle=f"Anti-social behaviour incidents recorded by the police per month, {name}, {trend['period']}",
-    source=ov.STREET_SOURCE,
-    breaks=asb_breaks,
-    measure="Incidents",
-)
-saved = charts.save_and_show(
-    fig,
-    "00_overview_asb_trend",
-    f"Line chart of monthly police-recorded anti-social behaviour in {name}, {trend['period']}: "
-    f"{trend['asb_this']:,} incidents in {cfg.year.label} against {trend['asb_last']:,} in "
-    f"{cfg.year.previous().label}.",
-    ctx.output_dir,
 )
 
 # %% [markdown]

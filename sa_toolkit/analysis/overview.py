@@ -140,6 +140,8 @@ def load_overview(cfg: Config, source=None) -> OverviewData:
             "offences", "population",
         ],
     )  # fmt: skip
+    # plain text once: the MSG table is filtered some sixty times
+    msg = msg.astype({c: str for c in msg.columns if c not in ("offences", "population")})
     populations: dict[str, float | None] = {}
     notes: list[str] = []
     first = first_year_needed(cfg)
@@ -652,6 +654,27 @@ def trend_title(subject: str, before: int, after: int, year_label: str) -> str:
         f"{subject} {verb} {findings.format_percent(pct)} in {year_label} "
         f"({findings.format_number(before)} to {findings.format_number(after)})"
     )
+
+
+def movement(before: int, after: int) -> str:
+    """``rose 4%``, ``fell 0.5%`` or ``was about level``."""
+    pct = _pct(before, after)
+    if pct is None or findings.format_percent(pct) in ("0%", "0.0%"):
+        return "was about level"
+    return f"{'rose' if pct > 0 else 'fell'} {findings.format_percent(pct)}"
+
+
+def trend_chart_title(trend: dict, year_label: str) -> str:
+    """One finding for the chart of recorded crime and ASB together."""
+    return (
+        f"Recorded crime {movement(trend['crime_last'], trend['crime_this'])} and police-recorded "
+        f"anti-social behaviour {movement(trend['asb_last'], trend['asb_this'])} in {year_label}"
+    )
+
+
+def trend_frame(trend: dict) -> pd.DataFrame:
+    """Recorded crime and ASB side by side, for one chart (ASB is not part of crime)."""
+    return pd.DataFrame({"Recorded crime": trend["crime"], ASB: trend["asb"]})
 
 
 def series_breaks_for(indicator_ids, months: pd.PeriodIndex) -> dict:
