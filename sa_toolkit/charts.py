@@ -757,8 +757,8 @@ def concentration_curve(
     )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(f"Share of {place} (most affected first)")
     ax.set_ylabel("Cumulative share of the count")
     ax.legend(loc="lower right")
@@ -872,11 +872,11 @@ def age_profile(
         label=f"{population} share",
     )
     ax.set_yticks(positions, [str(i) for i in shares.index])
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.set_xlabel("Share of each group")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncols=3, fontsize=8, borderaxespad=0)
     return fig
 
 
