@@ -313,3 +313,18 @@ def test_framework_concerns_and_table():
     table = pf.framework_table(frame, threshold=5)
     assert table["Baseline"].tolist() == ["100", "10", "50", "<5"]
     assert table["Target"].tolist() == ["", "-5%", "", ""]
+
+
+def test_ward_labels_are_incident_centres():
+    rows = pd.DataFrame(
+        {
+            "lsoa_code": ["L1", "L1", "L2", "L3"],
+            "longitude": [-0.10, -0.12, -0.2, np.nan],
+            "latitude": [51.40, 51.42, 51.5, np.nan],
+        }
+    )
+    lookup = pd.DataFrame({"lsoa_code": ["L1", "L2", "L3"], "ward_name": ["A", "B", "C"]})
+    out = asb.ward_labels(rows, lookup, ["A", "C"]).set_index("label")
+    assert list(out.index) == ["A"]  # C has no located incident
+    assert out.loc["A", "longitude"] == pytest.approx(-0.11)
+    assert out.loc["A", "latitude"] == pytest.approx(51.41)

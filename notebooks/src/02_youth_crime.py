@@ -124,7 +124,7 @@ top_series = young_change["change"].abs().idxmax()
 fig = charts.monthly_trend(
     young,
     title=yc.change_finding(
-        top_series,
+        f"{top_series.replace(' ', ' aged ', 1)} in {cfg.year.label}",
         young_change.loc[top_series, "before"],
         young_change.loc[top_series, "after"],
         "",
@@ -387,7 +387,7 @@ if len(probation):
                 older["employment_upper"],
             ),
         },
-        title=yc.probation_sentence(probation).split(",")[0],
+        title=yc.employment_title(probation),
         subtitle=f"% of probation orders ending with the person in employment, by age, {place}, {period}",
         source="HM Prison and Probation Service probation outcomes",
         ylabel="% in employment",

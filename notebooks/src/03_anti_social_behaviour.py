@@ -218,9 +218,15 @@ if len(located) >= threshold:
         located["longitude"],
         located["latitude"],
         title=asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold).split(";")[0],
-        subtitle=f"Anti-social behaviour incidents per hexagon (hexagons with {threshold} or more), {place}, {cfg.year.label}; {len(this_year) - len(located):,} without coordinates left out",
+        subtitle=f"Anti-social behaviour incidents per hexagon (hexagons with {threshold} or more), {place}, {cfg.year.label}"
+        + (
+            f"; {len(this_year) - len(located):,} incidents without coordinates left out"
+            if len(this_year) > len(located)
+            else ""
+        ),
         source=SOURCE_ASB,
         min_count=threshold,
+        labels=asb.ward_labels(located, lookup, wards["ward"].head(3)),
         colorbar_label="Incidents per hexagon",
     )
     _ = charts.save_and_show(

@@ -456,3 +456,15 @@ def strands_chart(waves: pd.DataFrame, *, title: str, subtitle: str, source: str
     ax.set_xlim(left=0)
     ax.legend(title="Survey wave", loc="lower right")
     return fig
+
+
+def ward_labels(rows: pd.DataFrame, lookup: pd.DataFrame, wards: Sequence[str]) -> pd.DataFrame:
+    """Map labels for some wards: the mean position of their incidents (no single point)."""
+    ward_of = dict(
+        zip(lookup["lsoa_code"].astype(str), lookup["ward_name"].astype(str), strict=False)
+    )
+    located = rows.dropna(subset=["longitude", "latitude"])
+    names = located["lsoa_code"].astype(str).map(ward_of)
+    centres = located.groupby(names.to_numpy())[["longitude", "latitude"]].mean()
+    centres = centres.reindex([w for w in wards if w in centres.index])
+    return centres.rename_axis("label").reset_index()

@@ -603,3 +603,15 @@ def hourly_chart(hourly: pd.DataFrame, *, title: str, subtitle: str, source: str
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left")
     return fig
+
+
+def employment_title(outcomes: pd.DataFrame) -> str:
+    """Chart title: employment of 18-24 year olds leaving probation against those 25 and over."""
+    latest = outcomes[outcomes["year"] == outcomes["year"].max()].set_index("age_group")
+    if "18-24" not in latest.index:
+        return "Employment at the end of probation by age"
+    y = latest.loc["18-24"]
+    text = f"{y['employment']:.0f}% of 18-24 year olds leaving probation in {y['year']} had a job"
+    if "25+" in latest.index:
+        text += f", against {latest.loc['25+', 'employment']:.0f}% of those aged 25 and over"
+    return text
