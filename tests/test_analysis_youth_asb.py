@@ -328,3 +328,61 @@ def test_ward_labels_are_incident_centres():
     assert list(out.index) == ["A"]  # C has no located incident
     assert out.loc["A", "longitude"] == pytest.approx(-0.11)
     assert out.loc["A", "latitude"] == pytest.approx(51.41)
+
+
+def _syv_source(before: int, after: int):
+    """A DataSource with only crime_incidents: one incident a month plus SYV victims."""
+    from types import SimpleNamespace
+
+    from sa_toolkit.errors import UserError
+    from sa_toolkit.indicators.computations import DataSource
+
+    months = list(pd.period_range("2024-04", "2026-03", freq="M"))
+    syv = [False] * 24 + [True] * before + [True] * after
+    month = months + [pd.Period("2024-06", "M")] * before + [pd.Period("2025-06", "M")] * after
+    incidents = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(month, freq="M"),
+            "lsoa_code": "L1",
+            "crime_type": "Violence and sexual offences",
+            "serious_youth_violence": syv,
+            "victim_age": 15,
+        }
+    )
+
+    def reader(name, processed_dir, columns=None):
+        if name != "crime_incidents":
+            raise UserError(f"no processed table '{name}'")
+        return incidents if columns is None else incidents[columns]
+
+    cfg = SimpleNamespace(year=FY, amber_tolerance=2.0, significance_level=0.05)
+    return cfg, DataSource(None, ["L1"], "X1", reader=reader)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "rag", "missed", "worsened"),
+    [(100, 50, "G", False, False), (100, 200, "R", True, True)],
+)
+def test_framework_rows_follow_the_data(before, after, rag, missed, worsened):
+    cfg, src = _syv_source(before, after)
+    frame = pf.priority_framework(cfg, "youth_crime", src)
+    row = frame.set_index("indicator_id").loc["LI2"]
+    assert (row["baseline"], row["actual"]) == (before, after)
+    assert row["change"] == pytest.approx((after - before) / before * 100)
+    assert row["rag"] == rag
+    concerns = pf.framework_concerns(frame)
+    assert any("Serious youth violence" in c for c in concerns["missed_target"]) == missed
+    assert any("Serious youth violence" in c for c in concerns["worsened"]) == worsened
+    # indicators no dataset carries are listed as tbc, never invented
+    tbc = frame[frame["value_source"] == "entered"]
+    assert set(tbc["indicator_id"]) >= {"youth_ete_rate", "youth_custody_rate"}
+    assert (tbc["actual"] == "tbc").all() and (tbc["rag"] == "").all()
+
+
+def test_asb_breach_rows_are_tbc_not_invented():
+    cfg, src = _syv_source(1, 1)
+    frame = pf.priority_framework(cfg, "anti_social_behaviour", src).set_index("indicator_id")
+    for indicator in ("ASBO_breach", "ABC_breach"):
+        assert frame.loc[indicator, "baseline"] == "tbc"
+        assert frame.loc[indicator, "rag"] == ""
+        assert "sa framework --values" in frame.loc[indicator, "comment"]
