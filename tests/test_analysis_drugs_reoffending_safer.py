@@ -15,6 +15,7 @@ import pytest
 from sa_toolkit.analysis import drugs_alcohol as da
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import reoffending as ro
+from sa_toolkit.analysis import safer_communities as sc
 from sa_toolkit.periods import FinancialYear
 
 FY = FinancialYear.parse("2025/26")
@@ -433,3 +434,110 @@ def test_offender_ages_against_population():
     # the mid-2026 estimate are out)
     assert out.loc["20-24", "value"] == pytest.approx((2 / 5) / (100 / 500))
     assert out.loc["60+", "population_share"] == pytest.approx(0.4)
+
+
+# ----------------------------------------------------------------------------- 06 safer
+
+
+def test_wave_change_on_effective_sample_sizes():
+    by_wave = pd.DataFrame(
+        {
+            "wave": ["2023", "2025", "2021"],
+            "value": [50.0, 60.0, 10.0],
+            "effective_n": [400.0, 400.0, 100.0],
+            "question": ["Q"] * 3,
+        }
+    )
+    out = sc.wave_change(by_wave).iloc[0]
+    assert (out["wave_before"], out["wave_after"]) == (2023, 2025)
+    assert out["change"] == pytest.approx(10.0)
+    # pooled p = 440 / 800 = 0.55
+    z = 0.10 / math.sqrt(0.55 * 0.45 * (2 / 400))
+    assert out["p_value"] == pytest.approx(math.erfc(z / math.sqrt(2)))
+    assert bool(out["significant"]) is True
+
+
+def test_hate_crime_strands_count_each_but_crimes_once():
+    frame = pd.DataFrame(
+        {
+            "month": months("2025-05", "2025-06", "2025-07", "2024-05", "2025-08"),
+            "hate_crime": [True, True, True, True, False],
+            "hate_crime_strand": ["race", "race;religion", "disability", "race", None],
+        }
+    )
+    out = sc.hate_crime(frame, FY)
+    table = out["by_strand"]
+    assert table.loc["Race", "2025/26"] == 2
+    assert table.loc["Religion", "2025/26"] == 1
+    assert table.loc["Race", "2024/25"] == 1
+    assert table.loc["Transgender"].tolist() == [0, 0]
+    assert (out["last_year"], out["this_year"]) == (1, 3)
+    assert out["change"] == pytest.approx(200.0)
+
+
+def test_fires_rates_per_100000():
+    frame = pd.DataFrame(
+        {
+            "month": months("2025-05", "2025-06", "2025-07", "2024-07"),
+            "incident_type": ["primary", "primary", "secondary", "primary"],
+            "motive": ["deliberate", "accidental", "deliberate", "accidental"],
+            "casualties": [2, 0, 0, 1],
+            "fatalities": [0, 0, 0, 0],
+        }
+    )
+    population = pd.DataFrame({"year": [2024, 2025], "population": [40000, 50000]})
+    out = sc.fires(frame, population, FY)
+    table = out["table"].set_index("measure")
+    assert table.loc["Primary fires", ["last_year", "this_year"]].tolist() == [1, 2]
+    assert table.loc["Primary fires", "rate_this"] == pytest.approx(2 / 50000 * 100000)
+    assert table.loc["Primary fires", "rate_last"] == pytest.approx(1 / 40000 * 100000)
+    # rate change: (4 - 2.5) / 2.5
+    assert table.loc["Primary fires", "change"] == pytest.approx(60.0)
+    assert table.loc["Deliberate fires", "this_year"] == 2
+    assert table.loc["Fire casualties (non-fatal)", "this_year"] == 2
+    assert out["monthly"].loc[pd.Period("2025-07", "M"), "Secondary fires"] == 1
+
+
+def test_road_casualties_ksi_all_and_children():
+    frame = pd.DataFrame(
+        {
+            "area_code": "X1",
+            "year": [2024, 2024, 2024, 2025, 2025],
+            "severity": ["fatal", "serious", "slight", "serious", "serious"],
+            "age_group": ["adult", "child", "child", "adult", "adult"],
+            "road_user": "pedestrian",
+            "casualties": [1, 3, 50, 4, 2],
+        }
+    )
+    out = sc.road_casualties(frame, "X1").set_index(["group", "year"])
+    assert out.loc[("All ages", 2024), "casualties"] == 4
+    assert out.loc[("All ages", 2025), "casualties"] == 6
+    assert out.loc[("Children (0-15)", 2025), "casualties"] == 0
+    assert out.loc[("Children (0-15)", 2024), "casualties"] == 3
+
+
+def test_population_change_by_age_group():
+    population = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2020, 2025, 2025, 2025],
+            "age_min": [0, 20, 70, 0, 20, 70],
+            "population": [100, 200, 100, 110, 200, 90],
+        }
+    )
+    out = sc.population_change(population, 2020, 2025).set_index("age_group")
+    assert out.loc["0-15", "change"] == pytest.approx(10.0)
+    assert out.loc["65 and over", "change"] == pytest.approx(-10.0)
+    assert out.loc["All ages", ["first", "last"]].tolist() == [400, 400]
+    assert out.attrs["years"] == (2020, 2025)
+
+
+def test_key_findings_never_show_a_small_ksi_count():
+    roads = pd.DataFrame({"group": ["All ages"], "year": [2025], "casualties": [3]})
+    empty = pd.DataFrame(columns=["question", "after", "before", "significant"])
+    fire = pd.DataFrame({"measure": ["Secondary fires"], "last_year": [1], "this_year": [1]})
+    hate = {"this_year": 0, "last_year": 0}
+    out = sc.key_findings(empty, empty, "", hate, roads, 160.0, fire, FY, threshold=5)
+    assert out == [
+        "Fewer than 5 people were killed or seriously injured on the roads in 2025, within the "
+        "target of 160."
+    ]

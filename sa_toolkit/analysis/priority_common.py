@@ -216,10 +216,11 @@ def interval_chart(
         ax.axhline(reference, color="black", linestyle="--", linewidth=1)
         ax.annotate(
             f"{reference_label}: {reference:,.0f}{'%' if percent else ''}",
-            xy=(0, reference),
+            xy=(1, reference),
             xycoords=("axes fraction", "data"),
-            xytext=(3, 3),
+            xytext=(-3, 3),
             textcoords="offset points",
+            ha="right",
             fontsize=8,
         )
     ax.set_xticks(range(len(labels)), labels)
@@ -228,7 +229,7 @@ def interval_chart(
     if percent:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: f"{y:.0f}%"))
     if series is not None:
-        ax.legend(loc="lower left", fontsize=8)
+        ax.legend(loc="best", fontsize=8)
     return fig
 
 

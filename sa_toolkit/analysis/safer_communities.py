@@ -1,0 +1,348 @@
+"""Priority 6, safer communities: the calculations behind ``06_safer_communities``.
+
+Feeling safe during the day and after dark (by wave and by ward); cohesion, satisfaction
+with the area and confidence that the police and council deal with crime and
+anti-social behaviour; hate crime by monitored strand; fires and fire casualties with
+rates per 100,000; killed or seriously injured road casualties against the target; and
+population change as context.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sa_toolkit.analysis.priority_common import TableStore, year_of_month
+
+SAFETY = {"safe_day": "Feel safe during the day", "safe_after_dark": "Feel safe after dark"}
+COMMUNITY = {
+    "different_backgrounds_get_on": "Different backgrounds get on well together",
+    "satisfied_with_area": "Satisfied with the area as a place to live",
+    "police_council_deal_with_asb": "Police and council deal with crime and ASB",
+}
+STRANDS = {
+    "race": "Race", "religion": "Religion", "sexual_orientation": "Sexual orientation",
+    "disability": "Disability", "transgender": "Transgender",
+}  # fmt: skip
+
+
+def load(cfg, lsoas) -> TableStore:
+    """The tables the safer communities report reads, each once, with only needed columns."""
+    previous = cfg.year.previous().first_month.start_time.date()
+    first = min(cfg.baseline_year, cfg.year.previous()).first_month.start_time.date()
+    last = cfg.year.last_month.start_time.date()
+    local = ("lsoa_code", "in", list(lsoas))
+    return TableStore(
+        cfg.processed_dir,
+        columns={
+            "residents_survey": ["wave", "weight", "ward_code", *SAFETY, *COMMUNITY],
+            "crime_incidents": ["month", "lsoa_code", "hate_crime", "hate_crime_strand"],
+            "fire_incidents": [
+                "month",
+                "incident_type",
+                "motive",
+                "casualties",
+                "fatalities",
+                "lsoa_code",
+            ],  # fmt: skip
+            "road_casualties": None,
+            "population": ["year", "lsoa_code", "age_min", "population"],
+            "police_street": ["month", "lsoa_code", "crime_type"],
+            "lookup": ["lsoa_code", "ward_code", "ward_name"],
+        },
+        filters={
+            "crime_incidents": [("month", ">=", previous), ("month", "<=", last), local],
+            "fire_incidents": [("month", ">=", first), ("month", "<=", last), local],
+            "police_street": [("month", ">=", previous), ("month", "<=", last), local],
+            "population": [local],
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- survey
+
+
+def survey_measures(survey: pd.DataFrame, questions: dict[str, str]) -> dict:
+    """Weighted % (Kish-Wilson intervals) by wave and, for the latest wave, by ward."""
+    from sa_toolkit.partner import survey_percentages
+
+    waves = pd.to_numeric(survey["wave"])
+    latest = int(waves.max())
+    by_wave, by_ward = [], []
+    for question, label in questions.items():
+        by_wave.append(survey_percentages(survey, question, by=("wave",)).assign(question=label))
+        by_ward.append(
+            survey_percentages(survey[waves == latest], question, by=("ward_code",)).assign(
+                question=label
+            )
+        )
+    return {
+        "by_wave": pd.concat(by_wave, ignore_index=True),
+        "by_ward": pd.concat(by_ward, ignore_index=True),
+        "latest_wave": latest,
+    }
+
+
+def wave_change(by_wave: pd.DataFrame) -> pd.DataFrame:
+    """Change between the last two waves of each question, in points, with the z test.
+
+    The test uses the Kish effective sample size of each wave as its sample size (the
+    weighted proportion times that size as the count), as the intervals do.
+    """
+    from sa_toolkit.indicators import proportion_change
+
+    rows = []
+    for question, part in by_wave.groupby("question", sort=False):
+        part = part.assign(w=pd.to_numeric(part["wave"])).sort_values("w")
+        if len(part) < 2:
+            continue
+        before, after = part.iloc[-2], part.iloc[-1]
+        rows.append(
+            {
+                "question": question,
+                "wave_before": int(before["w"]),
+                "wave_after": int(after["w"]),
+                "before": float(before["value"]),
+                "after": float(after["value"]),
+                "x0": round(before["value"] / 100 * before["effective_n"]),
+                "n0": round(before["effective_n"]),
+                "x1": round(after["value"] / 100 * after["effective_n"]),
+                "n1": round(after["effective_n"]),
+            }
+        )
+    if not rows:
+        return pd.DataFrame(columns=["question", "before", "after", "change", "significant"])
+    frame = pd.DataFrame(rows)
+    tested = proportion_change(frame, "x0", "n0", "x1", "n1")
+    frame["change"] = tested["value"]
+    frame["p_value"] = tested["p_value"]
+    frame["significant"] = tested["significant"]
+    return frame.drop(columns=["x0", "n0", "x1", "n1"])
+
+
+# ----------------------------------------------------------------------------- hate crime
+
+
+def hate_crime(incidents: pd.DataFrame, year) -> dict:
+    """Hate crimes this year and last: all (distinct crimes) and by monitored strand.
+
+    A crime flagged with two strands counts once in ``all`` and once in each strand.
+    """
+    from sa_toolkit.indicators import poisson_change
+
+    flagged = incidents[incidents["hate_crime"].fillna(False).astype(bool)]
+    fy = year_of_month(flagged["month"]) if len(flagged) else np.array([], dtype=int)
+    labels = {year.start_year - 1: year.previous().label, year.start_year: year.label}
+    counts = {}
+    for start, label in labels.items():
+        rows = flagged[fy == start]
+        strands = rows["hate_crime_strand"].astype("string").fillna("").str.split(";").explode()
+        strands = strands.str.strip()
+        counts[label] = strands[strands != ""].value_counts()
+    table = (
+        pd.DataFrame(counts)
+        .reindex(list(STRANDS))
+        .fillna(0)
+        .astype(int)
+        .rename(index=STRANDS)
+        .rename_axis("strand")
+    )
+    totals = pd.DataFrame(
+        {"last_year": [int((fy == year.start_year - 1).sum())],
+         "this_year": [int((fy == year.start_year).sum())]}
+    )  # fmt: skip
+    test = poisson_change(totals, "last_year", "this_year").iloc[0]
+    return {
+        "by_strand": table,
+        "last_year": int(totals["last_year"][0]),
+        "this_year": int(totals["this_year"][0]),
+        "change": float(test["value"]),
+        "p_value": float(test["p_value"]),
+        "significant": bool(test["significant"]),
+    }
+
+
+# ----------------------------------------------------------------------------- fires
+
+
+def population_total(population: pd.DataFrame, start_year: int) -> tuple[int, int] | None:
+    """(mid-year used, residents) for a financial year: its start year or the latest before."""
+    years = sorted(int(y) for y in population["year"].unique() if int(y) <= start_year)
+    if not years:
+        return None
+    return years[-1], int(population.loc[population["year"] == years[-1], "population"].sum())
+
+
+def fires(fire: pd.DataFrame, population: pd.DataFrame, year) -> dict:
+    """Fires by kind and casualties, this year and last, with rates per 100,000.
+
+    ``table``: measure, last_year, this_year, rate_last, rate_this (per 100,000, with the
+    interval of this year's rate), change (%), p_value; ``monthly``: primary and
+    secondary fires per month.
+    """
+    from sa_toolkit.indicators import poisson_change, rate
+
+    kind = fire["incident_type"].astype(str)
+    motive = fire["motive"].astype(str)
+    fy = year_of_month(fire["month"])
+    measures = {
+        "Primary fires": (kind == "primary").astype(int),
+        "Secondary fires": (kind == "secondary").astype(int),
+        "Deliberate fires": (motive == "deliberate").astype(int),
+        "Fire casualties (non-fatal)": pd.to_numeric(fire["casualties"]).fillna(0).astype(int),
+        "Fire fatalities": pd.to_numeric(fire["fatalities"]).fillna(0).astype(int),
+    }
+    rows = []
+    for name, values in measures.items():
+        rows.append(
+            {
+                "measure": name,
+                "last_year": int(values[fy == year.start_year - 1].sum()),
+                "this_year": int(values[fy == year.start_year].sum()),
+            }
+        )
+    table = pd.DataFrame(rows)
+    pop_last = population_total(population, year.start_year - 1)
+    pop_this = population_total(population, year.start_year)
+    if pop_last and pop_this:
+        table["pop_last"], table["pop_this"] = pop_last[1], pop_this[1]
+        now = rate(table, "this_year", "pop_this", per=100000)
+        table["rate_last"] = table["last_year"] / table["pop_last"] * 100000
+        table["rate_this"], table["lower"], table["upper"] = (
+            now["value"],
+            now["lower"],
+            now["upper"],
+        )
+        tested = poisson_change(table, "last_year", "this_year", "pop_last", "pop_this")
+        table = table.drop(columns=["pop_last", "pop_this"])
+    else:
+        tested = poisson_change(table, "last_year", "this_year")
+    table["change"] = tested["value"]
+    table["p_value"] = tested["p_value"]
+    table["significant"] = tested["significant"]
+    months = pd.period_range(fire["month"].min(), year.last_month, freq="M") if len(fire) else []
+    monthly = (
+        pd.DataFrame({"month": fire["month"], "kind": kind.str.capitalize() + " fires"})
+        .groupby(["month", "kind"])
+        .size()
+        .unstack("kind")
+        .reindex(months)
+        .fillna(0)
+        .astype(int)
+    )
+    monthly.columns.name = None
+    return {"table": table, "monthly": monthly}
+
+
+# ----------------------------------------------------------------------------- roads
+
+
+def road_casualties(roads: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """Killed or seriously injured casualties by calendar year: all and children.
+
+    Each count has its Poisson interval (exact below 10, Byar above), for judging
+    year-to-year movement in small numbers.
+    """
+    from sa_toolkit.indicators import rate
+
+    rows = roads[roads["area_code"].astype(str) == area_code]
+    ksi = rows[rows["severity"].astype(str).isin(["fatal", "serious"])]
+    years = sorted(int(y) for y in rows["year"].unique())
+    out = []
+    for label, part in (("All ages", ksi), ("Children (0-15)", ksi[ksi["age_group"] == "child"])):
+        by_year = part.groupby(pd.to_numeric(part["year"]))["casualties"].sum()
+        frame = pd.DataFrame({"year": years, "casualties": by_year.reindex(years).fillna(0)})
+        frame["casualties"] = frame["casualties"].astype(int)
+        frame["one"] = 1
+        out.append(rate(frame, "casualties", "one", per=1).drop(columns="one").assign(group=label))
+    result = pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+    return result
+
+
+# ----------------------------------------------------------------------------- population
+
+
+def population_change(population: pd.DataFrame, first_year: int, last_year: int) -> pd.DataFrame:
+    """Residents by broad age group at two mid-years, with the change in %."""
+    groups = {"0-15": (0, 15), "16-64": (16, 64), "65 and over": (65, 200)}
+    years = sorted(int(y) for y in population["year"].unique())
+    first = max([y for y in years if y <= first_year], default=years[0] if years else None)
+    last = max([y for y in years if y <= last_year], default=None)
+    if first is None or last is None:
+        return pd.DataFrame(columns=["age_group", "first", "last", "change"])
+    rows = []
+    for label, (lo, hi) in [*groups.items(), ("All ages", (0, 200))]:
+        band = population[(population["age_min"] >= lo) & (population["age_min"] <= hi)]
+        a = int(band.loc[band["year"] == first, "population"].sum())
+        b = int(band.loc[band["year"] == last, "population"].sum())
+        rows.append({"age_group": label, "first": a, "last": b,
+                     "change": (b - a) / a * 100 if a else np.nan})  # fmt: skip
+    frame = pd.DataFrame(rows)
+    frame.attrs["years"] = (first, last)
+    return frame
+
+
+# ----------------------------------------------------------------------------- findings
+
+
+def _wave_sentence(row) -> str:
+    from sa_toolkit import findings
+
+    moved = row["after"] - row["before"]
+    verb = "rose" if moved > 0 else "fell"
+    text = (
+        f"{row['question']}: {findings.format_number(row['after'])}% in {row['wave_after']}"
+        f" ({verb} from {findings.format_number(row['before'])}% in {row['wave_before']};"
+        f" the change is {'' if row['significant'] else 'not '}statistically significant)"
+    )
+    return text + "."
+
+
+def key_findings(safety_change, community_change, lowest_ward, hate, roads_ksi, ksi_target,
+                 fire_table, year, threshold: int = 0) -> list[str]:  # fmt: skip
+    """Up to five sentences from the computed results (most important first)."""
+    from sa_toolkit import findings
+
+    out = []
+    changes = pd.concat([safety_change, community_change], ignore_index=True)
+    after_dark = changes[changes["question"] == SAFETY["safe_after_dark"]]
+    if len(after_dark):
+        sentence = _wave_sentence(after_dark.iloc[0])
+        if lowest_ward:
+            sentence = sentence.rstrip(".") + f"; lowest in {lowest_ward}."
+        out.append(sentence)
+    for label in (COMMUNITY["police_council_deal_with_asb"],
+                  COMMUNITY["different_backgrounds_get_on"]):  # fmt: skip
+        row = changes[changes["question"] == label]
+        if len(row):
+            out.append(_wave_sentence(row.iloc[0]))
+    if hate["this_year"] or hate["last_year"]:
+        out.append(
+            findings.change_sentence(
+                "Recorded hate crime", hate["last_year"], hate["this_year"],
+                significant=hate["significant"] if hate["last_year"] else None,
+            ).rstrip(".")
+            + f" between {year.previous().label} and {year.label}."
+        )  # fmt: skip
+    all_ksi = roads_ksi[roads_ksi["group"] == "All ages"] if len(roads_ksi) else roads_ksi
+    if len(all_ksi):
+        latest = all_ksi.iloc[-1]
+        n = int(latest["casualties"])
+        count = f"Fewer than {threshold}" if 0 < n < threshold else f"{n:,}"
+        text = (
+            f"{count} people were killed or seriously injured on the roads in {int(latest['year'])}"
+        )
+        if ksi_target is not None:
+            met = latest["casualties"] <= ksi_target
+            text += f", {'within' if met else 'above'} the target of {ksi_target:,.0f}"
+        out.append(text + ".")
+    fire_rows = fire_table.set_index("measure")
+    if "Primary fires" in fire_rows.index:
+        row = fire_rows.loc["Primary fires"]
+        out.append(
+            findings.change_sentence(
+                "Primary fires", row["last_year"], row["this_year"], unit="fires",
+                significant=bool(row["significant"]) if row["last_year"] else None,
+            )
+        )  # fmt: skip
+    return out[:5]
