@@ -136,7 +136,7 @@ fig = charts.monthly_trend(
 )
 _ = charts.save_and_show(
     fig,
-    "02_young_victims_suspects",
+    "02_youth_crime_young_victims_suspects",
     f"Line chart of monthly victims and suspects aged 10-17 and 18-24 in {place}, {period}. "
     + " ".join(
         f"{m}: {int(r['before']):,} in {cfg.year.previous().label}, {int(r['after']):,} in {cfg.year.label}."
@@ -171,7 +171,7 @@ fig = charts.bar_chart(
 )
 _ = charts.save_and_show(
     fig,
-    "02_serious_youth_violence",
+    "02_youth_crime_serious_youth_violence",
     "Bar chart of serious youth violence victims per financial year: "
     + yc.counts_text(syv_shown, threshold)
     + ".",
@@ -201,7 +201,7 @@ if len(fte):
     )
     _ = charts.save_and_show(
         fig,
-        "02_first_time_entrants",
+        "02_youth_crime_first_time_entrants",
         "Bar chart of first-time entrants per financial year: "
         + yc.counts_text(fte_shown, threshold)
         + (f"; target {fte_target:g}." if fte_target is not None else "."),
@@ -239,7 +239,7 @@ fig = yc.hourly_chart(
 )
 _ = charts.save_and_show(
     fig,
-    "02_after_school_peak",
+    "02_youth_crime_after_school_peak",
     "Line chart of the hourly share of offences against 10-17 year olds on school days and other days. "
     + yc.after_school_sentence(peak),
     ctx.output_dir,
@@ -286,7 +286,7 @@ if len(places):
     )
     _ = charts.save_and_show(
         fig,
-        "02_youth_robbery_wards",
+        "02_youth_crime_youth_robbery_wards",
         "Bar chart of robbery victims aged 10-17 by ward: "
         + ", ".join(f"{w} {n}" for w, n in zip(places["ward"], places["victims"], strict=True))
         + ".",
@@ -308,7 +308,7 @@ if len(cohorts):
     )
     _ = charts.save_and_show(
         fig,
-        "02_juvenile_reoffending",
+        "02_youth_crime_juvenile_reoffending",
         "Chart of the juvenile re-offending rate by cohort year with 95% intervals: "
         + ", ".join(f"{y} {r:.0f}%" for y, r in zip(cohorts["year"], cohorts["rate"], strict=True))
         + f". Trend: {trends['rate']}.",
@@ -393,7 +393,7 @@ if len(probation):
         ylabel="% in employment",
     )
     _ = charts.save_and_show(
-        fig, "02_probation_employment", yc.probation_sentence(probation), ctx.output_dir
+        fig, "02_youth_crime_probation_employment", yc.probation_sentence(probation), ctx.output_dir
     )
 display(
     findings.HtmlBlock(

@@ -145,7 +145,7 @@ fig = charts.monthly_trend(
 )
 _ = charts.save_and_show(
     fig,
-    "03_asb_trend_by_source",
+    "03_anti_social_behaviour_trend_by_source",
     f"Line chart of monthly anti-social behaviour incidents reported to the police, council and housing providers in {place}, {period}, with 12-month averages and financial-year totals. "
     + asb.headline_sentence(by_source, cfg.year, threshold),
     ctx.output_dir,
@@ -168,7 +168,7 @@ if len(season):
     )
     _ = charts.save_and_show(
         fig,
-        "03_asb_seasonality",
+        "03_anti_social_behaviour_seasonality",
         "Bar chart of average anti-social behaviour incidents by calendar month. "
         + asb.season_sentence(season),
         ctx.output_dir,
@@ -231,7 +231,7 @@ if len(located) >= threshold:
     )
     _ = charts.save_and_show(
         fig,
-        "03_asb_density_map",
+        "03_anti_social_behaviour_density_map",
         "Map of anti-social behaviour incident density. "
         + asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold),
         ctx.output_dir,
@@ -252,7 +252,7 @@ if len(waves):
     )
     _ = charts.save_and_show(
         fig,
-        "03_asb_perceptions",
+        "03_anti_social_behaviour_perceptions",
         "Chart of the share of residents seeing each anti-social behaviour strand as a big problem, by survey wave. "
         + (asb.survey_sentence(strand_change) if len(strand_change) else ""),
         ctx.output_dir,
@@ -310,7 +310,7 @@ if len(fires):
     )
     _ = charts.save_and_show(
         fig,
-        "03_deliberate_fires",
+        "03_anti_social_behaviour_deliberate_fires",
         "Chart of deliberate primary and secondary fire rates per 10,000 residents by financial year with 95% intervals. "
         + asb.fires_sentence(fires, cfg.year, threshold),
         ctx.output_dir,
