@@ -386,3 +386,19 @@ def test_asb_breach_rows_are_tbc_not_invented():
         assert frame.loc[indicator, "baseline"] == "tbc"
         assert frame.loc[indicator, "rag"] == ""
         assert "sa framework --values" in frame.loc[indicator, "comment"]
+
+
+def test_ward_strand_sentence_uses_interval_against_partnership():
+    long = pd.DataFrame(
+        {
+            "ward": ["A", "B", "C"],
+            "strand": "asb_rubbish_litter",
+            "respondents": [50, 50, 3],
+            "value": [60.0, 45.0, 90.0],
+            "lower": [41.0, 30.0, 50.0],
+            "upper": [75.0, 60.0, 99.0],
+        }
+    )
+    # A's interval is wholly above 40%; B's is not; C has too few respondents to show
+    text = asb.ward_strand_sentence(long, "asb_rubbish_litter", 40.0, threshold=5)
+    assert text == "A (60%): significantly above the partnership's 40% for rubbish or litter"

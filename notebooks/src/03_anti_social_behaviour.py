@@ -280,10 +280,35 @@ if len(strand_change):
         )
     )
     latest_wave = int(waves["wave"].max())
+    latest = waves[waves["wave"] == latest_wave].set_index("strand")
+    # the strand residents name most often, by ward
+    top_strand = latest["value"].idxmax()
+    by_ward = asb.strands_by_ward(survey, lookup, latest_wave)
+    ward_sentence = asb.ward_strand_sentence(
+        by_ward, top_strand, latest.loc[top_strand, "value"], threshold
+    )
+    fig = asb.ward_strand_chart(
+        by_ward,
+        top_strand,
+        latest.loc[top_strand, "value"],
+        threshold,
+        title=ward_sentence,
+        subtitle=f"% of residents saying {asb.STRANDS[top_strand].lower()} is a very or fairly big problem, by ward, {place}, survey wave {latest_wave}",
+        source="Residents' survey (weighted; 95% Wilson intervals on the effective sample size)",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "03_anti_social_behaviour_perceptions_by_ward",
+        f"Chart of the share of residents seeing {asb.STRANDS[top_strand].lower()} as a big problem in each ward, with 95% intervals. "
+        + ward_sentence
+        + ".",
+        ctx.output_dir,
+    )
     ward_table = asb.ward_strand_table(survey, lookup, latest_wave, threshold)
     display(
         html_table(
             ward_table,
+            formats={c: 0 for c in asb.STRANDS.values()},
             caption=f"% of residents seeing each strand as a very or fairly big problem, by ward, {place}, survey wave {latest_wave}",
             notes=[
                 f"Wards with fewer than {threshold} respondents are not shown; small ward samples give wide intervals (see the survey table in the safer communities report)."

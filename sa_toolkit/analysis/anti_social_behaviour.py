@@ -468,3 +468,47 @@ def ward_labels(rows: pd.DataFrame, lookup: pd.DataFrame, wards: Sequence[str]) 
     centres = located.groupby(names.to_numpy())[["longitude", "latitude"]].mean()
     centres = centres.reindex([w for w in wards if w in centres.index])
     return centres.rename_axis("label").reset_index()
+
+
+def ward_strand_chart(
+    long: pd.DataFrame,
+    strand: str,
+    overall: float,
+    threshold: int = 0,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+):
+    """One strand's % by ward with 95% intervals (wards below ``threshold`` respondents left
+    out), highest first, with the partnership's figure as a dashed line."""
+    from sa_toolkit import charts
+
+    rows = long[(long["strand"] == strand) & (long["respondents"] >= max(threshold, 1))]
+    rows = rows.sort_values("value")
+    fig, ax = charts.new_figure(
+        title, subtitle, source, figsize=(9.0, max(4.0, 0.3 * len(rows) + 1.8))
+    )
+    y = np.arange(len(rows))
+    v = rows["value"].to_numpy()
+    ax.errorbar(v, y, xerr=[v - rows["lower"].to_numpy(), rows["upper"].to_numpy() - v],
+                fmt="o", color=charts.MAIN, capsize=3, label="Ward (95% interval)")  # fmt: skip
+    ax.axvline(overall, color="black", linestyle="--", linewidth=1)
+    ax.annotate(f"All wards: {overall:.0f}%", xy=(overall, 1), xycoords=("data", "axes fraction"),
+                xytext=(3, 0), textcoords="offset points", fontsize=8, va="bottom")  # fmt: skip
+    ax.set_yticks(y, rows["ward"].tolist())
+    ax.set_xlabel("% saying a very or fairly big problem")
+    ax.set_xlim(0, 100)
+    ax.legend(loc="lower right")
+    return fig
+
+
+def ward_strand_sentence(long: pd.DataFrame, strand: str, overall: float, threshold: int = 0):
+    """The wards whose interval lies wholly above the partnership's figure for a strand."""
+    rows = long[(long["strand"] == strand) & (long["respondents"] >= max(threshold, 1))]
+    above = rows[rows["lower"] > overall].sort_values("value", ascending=False)
+    label = STRANDS[strand].lower()
+    if above.empty:
+        return f"No ward is significantly above the partnership's {overall:.0f}% for {label}"
+    names = ", ".join(f"{r['ward']} ({r['value']:.0f}%)" for _, r in above.iterrows())
+    return f"{names}: significantly above the partnership's {overall:.0f}% for {label}"
