@@ -21,7 +21,7 @@ from sa_toolkit import charts, disclosure, findings
 from sa_toolkit.analysis import anti_social_behaviour as asb
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
-from sa_toolkit.indicators.computations import population
+from sa_toolkit.indicators.computations import NotComputable, population
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.report_tables import html_table
 
@@ -64,7 +64,7 @@ populations = {}
 for y in years:
     try:
         populations[y.label] = population(src, y)[0]
-    except Exception:  # no estimate for that year: the year is left out of the fire rates
+    except NotComputable:  # no estimate for that year: the year is left out of the fire rates
         pass
 fires = asb.deliberate_fires(src.read("fire_incidents"), populations, years)
 SOURCE_ASB = "Police, council and housing ASB incident extracts"
