@@ -259,3 +259,49 @@ def test_key_findings_headline_and_count():
     assert out[0].startswith("In 2025/26 against 2024/25, recorded crime rose 20% (1,000 to 1,200")
     assert "statistically significant" in out[0]
     assert out[-1].startswith("Police-recorded anti-social behaviour fell 20%")
+
+
+def test_rendered_overview_links_its_framework_download(rendered_reports):
+    """The pipeline's overview page links the xlsx it wrote beside it, with every indicator."""
+    import re
+
+    import openpyxl
+
+    page = (rendered_reports / "00_overview.html").read_text(encoding="utf-8")
+    assert 'href="performance_framework.xlsx"' in page
+    book = openpyxl.load_workbook(rendered_reports / "performance_framework.xlsx", read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("indicator_id", "name", "priority", "baseline", "actual")
+    shown = re.search(r"Excel, (\d+) indicators", page)
+    assert shown and int(shown.group(1)) == len(rows) - 1
+    findings_block = re.search(r'<section class="sa-key-findings".*?</section>', page, re.S)
+    assert findings_block and 3 <= findings_block.group(0).count("<li>") <= 6
+    assert "Implications for the rolling plan" in page
+    assert (rendered_reports / "figures" / "00_overview_msg_funnel.png").is_file()
+
+
+def test_computations_filter_each_table_once_per_year():
+    """The framework's incident and street filters are memoised per year (same counts)."""
+    from sa_toolkit.indicators import computations as comp
+
+    calls = []
+    months = pd.PeriodIndex(pd.period_range("2025-04", "2026-03", freq="M"), freq="M")
+    incidents = pd.DataFrame(
+        {
+            "month": list(months) * 2,
+            "lsoa_code": ["L1"] * 12 + ["L2"] * 12,
+            "domestic_abuse": [True, False] * 12,
+        }
+    )
+
+    def reader(name, processed_dir, columns=None):
+        calls.append(name)
+        return incidents
+
+    src = comp.DataSource(None, ["L1"], "A", reader=reader)
+    first = comp.incident_flag_count(src, YEAR, "domestic_abuse")
+    again = comp.incident_flag_count(src, YEAR, "domestic_abuse")
+    # L1 only: 12 months alternating True/False -> 6
+    assert first.value == again.value == 6
+    assert calls == ["crime_incidents"]
+    assert ("_incidents", "2025/26") in src._cache

@@ -116,11 +116,21 @@ def _rate(count: float, pop: float, per: float, note: str) -> Computed:
     return Computed(count / pop * per, count, pop, note)
 
 
-def police_crime_count(src: DataSource, year: FinancialYear, crime_types) -> Computed:
+def _memo(src: DataSource, key: tuple, make: Callable[[], object]):
+    # Many indicators filter the same table to the same year and area: filter once per run.
+    if key not in src._cache:
+        src._cache[key] = make()
+    return src._cache[key]
+
+
+def _street_kinds(src: DataSource, year: FinancialYear) -> pd.Series:
     street = _in_year(src.read("police_street", ["month", "lsoa_code", "crime_type"]), year)
     _require_months(street, year, "police_street")
-    street = _local(street, src)
-    kinds = street["crime_type"].astype(str)
+    return _local(street, src)["crime_type"].astype(str)
+
+
+def police_crime_count(src: DataSource, year: FinancialYear, crime_types) -> Computed:
+    kinds = _memo(src, ("_street_kinds", year.label), lambda: _street_kinds(src, year))
     if crime_types == "all_crime":
         selected = kinds != "Anti-social behaviour"
     else:
@@ -137,10 +147,12 @@ def police_crime_rate(
 
 
 def _incidents(src: DataSource, year: FinancialYear) -> pd.DataFrame:
-    table = src.read("crime_incidents")
-    rows = _local(_in_year(table, year), src)
-    _require_months(_in_year(table, year), year, "crime_incidents")
-    return rows
+    def make() -> pd.DataFrame:
+        in_year = _in_year(src.read("crime_incidents"), year)
+        _require_months(in_year, year, "crime_incidents")
+        return _local(in_year, src)
+
+    return _memo(src, ("_incidents", year.label), make)
 
 
 def incident_flag_count(src: DataSource, year: FinancialYear, flag: str) -> Computed:
