@@ -89,17 +89,33 @@ def _framework_rows():
     return pd.DataFrame(rows)
 
 
-def test_framework_implications_pick_worsened_and_missed():
-    worsened, missed = pc.framework_implications(_framework_rows())
-    assert worsened == ["Up and bad (+12.0%)"]
-    assert missed == ["Higher better fell (Amber: missed by 4pp)"]
-    assert pc.rag_counts_sentence(_framework_rows(), "x") == (
+def test_rag_counts_sentence_counts_rated_rows_only():
+    rows = _framework_rows()
+    rows.loc[len(rows)] = {**rows.iloc[0].to_dict(), "indicator_id": "E", "rag": ""}
+    assert pc.rag_counts_sentence(rows, "x") == (
         "Traffic lights of the 4 rated indicators for x: 2 green, 1 amber and 1 red."
     )
-    shown = pc.framework_display(_framework_rows())
-    assert shown["Traffic light"].tolist() == ["Red", "Green", "Amber", "Green"]
-    assert shown.loc[2, "Target"] == "+1 pp"
-    assert shown.loc[0, "Change"] == "+12.0%"
+    assert pc.rag_counts_sentence(rows[rows["rag"] == ""], "x") == (
+        "No indicator for x could be rated this year."
+    )
+
+
+def test_table_store_reads_each_table_once_and_serves_subsets(monkeypatch):
+    calls = []
+    frame = pd.DataFrame({"a": [1, 2], "b": [3, 4], "c": [5, 6]})
+
+    def fake_read(name, processed_dir, columns=None, filters=None):
+        calls.append((name, tuple(columns or ()), filters))
+        return frame[list(columns)] if columns else frame
+
+    monkeypatch.setattr(pc, "read_table", fake_read)
+    store = pc.TableStore("p", columns={"t": ["a", "b"]}, filters={"t": [("a", ">", 0)]})
+    assert list(store.reader("t", "p", columns=["b"]).columns) == ["b"]
+    assert list(store.reader("t", "p").columns) == ["a", "b"]
+    assert calls == [("t", ("a", "b"), [("a", ">", 0)])]
+    # a table the store does not hold goes to the fallback reader
+    other = store.reader("u", "p", ["c"], fallback=lambda n, d, columns=None: frame[columns])
+    assert list(other.columns) == ["c"] and len(calls) == 1
 
 
 def test_survey_ward_table_hides_small_wards():
@@ -541,3 +557,20 @@ def test_key_findings_never_show_a_small_ksi_count():
         "Fewer than 5 people were killed or seriously injured on the roads in 2025, within the "
         "target of 160."
     ]
+
+
+def test_admissions_trend_wording_from_weighted_regression():
+    # five equally precise points rising by 10 a year: slope 10, se = sd / sqrt(sum (x - 2)^2)
+    sd = 2.0
+    rates = pd.DataFrame(
+        {
+            "sex": "Persons",
+            "financial_year": ["2021/22", "2022/23", "2023/24", "2024/25", "2025/26"],
+            "value": [100.0, 110.0, 120.0, 130.0, 140.0],
+        }
+    )
+    rates["lower"] = rates["value"] - Z95 * sd
+    rates["upper"] = rates["value"] + Z95 * sd
+    # z = 10 / (2 / sqrt(10)) = 15.8, far beyond the 99.8% critical value
+    assert da.admissions_trend(rates) == "increasing and getting worse"
+    assert da.admissions_trend(rates.head(4)) == "cannot be calculated"

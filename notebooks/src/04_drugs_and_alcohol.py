@@ -19,6 +19,7 @@ from IPython.display import HTML, display
 from sa_toolkit import charts, disclosure, findings, report_tables
 from sa_toolkit.analysis import drugs_alcohol as da
 from sa_toolkit.analysis import priority_common as pc
+from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.tables import partnership_lsoas
 
@@ -58,9 +59,9 @@ findings.show_key_findings(
 
 # %%
 report_tables.html_table(
-    pc.framework_display(framework),
+    pf.framework_table(framework, threshold),
     caption=f"Drugs and alcohol indicators, {place}, {fy.previous().label} to {fy.label}",
-    rag_columns="Traffic light",
+    rag_columns="RAG",
 )
 
 # %% [markdown]
@@ -275,9 +276,13 @@ if len(persons):
     if len(rate_now):
         title = (
             findings.change_sentence(
-                "The admission rate", rate_first["value"], rate_now.iloc[0]["value"], unit=""
+                "The alcohol-related admission rate",
+                rate_first["value"],
+                rate_now.iloc[0]["value"],
+                unit="",
             ).split(" (")[0]
-            + f" between {rate_first['financial_year']} and {fy.label}"
+            + f" between {rate_first['financial_year']} and {fy.label}; five-year trend: "
+            + da.admissions_trend(admissions)
         )
     fig = pc.interval_chart(
         persons,
@@ -338,7 +343,8 @@ report_tables.html_table(
 # ## Implications for the rolling plan
 
 # %%
-worsened, missed = pc.framework_implications(framework)
+concerns = pf.framework_concerns(framework)
+worsened, missed = concerns["worsened"], concerns["missed_target"]
 places = [
     f"{r.ward_name} ward ({r.share_of_all:.0f}% of alcohol-related violence)"
     for r in wards.head(2).itertuples()

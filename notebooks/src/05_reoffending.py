@@ -18,6 +18,7 @@ from IPython.display import HTML, display
 
 from sa_toolkit import charts, disclosure, findings, report_tables
 from sa_toolkit.analysis import priority_common as pc
+from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import reoffending as ro
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.tables import partnership_lsoas
@@ -56,9 +57,9 @@ findings.show_key_findings(
 
 # %%
 report_tables.html_table(
-    pc.framework_display(framework),
+    pf.framework_table(framework, threshold),
     caption=f"Reducing re-offending indicators, {place}, {fy.previous().label} to {fy.label}",
-    rag_columns="Traffic light",
+    rag_columns="RAG",
     notes="Proven re-offending is published about 18 months after the cohort's year: "
     "a blank actual means the assessed year's cohort is not yet available.",
 )
@@ -266,7 +267,8 @@ if len(ages) and ages["suspects"].sum() >= threshold:
 # ## Implications for the rolling plan
 
 # %%
-worsened, missed = pc.framework_implications(framework)
+concerns = pf.framework_concerns(framework)
+worsened, missed = concerns["worsened"], concerns["missed_target"]
 for cohort in (ro.ADULT, ro.JUVENILE, ro.PPO):
     change = ro.rate_change(rates, cohort, fy)
     if change and change["significant"] and change["change_pp"] > 0:

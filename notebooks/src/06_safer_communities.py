@@ -16,6 +16,7 @@ config_path = ""  # empty means config/assessment.yml of the project
 # %%
 from sa_toolkit import charts, disclosure, findings, report_tables
 from sa_toolkit.analysis import priority_common as pc
+from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import safer_communities as sc
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.tables import partnership_lsoas
@@ -76,9 +77,9 @@ findings.show_key_findings(
 
 # %%
 report_tables.html_table(
-    pc.framework_display(framework),
+    pf.framework_table(framework, threshold),
     caption=f"Safer communities indicators, {place}, {fy.previous().label} to {fy.label}",
-    rag_columns="Traffic light",
+    rag_columns="RAG",
 )
 
 # %% [markdown]
@@ -316,7 +317,8 @@ if len(people):
 # ## Implications for the rolling plan
 
 # %%
-worsened, missed = pc.framework_implications(framework)
+concerns = pf.framework_concerns(framework)
+worsened, missed = concerns["worsened"], concerns["missed_target"]
 for frame in (safety_change, community_change):
     for r in frame.itertuples():
         if r.significant and r.change < 0:

@@ -389,6 +389,17 @@ def alcohol_admissions_dsr(admissions: pd.DataFrame, area_code: str) -> pd.DataF
     return out.sort_values(["sex", "financial_year"], ignore_index=True)
 
 
+def admissions_trend(rates: pd.DataFrame, points: int = 5) -> str:
+    """Fingertips-style trend wording of the persons' DSR over the last ``points`` years."""
+    from sa_toolkit.indicators import trend
+
+    persons = rates[(rates["sex"] == "Persons")].dropna(subset=["value", "lower", "upper"])
+    if len(persons) < points:
+        return "cannot be calculated"
+    out = trend(persons, "financial_year", polarity="lower_is_better", points=points)
+    return str(out["trend"].iloc[0])
+
+
 # ----------------------------------------------------------------------------- perceptions
 
 PERCEPTIONS = {

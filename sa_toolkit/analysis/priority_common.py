@@ -2,10 +2,9 @@
 
 :class:`TableStore` reads each processed table once (only the columns asked for) and
 serves the same frames to the performance framework, so that a notebook never reads a
-table twice. :func:`priority_framework` builds the framework rows of one priority,
-:func:`framework_display` turns them into a table for ``report_tables.html_table`` and
-:func:`framework_implications` lists the indicators that worsened significantly or
-missed their target.
+table twice. :func:`priority_framework` builds the framework rows of one priority through the shared
+:mod:`sa_toolkit.analysis.priority_framework` (whose ``framework_table`` and
+``framework_concerns`` the notebooks use to show them), fed from the store.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import pandas as pd
 from sa_toolkit.errors import UserError
 from sa_toolkit.tables import read_table
 
-RAG_TEXT = {"G": "Green", "A": "Amber", "R": "Red"}
 FRI_SAT_NIGHT = "Friday and Saturday nights (22:00 to 03:00)"
 
 
@@ -48,11 +46,12 @@ class TableStore:
                 self._frames[name] = None
         return self._frames[name]
 
-    def reader(self, name, processed_dir=None, columns=None) -> pd.DataFrame:
-        """A ``DataSource.reader``: the stored frame (its columns), else a fresh read."""
+    def reader(self, name, processed_dir=None, columns=None, fallback=None) -> pd.DataFrame:
+        """A ``DataSource.reader``: the stored frame (its columns), else ``fallback`` (or
+        a plain read) for tables the store does not hold."""
         frame = self.get(name) if name in self.columns else None
         if frame is None:
-            return read_table(name, processed_dir, columns=columns)
+            return (fallback or read_table)(name, processed_dir, columns=columns)
         if columns is not None and set(columns) <= set(frame.columns):
             return frame[list(columns)]
         return frame
@@ -72,84 +71,19 @@ def fri_sat_night(times: pd.Series) -> np.ndarray:
 
 
 def priority_framework(cfg, priority: str, store: TableStore | None = None) -> pd.DataFrame:
-    """Framework rows of one priority (``framework.build_framework`` on its catalogue rows)."""
-    from sa_toolkit.framework import build_framework
-    from sa_toolkit.indicators.catalogue import load_catalogue
-    from sa_toolkit.indicators.computations import DataSource
+    """Framework rows of one priority (``analysis.priority_framework``), computed from the
+    tables of ``store`` so that nothing is read twice."""
+    from sa_toolkit.analysis import priority_framework as shared
 
-    catalogue = load_catalogue()
-    catalogue = catalogue[catalogue["priority"] == priority]
-    src = DataSource.from_config(cfg)
+    src = shared.local_source(cfg)
     if store is not None:
-        src.reader = store.reader
-    frame = build_framework(
-        year=cfg.year,
-        catalogue=catalogue,
-        data=src,
-        tolerance=cfg.amber_tolerance,
-        significance_level=cfg.significance_level,
-    )
-    return frame.reset_index(drop=True)
+        fallback = src.reader
 
+        def reader(name, processed_dir, columns=None):
+            return store.reader(name, processed_dir, columns, fallback=fallback)
 
-def _number(value, unit: str) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
-        return ""
-    if not isinstance(value, int | float | np.integer | np.floating):
-        return str(value)
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}"
-
-
-def framework_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """The framework rows as text for ``html_table`` (RAG column ``Traffic light``)."""
-    rows = []
-    for row in frame.itertuples(index=False):
-        change = ""
-        if row.change is not None and not pd.isna(row.change):
-            change = f"{row.change:+.1f}{' pp' if row.change_unit == 'pp' else '%'}"
-        target = ""
-        if row.target is not None and not pd.isna(row.target):
-            target = {
-                "relative_change": f"{row.target:+g}%",
-                "point_change": f"{row.target:+g} pp",
-            }.get(row.target_type, f"{row.target:g}{'%' if row.unit == 'percent' else ''}")
-        rows.append(
-            {
-                "Indicator": f"{row.indicator_id} {row.name}",
-                "Baseline": _number(row.baseline, row.unit),
-                "Actual": _number(row.actual, row.unit),
-                "Change": change,
-                "Traffic light": RAG_TEXT.get(row.rag),
-                "Reason": row.rag_label,
-                "Target": target,
-                "Significant": row.significant,
-                "Comment": row.comment,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _worse(row) -> bool:
-    if row.change is None or pd.isna(row.change) or row.polarity == "none":
-        return False
-    return row.change > 0 if row.polarity == "lower_is_better" else row.change < 0
-
-
-def framework_implications(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(worsened significantly, missed target) as short phrases from the framework rows."""
-    worsened, missed = [], []
-    for row in frame.itertuples(index=False):
-        if row.significant == "yes" and _worse(row):
-            worsened.append(
-                f"{row.name} ({row.change:+.1f}{' pp' if row.change_unit == 'pp' else '%'})"
-            )
-        if row.target_type != "none" and row.rag in ("R", "A"):
-            missed.append(f"{row.name} ({row.rag_label})")
-    return worsened, missed
+        src.reader = reader
+    return shared.priority_framework(cfg, priority, src)
 
 
 def rag_counts_sentence(frame: pd.DataFrame, what: str) -> str:
