@@ -574,3 +574,25 @@ def test_admissions_trend_wording_from_weighted_regression():
     # z = 10 / (2 / sqrt(10)) = 15.8, far beyond the 99.8% critical value
     assert da.admissions_trend(rates) == "increasing and getting worse"
     assert da.admissions_trend(rates.head(4)) == "cannot be calculated"
+
+
+def test_missing_extracts_give_empty_results_not_errors():
+    assert da.drug_offences(None, ["E1"], FY) is None
+    assert da.drug_searches(None, None, ["E1"], FY) is None
+    assert da.treatment_summary(None, "X1", FY).empty
+    assert da.penetration(None, None, "X1", FY) is None
+    assert da.alcohol_violence(None, None, ["E1"], FY) is None
+    assert da.alcohol_admissions_dsr(None, "X1").empty
+    assert da.perceptions(None) is None
+    assert ro.cohort_rates(None, "X1").empty
+    assert ro.probation(None, "X1")["latest_year"] is None
+    assert ro.offender_ages(None, None, FY).empty
+    assert sc.survey_measures(None, sc.SAFETY) is None
+    assert sc.wave_change(None).empty
+    assert sc.hate_crime(None, FY) is None
+    assert sc.fires(None, None, FY) is None
+    assert sc.road_casualties(None, "X1").empty
+    assert sc.population_change(None, 2020, 2025).empty
+    # the findings then say what they can: nothing from the missing tables
+    assert sc.key_findings(sc.wave_change(None), sc.wave_change(None), "", None,
+                           sc.road_casualties(None, "X1"), None, None, FY) == []  # fmt: skip

@@ -68,98 +68,107 @@ report_tables.html_table(
 # ## Drug offences: possession and supply
 
 # %%
-monthly = offences["monthly"]
-table = offences["table"].set_index("kind")
-total = table.loc["All drug offences"]
-fig = charts.monthly_trend(
-    monthly,
-    title=findings.change_sentence("Drug offences", total["last_year"], total["this_year"]).split(
-        " ("
-    )[0]
-    + f" in {fy.label}",
-    subtitle=f"Recorded drug offences per month by kind, {place}, "
-    f"{monthly.index[0].strftime('%B %Y')} to {monthly.index[-1].strftime('%B %Y')}",
-    source="Police crime recording system extract (Home Office offence codes 92A-92E)",
-    breaks=pc.breaks_for(["drug_offences_rate"]),
-)
-charts.save_and_show(
-    fig,
-    "04_drug_offences_trend",
-    f"Line chart of monthly possession and supply offences in {place}: "
-    f"{total['this_year']:,} drug offences in {fy.label} against {total['last_year']:,} "
-    f"in {fy.previous().label}.",
-    ctx.output_dir,
-)
-shown = disclosure.mask_small_counts(
-    offences["table"].rename(columns={"last_year": fy.previous().label, "this_year": fy.label}),
-    fy.label,
-    threshold,
-    derived=["change", "p_value"],
-)
-shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
-report_tables.html_table(
-    shown,
-    caption=f"Drug offences by kind, {place}, {fy.previous().label} and {fy.label}",
-    formats={"change": "{:+.1f}%", "p_value": "{:.3f}"},
-    headers={"kind": "Offence", "change": "Change", "p_value": "p-value (exact test)"},
-    notes=disclosure.suppression_note(threshold),
-)
+if offences is None:
+    display(pc.absent("crime_incidents", "breakdown of drug offences"))
+else:
+    monthly = offences["monthly"]
+    table = offences["table"].set_index("kind")
+    total = table.loc["All drug offences"]
+    fig = charts.monthly_trend(
+        monthly,
+        title=findings.change_sentence(
+            "Drug offences", total["last_year"], total["this_year"]
+        ).split(" (")[0]
+        + f" in {fy.label}",
+        subtitle=f"Recorded drug offences per month by kind, {place}, "
+        f"{monthly.index[0].strftime('%B %Y')} to {monthly.index[-1].strftime('%B %Y')}",
+        source="Police crime recording system extract (Home Office offence codes 92A-92E)",
+        breaks=pc.breaks_for(["drug_offences_rate"]),
+    )
+    charts.save_and_show(
+        fig,
+        "04_drug_offences_trend",
+        f"Line chart of monthly possession and supply offences in {place}: "
+        f"{total['this_year']:,} drug offences in {fy.label} against {total['last_year']:,} "
+        f"in {fy.previous().label}.",
+        ctx.output_dir,
+    )
+    shown = offences["table"].rename(
+        columns={"last_year": fy.previous().label, "this_year": fy.label}
+    )
+    for column in (fy.previous().label, fy.label):
+        shown = disclosure.mask_small_counts(
+            shown, column, threshold, derived=["change", "p_value"]
+        )
+    shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
+    report_tables.html_table(
+        shown,
+        caption=f"Drug offences by kind, {place}, {fy.previous().label} and {fy.label}",
+        formats={"change": "{:+.1f}%", "p_value": "{:.3f}"},
+        headers={"kind": "Offence", "change": "Change", "p_value": "p-value (exact test)"},
+        notes=disclosure.suppression_note(threshold),
+    )
 
 # %% [markdown]
 # ## Stop and search for drugs
 
 # %%
-n_search = searches["this_year"]
-where = "in the partnership" if searches["scope"] == "partnership" else "force-wide"
-if n_search:
-    outcomes = pc.combine_small(
-        searches["outcomes"].set_index("outcome")["searches"], threshold, "Other outcomes"
-    )
-    share = outcomes / n_search * 100
-    first = outcomes.index[0].lower().removeprefix("a ").removesuffix(" disposal")
-    fig = charts.bar_chart(
-        share,
-        title=f"{findings.format_percent(share.iloc[0])} of drug searches {where} ended with {first}",
-        subtitle=f"Share of stop and searches for controlled drugs by outcome (%), {place}, {fy.label}",
-        source="data.police.uk stop and search",
-        value_format="{:.0f}%",
-        xlabel="% of searches",
-    )
-    charts.save_and_show(
-        fig,
-        "04_drug_search_outcomes",
-        f"Bar chart of the outcomes of {n_search:,} stop and searches for drugs {where} in "
-        f"{fy.label}; the most common was {outcomes.index[0]} ({share.iloc[0]:.0f}%).",
-        ctx.output_dir,
-    )
-    placed = (
-        f"Searches are placed in the partnership by their coordinates (nearest LSOA); "
-        f"{searches['no_coordinates']:,} drug searches in the force data had no coordinates."
-        if searches["scope"] == "partnership"
-        else "No search could be placed by its coordinates: figures are for the whole force."
-    )
-    report_tables.html_table(
-        searches["rates"][["measure", "numerator", "searches", "value", "lower", "upper"]],
-        caption=f"Stop and search for drugs {where}: outcomes, {fy.label} "
-        f"({searches['last_year']:,} searches in {fy.previous().label})",
-        formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
-        headers={
-            "numerator": "Searches",
-            "searches": "Of all searches",
-            "value": "Percent",
-            "lower": "95% CI lower",
-            "upper": "95% CI upper",
-        },  # fmt: skip
-        notes=placed,
-    )
+if searches is None:
+    display(pc.absent("police_stop_search", "stop and search"))
 else:
-    display(HTML(f"<p>No stop and search for drugs {where} in {fy.label}.</p>"))
+    n_search = searches["this_year"]
+    where = "in the partnership" if searches["scope"] == "partnership" else "force-wide"
+    if n_search:
+        outcomes = pc.combine_small(
+            searches["outcomes"].set_index("outcome")["searches"], threshold, "Other outcomes"
+        )
+        share = outcomes / n_search * 100
+        first = outcomes.index[0].lower().removeprefix("a ").removesuffix(" disposal")
+        fig = charts.bar_chart(
+            share,
+            title=f"{findings.format_percent(share.iloc[0])} of drug searches {where} ended with {first}",
+            subtitle=f"Share of stop and searches for controlled drugs by outcome (%), {place}, {fy.label}",
+            source="data.police.uk stop and search",
+            value_format="{:.0f}%",
+            xlabel="% of searches",
+        )
+        charts.save_and_show(
+            fig,
+            "04_drug_search_outcomes",
+            f"Bar chart of the outcomes of {n_search:,} stop and searches for drugs {where} in "
+            f"{fy.label}; the most common was {outcomes.index[0]} ({share.iloc[0]:.0f}%).",
+            ctx.output_dir,
+        )
+        placed = (
+            f"Searches are placed in the partnership by their coordinates (nearest LSOA); "
+            f"{searches['no_coordinates']:,} drug searches in the force data had no coordinates."
+            if searches["scope"] == "partnership"
+            else "No search could be placed by its coordinates: figures are for the whole force."
+        )
+        report_tables.html_table(
+            searches["rates"][["measure", "numerator", "searches", "value", "lower", "upper"]],
+            caption=f"Stop and search for drugs {where}: outcomes, {fy.label} "
+            f"({searches['last_year']:,} searches in {fy.previous().label})",
+            formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
+            headers={
+                "numerator": "Searches",
+                "searches": "Of all searches",
+                "value": "Percent",
+                "lower": "95% CI lower",
+                "upper": "95% CI upper",
+            },  # fmt: skip
+            notes=placed,
+        )
+    else:
+        display(HTML(f"<p>No stop and search for drugs {where} in {fy.label}.</p>"))
 
 # %% [markdown]
 # ## Treatment: numbers, penetration and successful completions
 
 # %%
-if len(treatment):
+if not len(treatment):
+    display(pc.absent("treatment_monthly", "treatment activity"))
+else:
     labels = {"opiate": "Opiate", "non_opiate": "Non-opiate", "alcohol": "Alcohol only",
               "non_opiate_and_alcohol": "Non-opiate and alcohol"}  # fmt: skip
     chart = treatment.assign(substance_group=treatment["substance_group"].map(labels))
@@ -220,56 +229,61 @@ if pen is not None:
 # ## Alcohol-related violence and the night-time economy
 
 # %%
-wards = violence["wards"]
-if violence["count"]:
-    top = wards.head(10).set_index("ward_name")["alcohol_related"]
-    fig = charts.bar_chart(
-        top,
-        title=f"{wards.iloc[0]['ward_name']} had {findings.format_percent(wards.iloc[0]['share_of_all'])}"
-        f" of alcohol-related violence; {findings.format_percent(violence['night_share'])} "
-        "was on Friday and Saturday nights",
-        subtitle=f"Alcohol-related violence and sexual offences, top 10 wards, {place}, {fy.label}",
-        source="Police crime recording system extract (alcohol flag)",
-        highlight=wards.iloc[0]["ward_name"],
-        xlabel="Offences",
-    )
-    charts.save_and_show(
-        fig,
-        "04_alcohol_violence_wards",
-        f"Bar chart of alcohol-related violence in the ten wards with most: "
-        f"{wards.iloc[0]['ward_name']} {wards.iloc[0]['alcohol_related']:,} offences of "
-        f"{violence['count']:,}.",
-        ctx.output_dir,
-    )
-    shown = disclosure.mask_small_counts(
-        wards.head(10), "alcohol_related", threshold,
-        derived=["share_of_ward_violence", "share_of_all"],
-    )  # fmt: skip
-    report_tables.html_table(
-        shown,
-        caption=f"Alcohol-related violence by ward (top 10), {place}, {fy.label}",
-        formats={"share_of_ward_violence": "{:.0f}%", "share_of_all": "{:.0f}%"},
-        headers={
-            "ward_name": "Ward",
-            "alcohol_related": "Alcohol-related",
-            "violence": "All violence",
-            "share_of_ward_violence": "% of ward's violence",
-            "share_of_all": "% of all alcohol-related",
-        },  # fmt: skip
-        notes=[
-            f"Friday and Saturday nights (22:00 to 03:00) are 6% of the week's hours but held "
-            f"{violence['night_share']:.0f}% of alcohol-related violence and "
-            f"{violence['night_share_other']:.0f}% of other violence.",
-            disclosure.suppression_note(threshold),
-        ],
-    )
+if violence is None:
+    display(pc.absent("crime_incidents", "alcohol-related violence"))
+else:
+    wards = violence["wards"]
+    if violence["count"]:
+        top = wards.head(10).set_index("ward_name")["alcohol_related"]
+        fig = charts.bar_chart(
+            top,
+            title=f"{wards.iloc[0]['ward_name']} had {findings.format_percent(wards.iloc[0]['share_of_all'])}"
+            f" of alcohol-related violence; {findings.format_percent(violence['night_share'])} "
+            "was on Friday and Saturday nights",
+            subtitle=f"Alcohol-related violence and sexual offences, top 10 wards, {place}, {fy.label}",
+            source="Police crime recording system extract (alcohol flag)",
+            highlight=wards.iloc[0]["ward_name"],
+            xlabel="Offences",
+        )
+        charts.save_and_show(
+            fig,
+            "04_alcohol_violence_wards",
+            f"Bar chart of alcohol-related violence in the ten wards with most: "
+            f"{wards.iloc[0]['ward_name']} {wards.iloc[0]['alcohol_related']:,} offences of "
+            f"{violence['count']:,}.",
+            ctx.output_dir,
+        )
+        shown = disclosure.mask_small_counts(
+            wards.head(10), "alcohol_related", threshold,
+            derived=["share_of_ward_violence", "share_of_all"],
+        )  # fmt: skip
+        report_tables.html_table(
+            shown,
+            caption=f"Alcohol-related violence by ward (top 10), {place}, {fy.label}",
+            formats={"share_of_ward_violence": "{:.0f}%", "share_of_all": "{:.0f}%"},
+            headers={
+                "ward_name": "Ward",
+                "alcohol_related": "Alcohol-related",
+                "violence": "All violence",
+                "share_of_ward_violence": "% of ward's violence",
+                "share_of_all": "% of all alcohol-related",
+            },  # fmt: skip
+            notes=[
+                f"Friday and Saturday nights (22:00 to 03:00) are 6% of the week's hours but held "
+                f"{violence['night_share']:.0f}% of alcohol-related violence and "
+                f"{violence['night_share_other']:.0f}% of other violence.",
+                disclosure.suppression_note(threshold),
+            ],
+        )
 
 # %% [markdown]
 # ## Alcohol-related hospital admissions
 
 # %%
 persons = admissions.dropna(subset=["value"])
-if len(persons):
+if not len(persons):
+    display(pc.absent("alcohol_admissions", "admission rate"))
+else:
     rate_now = persons[(persons["sex"] == "Persons") & (persons["financial_year"] == fy.label)]
     rate_first = persons[persons["sex"] == "Persons"].iloc[0]
     title = "Alcohol-related admissions: age-standardised rate by year"
@@ -309,35 +323,38 @@ if len(persons):
 # ## Perceptions of drunk or rowdy behaviour and of drug use or dealing
 
 # %%
-by_wave = views["by_wave"]
-latest = by_wave[by_wave["wave"].astype(int) == views["latest_wave"]].sort_values("value")
-fig = pc.interval_chart(
-    by_wave,
-    x="wave",
-    series="question",
-    title=f"{findings.format_percent(latest.iloc[-1]['value'])} of residents see "
-    f"{latest.iloc[-1]['question'].lower()} as a big problem ({views['latest_wave']})",
-    subtitle=f"Residents saying a very or fairly big problem (%, weighted), 95% intervals, "
-    f"{place}, survey waves",
-    source="Residents' survey (base includes Don't know)",
-    ylabel="% saying a big problem",
-    percent=True,
-)
-charts.save_and_show(
-    fig,
-    "04_perceptions",
-    "Chart of the percentage of residents seeing drunk or rowdy behaviour and drug use or "
-    "dealing as a big problem in each survey wave: "
-    + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
-    ctx.output_dir,
-)
-ward_names = store.get("lookup").drop_duplicates("ward_code").set_index("ward_code")["ward_name"]
-report_tables.html_table(
-    pc.survey_ward_table(views["by_ward"], ward_names),
-    caption=f"Residents seeing each as a very or fairly big problem by ward: % (95% interval), "
-    f"{place}, wave {views['latest_wave']}",
-    notes=f"Wards with fewer than {pc.MIN_RESPONDENTS} answers are not shown.",
-)
+if views is None:
+    display(pc.absent("residents_survey", "survey perception"))
+else:
+    by_wave = views["by_wave"]
+    latest = by_wave[by_wave["wave"].astype(int) == views["latest_wave"]].sort_values("value")
+    fig = pc.interval_chart(
+        by_wave,
+        x="wave",
+        series="question",
+        title=f"{findings.format_percent(latest.iloc[-1]['value'])} of residents see "
+        f"{latest.iloc[-1]['question'].lower()} as a big problem ({views['latest_wave']})",
+        subtitle=f"Residents saying a very or fairly big problem (%, weighted), 95% intervals, "
+        f"{place}, survey waves",
+        source="Residents' survey (base includes Don't know)",
+        ylabel="% saying a big problem",
+        percent=True,
+    )
+    charts.save_and_show(
+        fig,
+        "04_perceptions",
+        "Chart of the percentage of residents seeing drunk or rowdy behaviour and drug use or "
+        "dealing as a big problem in each survey wave: "
+        + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
+        ctx.output_dir,
+    )
+    ward_names = pc.ward_names(store.get("lookup"))
+    report_tables.html_table(
+        pc.survey_ward_table(views["by_ward"], ward_names),
+        caption=f"Residents seeing each as a very or fairly big problem by ward: % (95% interval), "
+        f"{place}, wave {views['latest_wave']}",
+        notes=f"Wards with fewer than {pc.MIN_RESPONDENTS} answers are not shown.",
+    )
 
 # %% [markdown]
 # ## Implications for the rolling plan
@@ -345,14 +362,15 @@ report_tables.html_table(
 # %%
 concerns = pf.framework_concerns(framework)
 worsened, missed = concerns["worsened"], concerns["missed_target"]
+has_violence = violence is not None and violence["count"] > 0
 places = [
     f"{r.ward_name} ward ({r.share_of_all:.0f}% of alcohol-related violence)"
-    for r in wards.head(2).itertuples()
-    if violence["count"] and r.share_of_all >= 10
+    for r in (violence["wards"].head(2).itertuples() if has_violence else [])
+    if r.share_of_all >= 10
 ]
 times = (
     [f"{pc.FRI_SAT_NIGHT}: {violence['night_share']:.0f}% of alcohol-related violence"]
-    if violence["count"]
+    if has_violence
     else []
 )
 findings.implications(worsened=worsened, missed_target=missed, places=places, times=times)

@@ -14,7 +14,7 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
-from IPython.display import HTML, display
+from IPython.display import display
 
 from sa_toolkit import charts, disclosure, findings, report_tables
 from sa_toolkit.analysis import priority_common as pc
@@ -169,14 +169,16 @@ if latest is not None:
         ],
     )
 else:
-    display(HTML(f"<p>No complete re-offending cohort is available up to {fy.label}.</p>"))
+    display(pc.absent("reoffending", f"complete re-offending cohort up to {fy.label}"))
 
 # %% [markdown]
 # ## Probation: employment and accommodation at the end of orders
 
 # %%
 by_year = probation["by_year"]
-if len(by_year):
+if not len(by_year):
+    display(pc.absent("probation_outcomes", "probation outcome"))
+else:
     last = by_year[by_year["financial_year"] == probation["latest_year"]].set_index("outcome")
     fig = pc.interval_chart(
         by_year,
@@ -239,7 +241,9 @@ if len(by_year):
 # ## Age profile of offenders
 
 # %%
-if len(ages) and ages["suspects"].sum() >= threshold:
+if not len(ages) or ages["suspects"].sum() < max(threshold, 1):
+    display(pc.absent("crime_incidents", "age profile of suspects"))
+else:
     profile = ages.set_index("age_band")[["count_share", "population_share"]].rename(
         columns={"count_share": "Suspects", "population_share": "Population"}
     )

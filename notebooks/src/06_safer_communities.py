@@ -14,6 +14,8 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
+from IPython.display import display
+
 from sa_toolkit import charts, disclosure, findings, report_tables
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
@@ -38,21 +40,23 @@ framework = pc.priority_framework(cfg, "safer_communities", store)
 survey = store.get("residents_survey")
 safety = sc.survey_measures(survey, sc.SAFETY)
 community = sc.survey_measures(survey, sc.COMMUNITY)
-safety_change = sc.wave_change(safety["by_wave"])
-community_change = sc.wave_change(community["by_wave"])
+safety_change = sc.wave_change(safety["by_wave"] if safety else None)
+community_change = sc.wave_change(community["by_wave"] if community else None)
 hate = sc.hate_crime(store.get("crime_incidents"), fy)
 fire = sc.fires(store.get("fire_incidents"), store.get("population"), fy)
 roads = sc.road_casualties(store.get("road_casualties"), cfg.partnership_code)
 people = sc.population_change(store.get("population"), cfg.baseline_year.start_year, fy.start_year)
-ward_names = store.get("lookup").drop_duplicates("ward_code").set_index("ward_code")["ward_name"]
-after_dark = safety["by_ward"][
-    (safety["by_ward"]["question"] == sc.SAFETY["safe_after_dark"])
-    & (safety["by_ward"]["respondents"] >= pc.MIN_RESPONDENTS)
-].sort_values("value")
-lowest_wards = [
-    f"{ward_names.get(r.ward_code, r.ward_code)} ({r.value:.0f}%)"
-    for r in after_dark.head(2).itertuples()
-]
+ward_names = pc.ward_names(store.get("lookup"))
+lowest_wards = []
+if safety:
+    after_dark = safety["by_ward"][
+        (safety["by_ward"]["question"] == sc.SAFETY["safe_after_dark"])
+        & (safety["by_ward"]["respondents"] >= pc.MIN_RESPONDENTS)
+    ].sort_values("value")
+    lowest_wards = [
+        f"{ward_names.get(r.ward_code, r.ward_code)} ({r.value:.0f}%)"
+        for r in after_dark.head(2).itertuples()
+    ]
 ksi_row = framework[framework["indicator_id"] == "NI47"]
 ksi_target = float(ksi_row["target"].iloc[0]) if len(ksi_row) else None
 
@@ -65,7 +69,7 @@ findings.show_key_findings(
         hate,
         roads,
         ksi_target,
-        fire["table"],
+        fire["table"] if fire else None,
         fy,
         threshold,
     )
@@ -86,180 +90,196 @@ report_tables.html_table(
 # ## Feeling safe during the day and after dark
 
 # %%
-by_wave = safety["by_wave"]
-changes = safety_change.set_index("question")
-dark = changes.loc[sc.SAFETY["safe_after_dark"]] if len(changes) else None
-fig = pc.interval_chart(
-    by_wave,
-    x="wave",
-    series="question",
-    title=(
-        f"Feeling safe after dark {'rose' if dark['change'] > 0 else 'fell'} from "
-        f"{dark['before']:.0f}% to {dark['after']:.0f}%"
-        + (" (a significant change)" if dark["significant"] else " (not a significant change)")
-        if dark is not None
-        else "Feeling safe during the day and after dark"
-    ),
-    subtitle=f"Residents feeling very or fairly safe outside in their local area (%, weighted), "
-    f"95% intervals, {place}, survey waves",
-    source="Residents' survey",
-    ylabel="% feeling safe",
-    percent=True,
-)
-charts.save_and_show(
-    fig,
-    "06_feeling_safe",
-    "Chart of the percentage of residents feeling safe during the day and after dark in each "
-    "survey wave: "
-    + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
-    ctx.output_dir,
-)
-report_tables.html_table(
-    pc.survey_ward_table(safety["by_ward"], ward_names),
-    caption=f"Residents feeling safe by ward: % (95% interval), {place}, wave {safety['latest_wave']}",
-    notes=f"Sorted by feeling safe during the day. Wards with fewer than {pc.MIN_RESPONDENTS} "
-    "answers are not shown.",
-)
+if safety is None:
+    display(pc.absent("residents_survey", "survey measure of feeling safe"))
+else:
+    by_wave = safety["by_wave"]
+    changes = safety_change.set_index("question")
+    dark = changes.loc[sc.SAFETY["safe_after_dark"]] if len(changes) else None
+    fig = pc.interval_chart(
+        by_wave,
+        x="wave",
+        series="question",
+        title=(
+            f"Feeling safe after dark {'rose' if dark['change'] > 0 else 'fell'} from "
+            f"{dark['before']:.0f}% to {dark['after']:.0f}%"
+            + (" (a significant change)" if dark["significant"] else " (not a significant change)")
+            if dark is not None
+            else "Feeling safe during the day and after dark"
+        ),
+        subtitle=f"Residents feeling very or fairly safe outside in their local area (%, weighted), "
+        f"95% intervals, {place}, survey waves",
+        source="Residents' survey",
+        ylabel="% feeling safe",
+        percent=True,
+    )
+    charts.save_and_show(
+        fig,
+        "06_feeling_safe",
+        "Chart of the percentage of residents feeling safe during the day and after dark in each "
+        "survey wave: "
+        + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
+        ctx.output_dir,
+    )
+    report_tables.html_table(
+        pc.survey_ward_table(safety["by_ward"], ward_names),
+        caption=f"Residents feeling safe by ward: % (95% interval), {place}, wave {safety['latest_wave']}",
+        notes=f"Sorted by feeling safe during the day. Wards with fewer than {pc.MIN_RESPONDENTS} "
+        "answers are not shown.",
+    )
 
 # %% [markdown]
 # ## Cohesion, satisfaction and confidence
 
 # %%
-by_wave = community["by_wave"]
-latest = by_wave[by_wave["wave"].astype(int) == community["latest_wave"]].sort_values("value")
-fig = pc.interval_chart(
-    by_wave,
-    x="wave",
-    series="question",
-    title=f"Only {latest.iloc[0]['value']:.0f}% agree that the police and council deal with "
-    f"crime and ASB ({community['latest_wave']})"
-    if latest.iloc[0]["question"] == sc.COMMUNITY["police_council_deal_with_asb"]
-    else f"{latest.iloc[0]['question']}: lowest of the three measures at "
-    f"{latest.iloc[0]['value']:.0f}%",
-    subtitle=f"Residents agreeing or satisfied (%, weighted), 95% intervals, {place}, survey waves",
-    source="Residents' survey (NI 1, NI 5 and NI 21 questions)",
-    ylabel="% agreeing or satisfied",
-    percent=True,
-)
-charts.save_and_show(
-    fig,
-    "06_cohesion_confidence",
-    "Chart of cohesion, satisfaction with the area and confidence in the police and council "
-    "by survey wave: "
-    + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
-    ctx.output_dir,
-)
-report_tables.html_table(
-    community_change[
-        ["question", "wave_before", "before", "wave_after", "after", "change", "p_value"]
-    ],  # fmt: skip
-    caption=f"Change between the last two survey waves, {place}",
-    formats={
-        "wave_before": "{:.0f}",
-        "wave_after": "{:.0f}",
-        "before": "{:.0f}%",
-        "after": "{:.0f}%",
-        "change": "{:+.1f} pp",
-        "p_value": "{:.3f}",
-    },  # fmt: skip
-    headers={"question": "Measure", "p_value": "p-value"},
-)
+if community is None:
+    display(pc.absent("residents_survey", "survey measure of cohesion or confidence"))
+else:
+    by_wave = community["by_wave"]
+    latest = by_wave[by_wave["wave"].astype(int) == community["latest_wave"]].sort_values("value")
+    fig = pc.interval_chart(
+        by_wave,
+        x="wave",
+        series="question",
+        title=f"Only {latest.iloc[0]['value']:.0f}% agree that the police and council deal with "
+        f"crime and ASB ({community['latest_wave']})"
+        if latest.iloc[0]["question"] == sc.COMMUNITY["police_council_deal_with_asb"]
+        else f"{latest.iloc[0]['question']}: lowest of the three measures at "
+        f"{latest.iloc[0]['value']:.0f}%",
+        subtitle=f"Residents agreeing or satisfied (%, weighted), 95% intervals, {place}, survey waves",
+        source="Residents' survey (NI 1, NI 5 and NI 21 questions)",
+        ylabel="% agreeing or satisfied",
+        percent=True,
+    )
+    charts.save_and_show(
+        fig,
+        "06_cohesion_confidence",
+        "Chart of cohesion, satisfaction with the area and confidence in the police and council "
+        "by survey wave: "
+        + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
+        ctx.output_dir,
+    )
+    report_tables.html_table(
+        community_change[
+            ["question", "wave_before", "before", "wave_after", "after", "change", "p_value"]
+        ],  # fmt: skip
+        caption=f"Change between the last two survey waves, {place}",
+        formats={
+            "wave_before": "{:.0f}",
+            "wave_after": "{:.0f}",
+            "before": "{:.0f}%",
+            "after": "{:.0f}%",
+            "change": "{:+.1f} pp",
+            "p_value": "{:.3f}",
+        },  # fmt: skip
+        headers={"question": "Measure", "p_value": "p-value"},
+    )
 
 # %% [markdown]
 # ## Hate crime by strand
 
 # %%
-strands = disclosure.suppress_counts(hate["by_strand"], threshold, row_totals=False)
-counts = strands.published_values()[fy.label].drop("Total").dropna()
-if counts.sum() > 0:
-    top = counts.idxmax()
-    fig = charts.bar_chart(
-        counts,
-        title=f"{top} was the strand of {counts[top] / hate['this_year'] * 100:.0f}% of hate "
-        f"crimes in {fy.label}",
-        subtitle=f"Hate crimes by monitored strand (a crime can have more than one), {place}, "
-        f"{fy.label}",
-        source="Police crime recording system extract (hate crime flags)",
-        xlabel="Hate crimes",
+if hate is None:
+    display(pc.absent("crime_incidents", "hate crime breakdown"))
+else:
+    strands = disclosure.suppress_counts(hate["by_strand"], threshold, row_totals=False)
+    counts = strands.published_values()[fy.label].drop("Total").dropna()
+    if counts.sum() > 0:
+        top = counts.idxmax()
+        fig = charts.bar_chart(
+            counts,
+            title=f"{top} was the strand of {counts[top] / hate['this_year'] * 100:.0f}% of hate "
+            f"crimes in {fy.label}",
+            subtitle=f"Hate crimes by monitored strand (a crime can have more than one), {place}, "
+            f"{fy.label}",
+            source="Police crime recording system extract (hate crime flags)",
+            xlabel="Hate crimes",
+        )
+        charts.save_and_show(
+            fig,
+            "06_hate_crime_strands",
+            f"Bar chart of {hate['this_year']:,} hate crimes in {fy.label} by strand: "
+            + "; ".join(f"{k} {v:,.0f}" for k, v in counts.items()),
+            ctx.output_dir,
+        )
+    report_tables.html_table(
+        strands.display().rename(index={"Total": "Total strand flags"}).rename_axis("Strand"),
+        caption=f"Hate crimes by monitored strand, {place}, {fy.previous().label} and {fy.label} "
+        f"({hate['last_year']:,} and {hate['this_year']:,} hate crimes)",
+        notes=[
+            "A crime flagged with more than one strand counts in each, so the strand flags add up "
+            "to more than the number of hate crimes.",
+            strands.note,
+        ],
     )
-    charts.save_and_show(
-        fig,
-        "06_hate_crime_strands",
-        f"Bar chart of {hate['this_year']:,} hate crimes in {fy.label} by strand: "
-        + "; ".join(f"{k} {v:,.0f}" for k, v in counts.items()),
-        ctx.output_dir,
-    )
-report_tables.html_table(
-    strands.display().rename(index={"Total": "Total strand flags"}).rename_axis("Strand"),
-    caption=f"Hate crimes by monitored strand, {place}, {fy.previous().label} and {fy.label} "
-    f"({hate['last_year']:,} and {hate['this_year']:,} hate crimes)",
-    notes=[
-        "A crime flagged with more than one strand counts in each, so the strand flags add up "
-        "to more than the number of hate crimes.",
-        strands.note,
-    ],
-)
 
 # %% [markdown]
 # ## Fires and fire casualties
 
 # %%
-table = fire["table"]
-monthly = fire["monthly"]
-primary = table.set_index("measure").loc["Primary fires"]
-if len(monthly):
-    fig = charts.monthly_trend(
-        monthly,
-        title=findings.change_sentence(
-            "Primary fires", primary["last_year"], primary["this_year"], unit="fires"
-        ).split(" (")[0]
-        + f" in {fy.label}",
-        subtitle=f"Fires attended per month, {place}, {monthly.index[0].strftime('%B %Y')} to "
-        f"{monthly.index[-1].strftime('%B %Y')}",
-        source="Fire and rescue service Incident Recording System",
-        measure="Fires",
+if fire is None:
+    display(pc.absent("fire_incidents", "fire figure"))
+else:
+    table = fire["table"]
+    monthly = fire["monthly"]
+    primary = table.set_index("measure").loc["Primary fires"]
+    if len(monthly):
+        fig = charts.monthly_trend(
+            monthly,
+            title=findings.change_sentence(
+                "Primary fires", primary["last_year"], primary["this_year"], unit="fires"
+            ).split(" (")[0]
+            + f" in {fy.label}",
+            subtitle=f"Fires attended per month, {place}, {monthly.index[0].strftime('%B %Y')} to "
+            f"{monthly.index[-1].strftime('%B %Y')}",
+            source="Fire and rescue service Incident Recording System",
+            measure="Fires",
+        )
+        charts.save_and_show(
+            fig,
+            "06_fires_trend",
+            f"Line chart of primary and secondary fires per month in {place}: "
+            f"{primary['this_year']:,} primary fires in {fy.label} against "
+            f"{primary['last_year']:,} the year before.",
+            ctx.output_dir,
+        )
+    shown = disclosure.mask_small_counts(
+        table, "this_year", threshold, derived=["rate_this", "lower", "upper", "change", "p_value"]
     )
-    charts.save_and_show(
-        fig,
-        "06_fires_trend",
-        f"Line chart of primary and secondary fires per month in {place}: "
-        f"{primary['this_year']:,} primary fires in {fy.label} against "
-        f"{primary['last_year']:,} the year before.",
-        ctx.output_dir,
+    shown = disclosure.mask_small_counts(
+        shown, "last_year", threshold, derived=["rate_last", "change"]
     )
-shown = disclosure.mask_small_counts(
-    table, "this_year", threshold, derived=["rate_this", "lower", "upper", "change", "p_value"]
-)
-shown = disclosure.mask_small_counts(shown, "last_year", threshold, derived=["rate_last", "change"])
-report_tables.html_table(
-    shown.drop(columns="significant"),
-    caption=f"Fires and fire casualties, {place}, {fy.previous().label} and {fy.label}; "
-    "rates per 100,000 residents",
-    formats={
-        "rate_last": 1,
-        "rate_this": 1,
-        "lower": 1,
-        "upper": 1,
-        "change": "{:+.0f}%",
-        "p_value": "{:.3f}",
-    },  # fmt: skip
-    headers={
-        "last_year": fy.previous().label,
-        "this_year": fy.label,
-        "rate_last": f"Rate {fy.previous().label}",
-        "rate_this": f"Rate {fy.label}",
-        "lower": "95% CI lower",
-        "upper": "95% CI upper",
-        "p_value": "p-value",
-    },  # fmt: skip
-    notes=disclosure.suppression_note(threshold),
-)
+    report_tables.html_table(
+        shown.drop(columns="significant"),
+        caption=f"Fires and fire casualties, {place}, {fy.previous().label} and {fy.label}; "
+        "rates per 100,000 residents",
+        formats={
+            "rate_last": 1,
+            "rate_this": 1,
+            "lower": 1,
+            "upper": 1,
+            "change": "{:+.0f}%",
+            "p_value": "{:.3f}",
+        },  # fmt: skip
+        headers={
+            "last_year": fy.previous().label,
+            "this_year": fy.label,
+            "rate_last": f"Rate {fy.previous().label}",
+            "rate_this": f"Rate {fy.label}",
+            "lower": "95% CI lower",
+            "upper": "95% CI upper",
+            "p_value": "p-value",
+        },  # fmt: skip
+        notes=disclosure.suppression_note(threshold),
+    )
 
 # %% [markdown]
 # ## Road casualties: killed or seriously injured
 
 # %%
-if len(roads):
+if not len(roads):
+    display(pc.absent("road_casualties", "road casualty figure"))
+else:
     breaks = [int(k[:4]) for k in pc.breaks_for(["ksi_casualties", "NI47"])]
     first_year = max([b for b in breaks if b <= roads["year"].max()], default=roads["year"].min())
     shown = roads[roads["year"] >= first_year].astype({"year": str})
@@ -323,7 +343,7 @@ for frame in (safety_change, community_change):
     for r in frame.itertuples():
         if r.significant and r.change < 0:
             worsened.append(f"{r.question} ({r.change:+.1f} points, {r.wave_after})")
-if hate["significant"] and hate["change"] > 0:
+if hate is not None and hate["significant"] and hate["change"] > 0:
     worsened.append(f"Recorded hate crime (+{hate['change']:.0f}%)")
 findings.implications(
     worsened=list(dict.fromkeys(worsened)),

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit.analysis.priority_common import TableStore, fri_sat_night, year_of_month
-from sa_toolkit.errors import ArgumentError
 
 VIOLENCE = "Violence and sexual offences"
 DRUGS = "Drugs"
@@ -98,10 +97,13 @@ def drug_offences(incidents: pd.DataFrame, lsoas, year) -> dict:
     """Monthly drug offences by kind and this year against last, with the exact test.
 
     Returns ``monthly`` (months x kinds), ``table`` (kind, last year, this year, change,
-    p_value, significant) and ``supply_share`` (% of this year's offences that are supply).
+    p_value, significant) and ``supply_share`` (% of this year's offences that are supply);
+    None without the incident extract.
     """
     from sa_toolkit.indicators import poisson_change
 
+    if incidents is None:
+        return None
     rows = incidents[
         (incidents["crime_type"].astype(str) == DRUGS)
         & incidents["lsoa_code"].astype(str).isin(list(lsoas))
@@ -144,6 +146,8 @@ def drug_offences(incidents: pd.DataFrame, lsoas, year) -> dict:
 
 def lsoa_centroids(street: pd.DataFrame) -> pd.DataFrame:
     """Mean coordinates of the street-level crimes of each LSOA (a stand-in for centroids)."""
+    if street is None:
+        return pd.DataFrame(columns=["lsoa_code", "longitude", "latitude"])
     located = street.dropna(subset=["longitude", "latitude", "lsoa_code"])
     return (
         located.groupby(located["lsoa_code"].astype(str))[["longitude", "latitude"]]
@@ -183,10 +187,12 @@ def drug_searches(searches: pd.DataFrame, street: pd.DataFrame, lsoas, year) -> 
 
     Searches are placed in the partnership by their coordinates (nearest LSOA centroid
     of the street-level crimes, within 1.5 km); without coordinates, or when none can be
-    placed, the figures are force-wide and ``scope`` says so.
+    placed, the figures are force-wide and ``scope`` says so. None without the table.
     """
     from sa_toolkit.indicators import proportion
 
+    if searches is None:
+        return None
     drugs = searches[searches["object_of_search"].astype(str) == DRUG_SEARCH]
     placed = place_points(drugs["longitude"], drugs["latitude"], lsoa_centroids(street))
     placed.index = drugs.index
@@ -240,7 +246,8 @@ def treatment_summary(treatment: pd.DataFrame, area_code: str, year) -> pd.DataF
     """
     from sa_toolkit.indicators import proportion
 
-    rows = treatment[treatment["area_code"].astype(str) == area_code]
+    rows = treatment if treatment is not None else pd.DataFrame(columns=["area_code", "month"])
+    rows = rows[rows["area_code"].astype(str) == area_code]
     fy = year_of_month(rows["month"])
     out = []
     for label, start in (
@@ -283,7 +290,10 @@ def penetration(
     The numerator is the average monthly number of opiate clients in treatment; the
     interval comes from the prevalence estimate's own 95% interval (in treatment / upper
     and / lower). The estimate used is the latest for a year up to the assessed one.
+    None when either table is missing or has nothing for the year.
     """
+    if treatment is None or prevalence is None:
+        return None
     prev = prevalence[
         (prevalence["area_code"].astype(str) == area_code)
         & (prevalence["drug_group"].astype(str) == "opiate")
@@ -324,21 +334,24 @@ def alcohol_violence(incidents: pd.DataFrame, lookup: pd.DataFrame, lsoas, year)
     ``wards`` (ward_name, alcohol_related, violence, share of ward's violence, % of all
     alcohol-related violence; sorted), ``night_share`` (% of alcohol-related violence
     starting on Friday or Saturday night) and ``night_share_other`` (same for violence
-    not flagged), the night being 10 of the week's 168 hours (6%).
+    not flagged), the night being 10 of the week's 168 hours (6%). None without the
+    incident extract.
     """
+    if incidents is None:
+        return None
     rows = incidents[
         (incidents["crime_type"].astype(str) == VIOLENCE)
         & incidents["month"].isin(year.months)
         & incidents["lsoa_code"].astype(str).isin(list(lsoas))
     ]
     flag = rows["alcohol_related"].fillna(False).astype(bool).to_numpy()
-    wards = lookup.assign(lsoa_code=lookup["lsoa_code"].astype(str)).drop_duplicates("lsoa_code")
-    ward = (
-        rows["lsoa_code"]
-        .astype(str)
-        .map(wards.set_index("lsoa_code")["ward_name"].astype(str))
-        .fillna("Unknown")
-    )
+    if lookup is None or lookup.empty:
+        names = pd.Series(dtype=object)
+    else:
+        wards = lookup.drop_duplicates("lsoa_code")
+        names = pd.Series(wards["ward_name"].astype(str).to_numpy(),
+                          index=wards["lsoa_code"].astype(str))  # fmt: skip
+    ward = rows["lsoa_code"].astype(str).map(names).fillna("Unknown ward")
     by_ward = (
         pd.DataFrame({"ward_name": ward.to_numpy(), "alcohol_related": flag, "violence": 1})
         .groupby("ward_name")
@@ -369,9 +382,12 @@ def alcohol_admissions_dsr(admissions: pd.DataFrame, area_code: str) -> pd.DataF
     """
     from sa_toolkit.indicators import dsr
 
+    columns = ["sex", "financial_year", "total_count", "total_pop", "value", "lower", "upper"]
+    if admissions is None:
+        return pd.DataFrame(columns=columns)
     rows = admissions[admissions["area_code"].astype(str) == area_code]
     if rows.empty:
-        raise ArgumentError(f"alcohol_admissions has no rows for area {area_code}")
+        return pd.DataFrame(columns=columns)
     frame = rows.assign(
         financial_year=rows["financial_year"].astype(str),
         sex=rows["sex"].astype(str),
@@ -409,9 +425,14 @@ PERCEPTIONS = {
 
 
 def perceptions(survey: pd.DataFrame) -> dict:
-    """% seeing each problem as a very or fairly big problem, by wave and (latest) by ward."""
+    """% seeing each problem as a very or fairly big problem, by wave and (latest) by ward.
+
+    None without survey answers.
+    """
     from sa_toolkit.partner import survey_percentages
 
+    if survey is None or survey.empty:
+        return None
     waves, wards = [], []
     latest = int(pd.to_numeric(survey["wave"]).max())
     last_wave = survey[pd.to_numeric(survey["wave"]) == latest]
@@ -433,19 +454,20 @@ def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dic
     from sa_toolkit import findings
 
     out = []
-    table = offences["table"].set_index("kind")
-    total = table.loc["All drug offences"]
-    sentence = findings.change_sentence(
-        "Recorded drug offences", total["last_year"], total["this_year"],
-        significant=bool(total["significant"]),
-    ).rstrip(".")  # fmt: skip
-    if "Supply" in table.index and total["this_year"]:
-        sentence += (
-            f"; supply offences were {findings.format_percent(offences['supply_share'])} of them"
-            f" ({table.loc['Supply', 'this_year']:,})"
-        )
-    out.append(sentence + f" in {year.label}.")
-    if violence["violence"]:
+    table = offences["table"].set_index("kind") if offences is not None else None
+    total = table.loc["All drug offences"] if table is not None else None
+    if total is not None and (total["last_year"] or total["this_year"]):
+        sentence = findings.change_sentence(
+            "Recorded drug offences", total["last_year"], total["this_year"],
+            significant=bool(total["significant"]),
+        ).rstrip(".")  # fmt: skip
+        if "Supply" in table.index and total["this_year"]:
+            sentence += (
+                f"; supply offences were {findings.format_percent(offences['supply_share'])} of"
+                f" them ({table.loc['Supply', 'this_year']:,})"
+            )
+        out.append(sentence + f" in {year.label}.")
+    if violence is not None and violence["violence"] and violence["count"]:
         top = violence["wards"].iloc[0]
         out.append(
             findings.share_sentence(
@@ -456,6 +478,7 @@ def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dic
             " and Saturday nights."
         )
     persons = admissions[admissions["sex"] == "Persons"].dropna(subset=["value"])
+    persons = persons.astype({"value": float, "lower": float, "upper": float})
     now = persons[persons["financial_year"] == year.label]
     before = persons[persons["financial_year"] == year.previous().label]
     if len(now) and len(before):
@@ -476,7 +499,7 @@ def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dic
             f" {findings.format_percent(pen['upper'])}), leaving some"
             f" {pen['unmet_need']:,.0f} not in treatment."
         )
-    if searches["this_year"]:
+    if searches is not None and searches["this_year"]:
         nfa = searches["outcomes"].set_index("outcome")["searches"].get(NO_FURTHER_ACTION, 0)
         where = "in the partnership" if searches["scope"] == "partnership" else "force-wide"
         out.append(

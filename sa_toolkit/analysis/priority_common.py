@@ -93,7 +93,8 @@ def rag_counts_sentence(frame: pd.DataFrame, what: str) -> str:
         return f"No indicator for {what} could be rated this year."
     n = rated["rag"].value_counts()
     return (
-        f"Traffic lights of the {len(rated)} rated indicators for {what}: {n.get('G', 0)} "
+        f"Traffic lights of the {len(rated)} rated indicator{'s' if len(rated) > 1 else ''} "
+        f"for {what}: {n.get('G', 0)} "
         f"green, {n.get('A', 0)} amber and {n.get('R', 0)} red."
     )
 
@@ -231,3 +232,21 @@ def survey_ward_table(
     table = table.loc[order.sort_values(ascending=False).index]
     table.columns.name = None
     return table.reset_index().rename(columns={"ward": "Ward"})
+
+
+def absent(dataset: str, what: str):
+    """A short note for a section whose data were not supplied (no error, no empty chart)."""
+    from sa_toolkit.findings import HtmlBlock
+
+    return HtmlBlock(
+        f"<p class='sa-missing'>No {what} is shown: the <code>{dataset}</code> extract was not "
+        f"supplied or holds no rows for the partnership (see docs/data_templates.md).</p>"
+    )
+
+
+def ward_names(lookup: pd.DataFrame | None) -> pd.Series:
+    """Ward code -> ward name from the lookup table (empty when there is no lookup)."""
+    if lookup is None or lookup.empty:
+        return pd.Series(dtype=object)
+    rows = lookup.drop_duplicates("ward_code")
+    return pd.Series(rows["ward_name"].astype(str).to_numpy(), index=rows["ward_code"].astype(str))

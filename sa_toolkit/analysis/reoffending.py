@@ -74,6 +74,10 @@ def cohort_rates(reoffending: pd.DataFrame, area_code: str) -> pd.DataFrame:
     """
     from sa_toolkit.indicators import reoffending_frequency, reoffending_rate
 
+    if reoffending is None:
+        return pd.DataFrame(columns=["financial_year", "cohort", "offenders", "reoffenders",
+                                     "reoffences", "rate", "rate_lower", "rate_upper",
+                                     "frequency", "frequency_lower", "frequency_upper"])  # fmt: skip
     rows = reoffending[reoffending["area_code"].astype(str) == area_code].copy()
     rows["financial_year"] = quarter_financial_year(rows["cohort_quarter"])
     rows["ppo"] = rows["ppo"].astype(bool)
@@ -170,6 +174,9 @@ def probation(outcomes: pd.DataFrame, area_code: str) -> dict:
     """
     from sa_toolkit.indicators import proportion
 
+    empty = pd.DataFrame(columns=["financial_year", "outcome", "value", "lower", "upper"])
+    if outcomes is None:
+        return {"by_year": empty, "by_group": empty, "latest_year": None}
     rows = outcomes[outcomes["area_code"].astype(str) == area_code].copy()
     rows["financial_year"] = quarter_financial_year(rows["quarter"])
     quarters = rows.groupby("financial_year")["quarter"].nunique()
@@ -195,7 +202,6 @@ def probation(outcomes: pd.DataFrame, area_code: str) -> dict:
             if len(g):
                 groups.append(proportion(g, "count", "terminations", multiplier=100)
                               .assign(outcome=label))  # fmt: skip
-    empty = pd.DataFrame(columns=["financial_year", "outcome", "value", "lower", "upper"])
     return {
         "by_year": pd.concat(frames, ignore_index=True) if frames else empty,
         "by_group": pd.concat(groups, ignore_index=True) if groups else empty,
@@ -216,6 +222,9 @@ def offender_ages(incidents: pd.DataFrame, population: pd.DataFrame, year) -> pd
     """
     from sa_toolkit.indicators import over_representation
 
+    if incidents is None or population is None:
+        incidents = pd.DataFrame({"suspect_age": []})
+        population = pd.DataFrame({"year": [], "age_min": [], "population": []})
     ages = pd.to_numeric(incidents["suspect_age"], errors="coerce").dropna()
     years = sorted(int(y) for y in population["year"].unique() if int(y) <= year.start_year)
     if not years or ages.empty:

@@ -63,9 +63,14 @@ def load(cfg, lsoas) -> TableStore:
 
 
 def survey_measures(survey: pd.DataFrame, questions: dict[str, str]) -> dict:
-    """Weighted % (Kish-Wilson intervals) by wave and, for the latest wave, by ward."""
+    """Weighted % (Kish-Wilson intervals) by wave and, for the latest wave, by ward.
+
+    None without survey answers.
+    """
     from sa_toolkit.partner import survey_percentages
 
+    if survey is None or survey.empty:
+        return None
     waves = pd.to_numeric(survey["wave"])
     latest = int(waves.max())
     by_wave, by_ward = [], []
@@ -92,6 +97,8 @@ def wave_change(by_wave: pd.DataFrame) -> pd.DataFrame:
     from sa_toolkit.indicators import proportion_change
 
     rows = []
+    if by_wave is None:
+        by_wave = pd.DataFrame(columns=["question", "wave", "value", "effective_n"])
     for question, part in by_wave.groupby("question", sort=False):
         part = part.assign(w=pd.to_numeric(part["wave"])).sort_values("w")
         if len(part) < 2:
@@ -111,7 +118,10 @@ def wave_change(by_wave: pd.DataFrame) -> pd.DataFrame:
             }
         )
     if not rows:
-        return pd.DataFrame(columns=["question", "before", "after", "change", "significant"])
+        return pd.DataFrame(
+            columns=["question", "wave_before", "wave_after", "before", "after", "change",
+                     "p_value", "significant"]
+        )  # fmt: skip
     frame = pd.DataFrame(rows)
     tested = proportion_change(frame, "x0", "n0", "x1", "n1")
     frame["change"] = tested["value"]
@@ -127,9 +137,12 @@ def hate_crime(incidents: pd.DataFrame, year) -> dict:
     """Hate crimes this year and last: all (distinct crimes) and by monitored strand.
 
     A crime flagged with two strands counts once in ``all`` and once in each strand.
+    None without the incident extract.
     """
     from sa_toolkit.indicators import poisson_change
 
+    if incidents is None:
+        return None
     flagged = incidents[incidents["hate_crime"].fillna(False).astype(bool)]
     fy = year_of_month(flagged["month"]) if len(flagged) else np.array([], dtype=int)
     labels = {year.start_year - 1: year.previous().label, year.start_year: year.label}
@@ -178,10 +191,14 @@ def fires(fire: pd.DataFrame, population: pd.DataFrame, year) -> dict:
 
     ``table``: measure, last_year, this_year, rate_last, rate_this (per 100,000, with the
     interval of this year's rate), change (%), p_value; ``monthly``: primary and
-    secondary fires per month.
+    secondary fires per month. None without the fire extract.
     """
     from sa_toolkit.indicators import poisson_change, rate
 
+    if fire is None:
+        return None
+    if population is None:
+        population = pd.DataFrame({"year": [], "population": []})
     kind = fire["incident_type"].astype(str)
     motive = fire["motive"].astype(str)
     fy = year_of_month(fire["month"])
@@ -245,6 +262,8 @@ def road_casualties(roads: pd.DataFrame, area_code: str) -> pd.DataFrame:
     """
     from sa_toolkit.indicators import rate
 
+    if roads is None:
+        return pd.DataFrame(columns=["year", "casualties", "value", "lower", "upper", "group"])
     rows = roads[roads["area_code"].astype(str) == area_code]
     ksi = rows[rows["severity"].astype(str).isin(["fatal", "serious"])]
     years = sorted(int(y) for y in rows["year"].unique())
@@ -265,6 +284,8 @@ def road_casualties(roads: pd.DataFrame, area_code: str) -> pd.DataFrame:
 def population_change(population: pd.DataFrame, first_year: int, last_year: int) -> pd.DataFrame:
     """Residents by broad age group at two mid-years, with the change in %."""
     groups = {"0-15": (0, 15), "16-64": (16, 64), "65 and over": (65, 200)}
+    if population is None or population.empty:
+        return pd.DataFrame(columns=["age_group", "first", "last", "change"])
     years = sorted(int(y) for y in population["year"].unique())
     first = max([y for y in years if y <= first_year], default=years[0] if years else None)
     last = max([y for y in years if y <= last_year], default=None)
@@ -316,7 +337,7 @@ def key_findings(safety_change, community_change, lowest_ward, hate, roads_ksi, 
         row = changes[changes["question"] == label]
         if len(row):
             out.append(_wave_sentence(row.iloc[0]))
-    if hate["this_year"] or hate["last_year"]:
+    if hate is not None and (hate["this_year"] or hate["last_year"]):
         out.append(
             findings.change_sentence(
                 "Recorded hate crime", hate["last_year"], hate["this_year"],
@@ -336,7 +357,7 @@ def key_findings(safety_change, community_change, lowest_ward, hate, roads_ksi, 
             met = latest["casualties"] <= ksi_target
             text += f", {'within' if met else 'above'} the target of {ksi_target:,.0f}"
         out.append(text + ".")
-    fire_rows = fire_table.set_index("measure")
+    fire_rows = fire_table.set_index("measure") if fire_table is not None else pd.DataFrame()
     if "Primary fires" in fire_rows.index:
         row = fire_rows.loc["Primary fires"]
         out.append(
