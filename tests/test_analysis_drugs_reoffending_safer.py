@@ -596,3 +596,42 @@ def test_missing_extracts_give_empty_results_not_errors():
     # the findings then say what they can: nothing from the missing tables
     assert sc.key_findings(sc.wave_change(None), sc.wave_change(None), "", None,
                            sc.road_casualties(None, "X1"), None, None, FY) == []  # fmt: skip
+
+
+def _offences(last: int, this: int) -> dict:
+    from sa_toolkit.indicators import poisson_change
+
+    table = pd.DataFrame({"kind": ["Supply", "All drug offences"],
+                          "last_year": [0, last], "this_year": [this // 4, this]})  # fmt: skip
+    tested = poisson_change(table, "last_year", "this_year")
+    table["significant"] = tested["significant"]
+    return {"table": table, "supply_share": 25.0}
+
+
+def test_drug_key_findings_follow_the_data():
+    empty_dsr = da.alcohol_admissions_dsr(None, "X1")
+    rose = da.key_findings(_offences(100, 200), None, None, None, empty_dsr, FY)
+    assert rose == [
+        "Recorded drug offences rose 100% (100 to 200 offences); the rise is statistically "
+        "significant; supply offences were 25% of them (50) in 2025/26."
+    ]
+    fell = da.key_findings(_offences(200, 190), None, None, None, empty_dsr, FY)
+    assert fell[0].startswith(
+        "Recorded drug offences fell 5% (200 to 190 offences); the fall is not"
+    )
+
+
+def test_reoffending_key_findings_follow_the_data_and_hide_small_cohorts():
+    rates = ro.cohort_rates(_reoffending(), "X1")
+    empty = {"by_year": pd.DataFrame(), "latest_year": None}
+    out = ro.key_findings(rates, pd.DataFrame(columns=["cohort", "trend"]), empty,
+                          pd.DataFrame(), FY, threshold=5)  # fmt: skip
+    assert out[0] == (
+        "The adult proven re-offending rate rose from 20.0% to 30.0% (10.0 points) for the "
+        "2024/25 cohort; the change is statistically significant."
+    )
+    # PPO 2024/25: 20 re-offenders of 40, 2023/24: 28 of 48; both above the threshold.
+    # With a threshold of 100 even the adults' 80 re-offenders of 2023/24 are too few.
+    assert out[1].startswith("The prolific and priority offender proven re-offending rate fell")
+    assert ro.key_findings(rates, pd.DataFrame(columns=["cohort", "trend"]), empty,
+                           pd.DataFrame(), FY, threshold=100) == []  # fmt: skip
