@@ -28,6 +28,7 @@ import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -286,6 +287,27 @@ def _cast(col: str, kind: str) -> pl.Expr:
     raise AssertionError(kind)  # pragma: no cover
 
 
+def _constant_cast(frame: pl.DataFrame, col: str, kind: str) -> pl.Expr | None:
+    """The typed column as a literal when every row holds the same month or date.
+
+    A data.police.uk file holds one month, so parsing one value instead of every row's
+    saves a regex and a date parse per row. None when the column varies or has blanks.
+    """
+    if kind not in ("month", "date") or frame.height == 0:
+        return None
+    values = frame.get_column(col)
+    first = values[0]
+    if first is None or values.null_count() or not (values == first).all():
+        return None
+    return _typed_literal(kind, first).alias(f"{col}__value")
+
+
+@lru_cache(maxsize=256)
+def _typed_literal(kind: str, text: str) -> pl.Expr:
+    typed = pl.DataFrame({"v": [text]}).select(_cast("v", kind)).to_series()
+    return pl.lit(typed[0], dtype=typed.dtype)
+
+
 _KIND_TEXT = {
     "int": "a whole number",
     "float": "a number",
@@ -298,6 +320,98 @@ _KIND_TEXT = {
 
 def _found(col: str) -> pl.Expr:
     return pl.concat_str([pl.lit(", found '"), pl.col(col), pl.lit("'")])
+
+
+Check = tuple[str | None, pl.Expr | str, pl.Expr]
+
+
+@dataclass(frozen=True)
+class _StaticPlan:
+    """The expressions that depend on the spec alone, built once per spec."""
+
+    casts: dict[str, pl.Expr]
+    field_check: Check
+    column_checks: list[Check]
+    unique_checks: list[Check]
+
+
+_PLANS: dict[int, tuple[DatasetSpec, _StaticPlan]] = {}
+
+
+def _static_plan(spec: DatasetSpec) -> _StaticPlan:
+    """Casts and declared checks of ``spec``, cached: building them per file cost more in
+    Python than evaluating them on a small file."""
+    cached = _PLANS.get(id(spec))
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    names = [c.name for c in spec.columns]
+    field_check: Check = (
+        None,
+        pl.format("wrong number of fields: expected {}, found {}", pl.lit(len(names)), "__fields"),
+        pl.col("__fields") != len(names),
+    )
+    checks: list[Check] = []
+    for c in spec.columns:
+        value = pl.col(f"{c.name}__value")
+        if c.kind not in ("text", "category"):
+            checks.append(
+                (
+                    c.source,
+                    pl.concat_str([pl.lit(f"expected {_KIND_TEXT[c.kind]}"), _found(c.name)]),
+                    pl.col(c.name).is_not_null() & value.is_null(),
+                )
+            )
+        if c.required:
+            checks.append(
+                (c.source, "a value is required but the field is blank", pl.col(c.name).is_null())
+            )
+        if c.allowed is not None:
+            checks.append(
+                (
+                    c.source,
+                    pl.concat_str([pl.lit("unknown value"), _found(c.name)]),
+                    value.is_not_null() & ~value.is_in(sorted(c.allowed)),
+                )
+            )
+        if c.minimum is not None:
+            checks.append(
+                (
+                    c.source,
+                    pl.concat_str([pl.lit(f"below the minimum {c.minimum:g}"), _found(c.name)]),
+                    value < c.minimum,
+                )
+            )
+        if c.maximum is not None:
+            checks.append(
+                (
+                    c.source,
+                    pl.concat_str([pl.lit(f"above the maximum {c.maximum:g}"), _found(c.name)]),
+                    value > c.maximum,
+                )
+            )
+    unique: list[Check] = []
+    for u in spec.unique:
+        col = (
+            next(c for c in spec.columns if c.name == u)
+            if any(c.name == u for c in spec.columns)
+            else None
+        )
+        unique.append(
+            (
+                col.source if col else u,
+                pl.concat_str([pl.lit("duplicate of an earlier row in this file"), _found(u)]),
+                pl.col(u).is_not_null() & ~pl.col(u).is_first_distinct(),
+            )
+        )
+
+    plan = _StaticPlan(
+        casts={c.name: _cast(c.name, c.kind).alias(f"{c.name}__value") for c in spec.columns},
+        field_check=field_check,
+        column_checks=checks,
+        unique_checks=unique,
+    )
+    _PLANS[id(spec)] = (spec, plan)
+    return plan
 
 
 def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
@@ -313,11 +427,13 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
         sha = hashlib.sha256(data).hexdigest()
     data = data.removeprefix(b"\xef\xbb\xbf")
     names = [c.name for c in spec.columns]
-    try:
-        data.decode("utf-8")
-        utf8_ok = True
-    except UnicodeDecodeError:
-        utf8_ok = False
+    utf8_ok = data.isascii()  # a fast scan; the full UTF-8 check only for other files
+    if not utf8_ok:
+        try:
+            data.decode("utf-8")
+            utf8_ok = True
+        except UnicodeDecodeError:
+            pass
     options = dict(
         has_header=True,
         new_columns=names,
@@ -368,74 +484,20 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
         )
     if spec.prepare is not None:
         frame = spec.prepare(frame, ctx)
-    casts = [_cast(c.name, c.kind).alias(f"{c.name}__value") for c in spec.columns]
-
-    checks: list[tuple[str | None, pl.Expr | str, pl.Expr]] = [
-        (
-            None,
-            pl.format(
-                "wrong number of fields: expected {}, found {}", pl.lit(len(names)), "__fields"
-            ),
-            pl.col("__fields") != len(names),
-        )
-    ]
+    static = _static_plan(spec)
+    casts = []
+    for c in spec.columns:
+        constant = _constant_cast(frame, c.name, c.kind)
+        casts.append(constant if constant is not None else static.casts[c.name])
+    checks = [static.field_check]
     if not utf8_ok:
         checks.append(
             (None, "undecodable bytes: the line is not valid UTF-8", pl.col("__bad_bytes"))
         )
-    for c in spec.columns:
-        value = pl.col(f"{c.name}__value")
-        if c.kind not in ("text", "category"):
-            checks.append(
-                (
-                    c.source,
-                    pl.concat_str([pl.lit(f"expected {_KIND_TEXT[c.kind]}"), _found(c.name)]),
-                    pl.col(c.name).is_not_null() & value.is_null(),
-                )
-            )
-        if c.required:
-            checks.append(
-                (c.source, "a value is required but the field is blank", pl.col(c.name).is_null())
-            )
-        if c.allowed is not None:
-            checks.append(
-                (
-                    c.source,
-                    pl.concat_str([pl.lit("unknown value"), _found(c.name)]),
-                    value.is_not_null() & ~value.is_in(sorted(c.allowed)),
-                )
-            )
-        if c.minimum is not None:
-            checks.append(
-                (
-                    c.source,
-                    pl.concat_str([pl.lit(f"below the minimum {c.minimum:g}"), _found(c.name)]),
-                    value < c.minimum,
-                )
-            )
-        if c.maximum is not None:
-            checks.append(
-                (
-                    c.source,
-                    pl.concat_str([pl.lit(f"above the maximum {c.maximum:g}"), _found(c.name)]),
-                    value > c.maximum,
-                )
-            )
+    checks.extend(static.column_checks)
     if spec.checks is not None:
         checks.extend(spec.checks(frame, ctx))
-    for u in spec.unique:
-        col = (
-            next(c for c in spec.columns if c.name == u)
-            if any(c.name == u for c in spec.columns)
-            else None
-        )
-        checks.append(
-            (
-                col.source if col else u,
-                pl.concat_str([pl.lit("duplicate of an earlier row in this file"), _found(u)]),
-                pl.col(u).is_not_null() & ~pl.col(u).is_first_distinct(),
-            )
-        )
+    checks.extend(static.unique_checks)
 
     def as_expr(v):
         return v if isinstance(v, pl.Expr) else pl.lit(v)

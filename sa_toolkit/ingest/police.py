@@ -53,10 +53,15 @@ def _map_labels(
     file's bytes once per label.
     """
     source = source or column
-    mapping = {k: v for k, v in _mapping(dataset, column).items() if k != v}  # a copy
-    if not mapping or not frame.select(pl.col(source).is_in(list(mapping)).any()).item():
+    historic = _historic_labels(dataset, column)
+    if not historic or not frame.get_column(source).is_in(list(historic)).any():
         return pl.col(source)
-    return pl.col(source).replace(mapping)
+    return pl.col(source).replace({k: v for k, v in _mapping(dataset, column).items() if k != v})
+
+
+@lru_cache(maxsize=32)
+def _historic_labels(dataset: str, column: str) -> tuple[str, ...]:
+    return tuple(k for k, v in _mapping(dataset, column).items() if k != v)
 
 
 def _latest_month() -> str:
@@ -67,7 +72,8 @@ def _latest_month() -> str:
 def _month_checks(frame: pl.DataFrame, ctx: FileContext, column: str, source: str):
     month = pl.col(column)
     if ctx.file_month:
-        bad = month.str.contains(r"^\d{4}-(0[1-9]|1[0-2])$") & (month != ctx.file_month)
+        # a badly formed month is rejected by the cast check (no typed value)
+        bad = pl.col(f"{column}__value").is_not_null() & (month != ctx.file_month)
         reason = pl.concat_str(
             [
                 pl.lit(
