@@ -49,7 +49,7 @@ admissions = da.alcohol_admissions_dsr(store.get("alcohol_admissions"), cfg.part
 views = da.perceptions(store.get("residents_survey"))
 
 # %%
-findings.show_key_findings(
+shown_findings = findings.show_key_findings(
     da.key_findings(offences, searches, pen, violence, admissions, fy)
     + [pc.rag_counts_sentence(framework, "drugs and alcohol")]
 )
@@ -101,12 +101,14 @@ else:
             shown, column, threshold, derived=["change", "p_value"]
         )
     shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
-    report_tables.html_table(
-        shown,
-        caption=f"Drug offences by kind, {place}, {fy.previous().label} and {fy.label}",
-        formats={"change": "{:+.1f}%", "p_value": "{:.3f}"},
-        headers={"kind": "Offence", "change": "Change", "p_value": "p-value (exact test)"},
-        notes=disclosure.suppression_note(threshold),
+    display(
+        report_tables.html_table(
+            shown,
+            caption=f"Drug offences by kind, {place}, {fy.previous().label} and {fy.label}",
+            formats={"change": "{:+.1f}%", "p_value": "{:.3f}"},
+            headers={"kind": "Offence", "change": "Change", "p_value": "p-value (exact test)"},
+            notes=disclosure.suppression_note(threshold),
+        )
     )
 
 # %% [markdown]
@@ -145,19 +147,21 @@ else:
             if searches["scope"] == "partnership"
             else "No search could be placed by its coordinates: figures are for the whole force."
         )
-        report_tables.html_table(
-            searches["rates"][["measure", "numerator", "searches", "value", "lower", "upper"]],
-            caption=f"Stop and search for drugs {where}: outcomes, {fy.label} "
-            f"({searches['last_year']:,} searches in {fy.previous().label})",
-            formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
-            headers={
-                "numerator": "Searches",
-                "searches": "Of all searches",
-                "value": "Percent",
-                "lower": "95% CI lower",
-                "upper": "95% CI upper",
-            },  # fmt: skip
-            notes=placed,
+        display(
+            report_tables.html_table(
+                searches["rates"][["measure", "numerator", "searches", "value", "lower", "upper"]],
+                caption=f"Stop and search for drugs {where}: outcomes, {fy.label} "
+                f"({searches['last_year']:,} searches in {fy.previous().label})",
+                formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
+                headers={
+                    "numerator": "Searches",
+                    "searches": "Of all searches",
+                    "value": "Percent",
+                    "lower": "95% CI lower",
+                    "upper": "95% CI upper",
+                },  # fmt: skip
+                notes=placed,
+            )
         )
     else:
         display(HTML(f"<p>No stop and search for drugs {where} in {fy.label}.</p>"))
@@ -193,26 +197,28 @@ else:
         + "; ".join(f"{r.substance_group} {r.value:.0f}%" for r in now.itertuples()),
         ctx.output_dir,
     )
-    report_tables.html_table(
-        chart[
-            [
-                "year",
-                "substance_group",
-                "in_treatment",
-                "successful_completions",
-                "value",
-                "lower",
-                "upper",
-            ]
-        ],  # fmt: skip
-        caption=f"Adults in treatment (average per month) and successful completions, {place}",
-        formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
-        headers={
-            "substance_group": "Substance",
-            "value": "Completed (%)",
-            "lower": "95% CI lower",
-            "upper": "95% CI upper",
-        },  # fmt: skip
+    display(
+        report_tables.html_table(
+            chart[
+                [
+                    "year",
+                    "substance_group",
+                    "in_treatment",
+                    "successful_completions",
+                    "value",
+                    "lower",
+                    "upper",
+                ]
+            ],  # fmt: skip
+            caption=f"Adults in treatment (average per month) and successful completions, {place}",
+            formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
+            headers={
+                "substance_group": "Substance",
+                "value": "Completed (%)",
+                "lower": "95% CI lower",
+                "upper": "95% CI upper",
+            },  # fmt: skip
+        )
     )
 if pen is not None:
     display(
@@ -257,23 +263,25 @@ else:
             wards.head(10), "alcohol_related", threshold,
             derived=["share_of_ward_violence", "share_of_all"],
         )  # fmt: skip
-        report_tables.html_table(
-            shown,
-            caption=f"Alcohol-related violence by ward (top 10), {place}, {fy.label}",
-            formats={"share_of_ward_violence": "{:.0f}%", "share_of_all": "{:.0f}%"},
-            headers={
-                "ward_name": "Ward",
-                "alcohol_related": "Alcohol-related",
-                "violence": "All violence",
-                "share_of_ward_violence": "% of ward's violence",
-                "share_of_all": "% of all alcohol-related",
-            },  # fmt: skip
-            notes=[
-                f"Friday and Saturday nights (22:00 to 03:00) are 6% of the week's hours but held "
-                f"{violence['night_share']:.0f}% of alcohol-related violence and "
-                f"{violence['night_share_other']:.0f}% of other violence.",
-                disclosure.suppression_note(threshold),
-            ],
+        display(
+            report_tables.html_table(
+                shown,
+                caption=f"Alcohol-related violence by ward (top 10), {place}, {fy.label}",
+                formats={"share_of_ward_violence": "{:.0f}%", "share_of_all": "{:.0f}%"},
+                headers={
+                    "ward_name": "Ward",
+                    "alcohol_related": "Alcohol-related",
+                    "violence": "All violence",
+                    "share_of_ward_violence": "% of ward's violence",
+                    "share_of_all": "% of all alcohol-related",
+                },  # fmt: skip
+                notes=[
+                    f"Friday and Saturday nights (22:00 to 03:00) are 6% of the week's hours but held "
+                    f"{violence['night_share']:.0f}% of alcohol-related violence and "
+                    f"{violence['night_share_other']:.0f}% of other violence.",
+                    disclosure.suppression_note(threshold),
+                ],
+            )
         )
 
 # %% [markdown]
@@ -349,11 +357,13 @@ else:
         ctx.output_dir,
     )
     ward_names = pc.ward_names(store.get("lookup"))
-    report_tables.html_table(
-        pc.survey_ward_table(views["by_ward"], ward_names),
-        caption=f"Residents seeing each as a very or fairly big problem by ward: % (95% interval), "
-        f"{place}, wave {views['latest_wave']}",
-        notes=f"Wards with fewer than {pc.MIN_RESPONDENTS} answers are not shown.",
+    display(
+        report_tables.html_table(
+            pc.survey_ward_table(views["by_ward"], ward_names),
+            caption=f"Residents seeing each as a very or fairly big problem by ward: % (95% interval), "
+            f"{place}, wave {views['latest_wave']}",
+            notes=f"Wards with fewer than {pc.MIN_RESPONDENTS} answers are not shown.",
+        )
     )
 
 # %% [markdown]

@@ -44,7 +44,7 @@ ages = ro.offender_ages(store.get("crime_incidents"), store.get("population"), f
 latest = ro.latest_cohort_year(rates, fy)
 
 # %%
-findings.show_key_findings(
+shown_findings = findings.show_key_findings(
     (
         ro.key_findings(rates, trends, probation, ages, fy, threshold)
         or [f"No complete re-offending cohort or probation year is available up to {fy.label}."]
@@ -146,27 +146,29 @@ if latest is not None:
         threshold,
         derived=["reoffences", "rate", "rate_lower", "rate_upper", "frequency"],
     )
-    report_tables.html_table(
-        table,
-        caption=f"Proven re-offending by cohort, {place}, {latest} cohort",
-        formats={
-            "rate": "{:.1f}%",
-            "rate_lower": "{:.1f}%",
-            "rate_upper": "{:.1f}%",
-            "frequency": "{:.2f}",
-        },  # fmt: skip
-        headers={
-            "rate": "Rate",
-            "rate_lower": "95% CI lower",
-            "rate_upper": "95% CI upper",
-            "frequency": "Re-offences per re-offender",
-            "trend": "Trend (weighted regression, 99.8%)",
-        },  # fmt: skip
-        notes=[
-            "Prolific and priority offenders are a subset of the adult and juvenile cohorts, "
-            "so the rows do not add up.",
-            disclosure.suppression_note(threshold),
-        ],
+    display(
+        report_tables.html_table(
+            table,
+            caption=f"Proven re-offending by cohort, {place}, {latest} cohort",
+            formats={
+                "rate": "{:.1f}%",
+                "rate_lower": "{:.1f}%",
+                "rate_upper": "{:.1f}%",
+                "frequency": "{:.2f}",
+            },  # fmt: skip
+            headers={
+                "rate": "Rate",
+                "rate_lower": "95% CI lower",
+                "rate_upper": "95% CI upper",
+                "frequency": "Re-offences per re-offender",
+                "trend": "Trend (weighted regression, 99.8%)",
+            },  # fmt: skip
+            notes=[
+                "Prolific and priority offenders are a subset of the adult and juvenile cohorts, "
+                "so the rows do not add up.",
+                disclosure.suppression_note(threshold),
+            ],
+        )
     )
 else:
     display(pc.absent("reoffending", f"complete re-offending cohort up to {fy.label}"))
@@ -223,18 +225,20 @@ else:
     groups = disclosure.mask_small_counts(
         groups, "count", threshold, derived=["value", "lower", "upper"]
     )
-    report_tables.html_table(
-        groups,
-        caption=f"Outcomes at the end of supervision by order type and age, {place}, "
-        f"{probation['latest_year']}",
-        formats={"value": "{:.0f}%", "lower": "{:.0f}%", "upper": "{:.0f}%"},
-        headers={
-            "count": "With the outcome",
-            "value": "Percent",
-            "lower": "95% CI lower",
-            "upper": "95% CI upper",
-        },  # fmt: skip
-        notes=disclosure.suppression_note(threshold),
+    display(
+        report_tables.html_table(
+            groups,
+            caption=f"Outcomes at the end of supervision by order type and age, {place}, "
+            f"{probation['latest_year']}",
+            formats={"value": "{:.0f}%", "lower": "{:.0f}%", "upper": "{:.0f}%"},
+            headers={
+                "count": "With the outcome",
+                "value": "Percent",
+                "lower": "95% CI lower",
+                "upper": "95% CI upper",
+            },  # fmt: skip
+            notes=disclosure.suppression_note(threshold),
+        )
     )
 
 # %% [markdown]

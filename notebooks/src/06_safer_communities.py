@@ -61,7 +61,7 @@ ksi_row = framework[framework["indicator_id"] == "NI47"]
 ksi_target = float(ksi_row["target"].iloc[0]) if len(ksi_row) else None
 
 # %%
-findings.show_key_findings(
+shown_findings = findings.show_key_findings(
     sc.key_findings(
         safety_change,
         community_change,
@@ -121,11 +121,13 @@ else:
         + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
         ctx.output_dir,
     )
-    report_tables.html_table(
-        pc.survey_ward_table(safety["by_ward"], ward_names),
-        caption=f"Residents feeling safe by ward: % (95% interval), {place}, wave {safety['latest_wave']}",
-        notes=f"Sorted by feeling safe during the day. Wards with fewer than {pc.MIN_RESPONDENTS} "
-        "answers are not shown.",
+    display(
+        report_tables.html_table(
+            pc.survey_ward_table(safety["by_ward"], ward_names),
+            caption=f"Residents feeling safe by ward: % (95% interval), {place}, wave {safety['latest_wave']}",
+            notes=f"Sorted by feeling safe during the day. Wards with fewer than {pc.MIN_RESPONDENTS} "
+            "answers are not shown.",
+        )
     )
 
 # %% [markdown]
@@ -159,20 +161,22 @@ else:
         + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
         ctx.output_dir,
     )
-    report_tables.html_table(
-        community_change[
-            ["question", "wave_before", "before", "wave_after", "after", "change", "p_value"]
-        ],  # fmt: skip
-        caption=f"Change between the last two survey waves, {place}",
-        formats={
-            "wave_before": "{:.0f}",
-            "wave_after": "{:.0f}",
-            "before": "{:.0f}%",
-            "after": "{:.0f}%",
-            "change": "{:+.1f} pp",
-            "p_value": "{:.3f}",
-        },  # fmt: skip
-        headers={"question": "Measure", "p_value": "p-value"},
+    display(
+        report_tables.html_table(
+            community_change[
+                ["question", "wave_before", "before", "wave_after", "after", "change", "p_value"]
+            ],  # fmt: skip
+            caption=f"Change between the last two survey waves, {place}",
+            formats={
+                "wave_before": "{:.0f}",
+                "wave_after": "{:.0f}",
+                "before": "{:.0f}%",
+                "after": "{:.0f}%",
+                "change": "{:+.1f} pp",
+                "p_value": "{:.3f}",
+            },  # fmt: skip
+            headers={"question": "Measure", "p_value": "p-value"},
+        )
     )
 
 # %% [markdown]
@@ -202,15 +206,17 @@ else:
             + "; ".join(f"{k} {v:,.0f}" for k, v in counts.items()),
             ctx.output_dir,
         )
-    report_tables.html_table(
-        strands.display().rename(index={"Total": "Total strand flags"}).rename_axis("Strand"),
-        caption=f"Hate crimes by monitored strand, {place}, {fy.previous().label} and {fy.label} "
-        f"({hate['last_year']:,} and {hate['this_year']:,} hate crimes)",
-        notes=[
-            "A crime flagged with more than one strand counts in each, so the strand flags add up "
-            "to more than the number of hate crimes.",
-            strands.note,
-        ],
+    display(
+        report_tables.html_table(
+            strands.display().rename(index={"Total": "Total strand flags"}).rename_axis("Strand"),
+            caption=f"Hate crimes by monitored strand, {place}, {fy.previous().label} and {fy.label} "
+            f"({hate['last_year']:,} and {hate['this_year']:,} hate crimes)",
+            notes=[
+                "A crime flagged with more than one strand counts in each, so the strand flags add up "
+                "to more than the number of hate crimes.",
+                strands.note,
+            ],
+        )
     )
 
 # %% [markdown]
@@ -249,28 +255,30 @@ else:
     shown = disclosure.mask_small_counts(
         shown, "last_year", threshold, derived=["rate_last", "change"]
     )
-    report_tables.html_table(
-        shown.drop(columns="significant"),
-        caption=f"Fires and fire casualties, {place}, {fy.previous().label} and {fy.label}; "
-        "rates per 100,000 residents",
-        formats={
-            "rate_last": 1,
-            "rate_this": 1,
-            "lower": 1,
-            "upper": 1,
-            "change": "{:+.0f}%",
-            "p_value": "{:.3f}",
-        },  # fmt: skip
-        headers={
-            "last_year": fy.previous().label,
-            "this_year": fy.label,
-            "rate_last": f"Rate {fy.previous().label}",
-            "rate_this": f"Rate {fy.label}",
-            "lower": "95% CI lower",
-            "upper": "95% CI upper",
-            "p_value": "p-value",
-        },  # fmt: skip
-        notes=disclosure.suppression_note(threshold),
+    display(
+        report_tables.html_table(
+            shown.drop(columns="significant"),
+            caption=f"Fires and fire casualties, {place}, {fy.previous().label} and {fy.label}; "
+            "rates per 100,000 residents",
+            formats={
+                "rate_last": 1,
+                "rate_this": 1,
+                "lower": 1,
+                "upper": 1,
+                "change": "{:+.0f}%",
+                "p_value": "{:.3f}",
+            },  # fmt: skip
+            headers={
+                "last_year": fy.previous().label,
+                "this_year": fy.label,
+                "rate_last": f"Rate {fy.previous().label}",
+                "rate_this": f"Rate {fy.label}",
+                "lower": "95% CI lower",
+                "upper": "95% CI upper",
+                "p_value": "p-value",
+            },  # fmt: skip
+            notes=disclosure.suppression_note(threshold),
+        )
     )
 
 # %% [markdown]
@@ -324,13 +332,15 @@ else:
 # %%
 if len(people):
     first, last = people.attrs["years"]
-    report_tables.html_table(
-        people.rename(columns={"first": f"Mid-{first}", "last": f"Mid-{last}"}),
-        caption=f"Residents by age group, {place}, mid-{first} and mid-{last}",
-        formats={"change": "{:+.1f}%"},
-        headers={"age_group": "Age group", "change": "Change"},
-        notes="Rates per 100,000 and per 1,000 in this report use the mid-year estimate of "
-        "each financial year's start (the latest earlier one when it is not yet published).",
+    display(
+        report_tables.html_table(
+            people.rename(columns={"first": f"Mid-{first}", "last": f"Mid-{last}"}),
+            caption=f"Residents by age group, {place}, mid-{first} and mid-{last}",
+            formats={"change": "{:+.1f}%"},
+            headers={"age_group": "Age group", "change": "Change"},
+            notes="Rates per 100,000 and per 1,000 in this report use the mid-year estimate of "
+            "each financial year's start (the latest earlier one when it is not yet published).",
+        )
     )
 
 # %% [markdown]
