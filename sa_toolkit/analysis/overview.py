@@ -24,7 +24,7 @@ import pandas as pd
 from sa_toolkit import findings
 from sa_toolkit.config import Config
 from sa_toolkit.errors import ArgumentError, UserError
-from sa_toolkit.periods import FinancialYear, financial_year_label
+from sa_toolkit.periods import FinancialYear, financial_year_label, financial_year_of
 
 ASB = "Anti-social behaviour"
 ALL_CRIME = "All crime"
@@ -118,7 +118,11 @@ def load_overview(cfg: Config, source=None) -> OverviewData:
     except NotComputable as exc:
         raise UserError(str(exc)) from None
     street = street[street["lsoa_code"].astype(str).isin(src.lsoas)]
-    months = pd.period_range(first_year_needed(cfg).first_month, cfg.year.last_month, freq="M")
+    # months before the police data begin are left out, not counted as zero
+    start = first_year_needed(cfg).first_month
+    if len(street):
+        start = max(start, financial_year_of(street["month"].min()).first_month)
+    months = pd.period_range(start, cfg.year.last_month, freq="M")
     counts = street_month_counts(street, months)
     this_year = street[
         street["month"].isin(cfg.year.months) & (street["crime_type"].astype(str) != ASB)
@@ -776,7 +780,11 @@ def cost_by_year(data: OverviewData) -> dict | None:
     while fy <= cfg.year:
         years.append(fy.label)
         fy = fy.next()
-    totals = totals.reindex(index=years, fill_value=0)
+    years = [y for y in years if y in totals.index]  # years with police data
+    if not years:
+        data.notes.append(f"no police data from {cfg.baseline_year.label} to {cfg.year.label}")
+        return None
+    totals = totals.loc[years]
     costs = unit_costs(cfg.processed_dir)
     mapped = costs.loc[costs["police_uk_crime_type"].astype(str) != "", "police_uk_crime_type"]
     types = [t for t in mapped.astype(str) if t in totals.columns]
@@ -912,9 +920,15 @@ def category_trends(data: OverviewData) -> pd.DataFrame:
 
     cfg = data.cfg
     years = [cfg.year.previous(k).label for k in range(TREND_YEARS - 1, -1, -1)]
-    totals = year_totals(data.counts).reindex(index=years, fill_value=0)
+    totals = year_totals(data.counts)
+    years = [y for y in years if y in totals.index]  # fewer than five: "cannot be calculated"
+    totals = totals.loc[years]
     pops = {y: data.populations.get(y) for y in years}
     categories = list(totals.columns)
+    if len(years) < TREND_YEARS:
+        return pd.DataFrame(
+            {"crime_type": categories, "trend": f"not assessed: fewer than {TREND_YEARS} years"}
+        )
     if any(p is None or p <= 0 for p in pops.values()):
         return pd.DataFrame({"crime_type": categories, "trend": "not assessed: no population"})
     long = (
