@@ -87,7 +87,7 @@ else:
     )
     charts.save_and_show(
         fig,
-        "04_drug_offences_trend",
+        "04_drugs_and_alcohol_drug_offences_trend",
         f"Line chart of monthly possession and supply offences in {place}: "
         f"{total['this_year']:,} drug offences in {fy.label} against {total['last_year']:,} "
         f"in {fy.previous().label}.",
@@ -136,7 +136,7 @@ else:
         )
         charts.save_and_show(
             fig,
-            "04_drug_search_outcomes",
+            "04_drugs_and_alcohol_drug_search_outcomes",
             f"Bar chart of the outcomes of {n_search:,} stop and searches for drugs {where} in "
             f"{fy.label}; the most common was {outcomes.index[0]} ({share.iloc[0]:.0f}%).",
             ctx.output_dir,
@@ -192,7 +192,7 @@ else:
     )
     charts.save_and_show(
         fig,
-        "04_treatment_completions",
+        "04_drugs_and_alcohol_treatment_completions",
         "Chart of successful completion percentages with intervals by substance group: "
         + "; ".join(f"{r.substance_group} {r.value:.0f}%" for r in now.itertuples()),
         ctx.output_dir,
@@ -253,7 +253,7 @@ else:
         )
         charts.save_and_show(
             fig,
-            "04_alcohol_violence_wards",
+            "04_drugs_and_alcohol_alcohol_violence_wards",
             f"Bar chart of alcohol-related violence in the ten wards with most: "
             f"{wards.iloc[0]['ward_name']} {wards.iloc[0]['alcohol_related']:,} offences of "
             f"{violence['count']:,}.",
@@ -317,7 +317,7 @@ else:
     )
     charts.save_and_show(
         fig,
-        "04_alcohol_admissions_dsr",
+        "04_drugs_and_alcohol_alcohol_admissions_dsr",
         "Chart of alcohol-related hospital admission rates per 100,000 by year for persons, "
         "females and males, with 95% confidence intervals: "
         + "; ".join(
@@ -350,7 +350,7 @@ else:
     )
     charts.save_and_show(
         fig,
-        "04_perceptions",
+        "04_drugs_and_alcohol_perceptions",
         "Chart of the percentage of residents seeing drunk or rowdy behaviour and drug use or "
         "dealing as a big problem in each survey wave: "
         + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),

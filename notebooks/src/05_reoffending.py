@@ -196,7 +196,7 @@ else:
     )
     charts.save_and_show(
         fig,
-        "05_probation_outcomes",
+        "05_reoffending_probation_outcomes",
         "Chart of the percentage of offenders in employment and in settled accommodation at "
         "the end of their order or licence by year: "
         + "; ".join(f"{r.outcome} {r.financial_year} {r.value:.0f}%" for r in by_year.itertuples()),
@@ -262,7 +262,7 @@ else:
     )
     charts.save_and_show(
         fig,
-        "05_offender_age_profile",
+        "05_reoffending_offender_age_profile",
         "Bar chart of the age profile of suspects against residents aged 10 and over: "
         + "; ".join(
             f"{r.age_band} {r.count_share:.0%} of suspects, {r.population_share:.0%} of residents"

@@ -115,7 +115,7 @@ else:
     )
     charts.save_and_show(
         fig,
-        "06_feeling_safe",
+        "06_safer_communities_feeling_safe",
         "Chart of the percentage of residents feeling safe during the day and after dark in each "
         "survey wave: "
         + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
@@ -155,7 +155,7 @@ else:
     )
     charts.save_and_show(
         fig,
-        "06_cohesion_confidence",
+        "06_safer_communities_cohesion_confidence",
         "Chart of cohesion, satisfaction with the area and confidence in the police and council "
         "by survey wave: "
         + "; ".join(f"{r.question} {r.wave}: {r.value:.0f}%" for r in by_wave.itertuples()),
@@ -201,7 +201,7 @@ else:
         )
         charts.save_and_show(
             fig,
-            "06_hate_crime_strands",
+            "06_safer_communities_hate_crime_strands",
             f"Bar chart of {hate['this_year']:,} hate crimes in {fy.label} by strand: "
             + "; ".join(f"{k} {v:,.0f}" for k, v in counts.items()),
             ctx.output_dir,
@@ -243,7 +243,7 @@ else:
         )
         charts.save_and_show(
             fig,
-            "06_fires_trend",
+            "06_safer_communities_fires_trend",
             f"Line chart of primary and secondary fires per month in {place}: "
             f"{primary['this_year']:,} primary fires in {fy.label} against "
             f"{primary['last_year']:,} the year before.",
@@ -320,7 +320,7 @@ else:
     )
     charts.save_and_show(
         fig,
-        "06_road_casualties",
+        "06_safer_communities_road_casualties",
         "Chart of killed or seriously injured road casualties by year, all ages and children: "
         + "; ".join(f"{r.group} {r.year}: {r.count_text}" for r in shown.itertuples()),
         ctx.output_dir,
