@@ -20,13 +20,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
-import sys
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -287,6 +285,21 @@ def _cast(col: str, kind: str) -> pl.Expr:
     raise AssertionError(kind)  # pragma: no cover
 
 
+def _csv_error(src: SourceFile, data: bytes, exc: Exception) -> InputFileError:
+    """A file polars cannot split into fields, named by the line of an unclosed quote."""
+    if data.count(b'"') % 2:
+        last = data.rfind(b'"')
+        return InputFileError(
+            src.display,
+            "has a quoted field that is never closed",
+            line=data.count(b"\n", 0, last) + 1,
+            expected='a closing quote (") before the end of the file',
+            found="none",
+        )
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputFileError(src.display, f"cannot be read as CSV ({reason})")
+
+
 def _constant_cast(frame: pl.DataFrame, col: str, kind: str) -> pl.Expr | None:
     """The typed column as a literal when every row holds the same month or date.
 
@@ -458,7 +471,10 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
         counts = _field_counts(data)
         rows_in = len(counts)
         if rows_in:
-            frame = pl.read_csv(data, truncate_ragged_lines=True, **options)
+            try:
+                frame = pl.read_csv(data, truncate_ragged_lines=True, **options)
+            except pl.exceptions.ComputeError as exc:
+                raise _csv_error(src, data, exc) from None
     if frame is None:
         frame = pl.DataFrame(schema={n: pl.String for n in names})
     if frame.height != rows_in:
@@ -738,57 +754,10 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None) -> Ingest
     return summary
 
 
-#: below this many files the worker processes cost more to start than they save
-PARALLEL_MIN_FILES = 16
-
-
-def _worker(name, display, path, member, key, staging, sha):
-    """Process one file in a worker process (the spec is found again by name)."""
-    spec = registered_datasets()[name]
-    try:
-        return process_file(SourceFile(spec, display, Path(path), member, key), Path(staging), sha)
-    except InputFileError as exc:  # sent back as plain values: its __init__ is keyword-based
-        return ("input-error", exc.file, exc.problem, exc.line, exc.column, exc.expected, exc.found)
-
-
-def _unwrap(res):
-    if isinstance(res, tuple) and res and res[0] == "input-error":
-        _, file, problem, line, column, expected, found = res
-        raise InputFileError(
-            file, problem, line=line, column=column, expected=expected, found=found
-        )
-    return res
-
-
-def _start_pool(workers: int) -> ProcessPoolExecutor:
-    """Start ``workers`` spawned processes, each with one polars thread.
-
-    "spawn" because forking a process that runs polars threads can deadlock. A spawned
-    worker normally re-runs the caller's main script, which breaks scripts without an
-    ``if __name__ == "__main__"`` guard; the workers need nothing from it (the task
-    function lives in this module), so the main module's file is hidden while they start.
-    """
-    main = sys.modules.get("__main__")
-    hidden = {k: main.__dict__.pop(k) for k in ("__file__",) if main and k in main.__dict__}
-    spec = getattr(main, "__spec__", None) if main else None
-    if main is not None:
-        main.__spec__ = None
-    try:
-        pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            # set before the worker imports polars: the workers are the parallelism
-            initializer=os.putenv,
-            initargs=("POLARS_MAX_THREADS", "1"),
-        )
-        # start every worker now, while the main module is hidden
-        for fut in [pool.submit(int) for _ in range(workers)]:
-            fut.result()
-    finally:
-        if main is not None:
-            main.__dict__.update(hidden)
-            main.__spec__ = spec
-    return pool
+def _threads() -> int:
+    """Files read at once: one more than the cores, so that while one file's thread holds
+    the interpreter (building expressions, hashing setup) polars keeps every core busy."""
+    return (os.cpu_count() or 1) + 1
 
 
 def _process_all(todo, staging: Path, console) -> list[FileResult]:
@@ -804,10 +773,12 @@ def _process_all(todo, staging: Path, console) -> list[FileResult]:
         transient=True,
         disable=console is None,
     )
-    workers = min(2, os.cpu_count() or 1)
+    # threads, not processes: polars, zstd and SHA-256 release the interpreter lock, and
+    # threads cost nothing to start (two spawned workers cost about 1 CPU-second each run
+    # to import polars and the specs) and share one copy of the libraries in memory
     parallel = [i for i, (src, _) in enumerate(todo) if src.spec.parallel]
-    if len(parallel) < PARALLEL_MIN_FILES or workers < 2:
-        parallel = []
+    # largest first, so that the last file to finish is a small one
+    parallel.sort(key=lambda i: -todo[i][1][1])
     results: dict[int, FileResult] = {}
 
     def done(i: int, res: FileResult) -> None:
@@ -818,26 +789,22 @@ def _process_all(todo, staging: Path, console) -> list[FileResult]:
 
     with progress:
         task = progress.add_task("", total=len(todo))
-        if parallel:
-            # processes, not threads: two threads calling polars gained nothing when measured
-            pool = _start_pool(workers)
-            with pool:
+        if len(parallel) > 1:
+            with ThreadPoolExecutor(max_workers=_threads()) as pool:
                 futures = {
-                    pool.submit(
-                        _worker, todo[i][0].spec.name, todo[i][0].display, str(todo[i][0].path),
-                        todo[i][0].member, todo[i][0].key, str(staging), todo[i][1][0],
-                    ): i
+                    pool.submit(process_file, todo[i][0], staging, todo[i][1][0]): i
                     for i in parallel
-                }  # fmt: skip
-                for i, (src, h) in enumerate(todo):
-                    if i not in results and not src.spec.parallel:
-                        done(i, process_file(src, staging, h[0]))
+                }
                 try:
+                    for i, (src, h) in enumerate(todo):
+                        if not src.spec.parallel:
+                            done(i, process_file(src, staging, h[0]))
                     for fut in as_completed(futures):
-                        done(futures[fut], _unwrap(fut.result()))
+                        done(futures[fut], fut.result())
                 except BaseException:
-                    for fut in futures:
-                        fut.cancel()
+                    # files not started are dropped; those running finish before the
+                    # caller removes the staging folder
+                    pool.shutdown(wait=True, cancel_futures=True)
                     raise
         for i, (src, h) in enumerate(todo):
             if i not in results:

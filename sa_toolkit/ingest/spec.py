@@ -125,9 +125,8 @@ class DatasetSpec:
     zip_members : bool
         Also look for matching files inside ``*.zip`` under the raw folder.
     parallel : bool
-        Files may be read in worker processes when there are many. Only for specs
-        registered when their module is imported: a worker finds the spec by name through
-        :func:`registered_datasets`.
+        Files may be read several at once, in threads of the ingesting process (the
+        hooks must then be plain functions of their arguments, as polars expressions are).
     """
 
     name: str
