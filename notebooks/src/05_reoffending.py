@@ -254,8 +254,8 @@ else:
     top = ages.loc[ages["value"].idxmax()]
     fig = charts.age_profile(
         profile,
-        title=f"People aged {top['age_band']} were {top['value']:.1f} times as likely to be "
-        "suspects as their population share",
+        title=f"People aged {top['age_band']} were {top['count_share']:.0%} of suspects, "
+        f"{top['value']:.1f} times their share of residents",
         subtitle=f"Share of suspects (recorded crimes with a known suspect age) and of residents "
         f"aged 10 and over, by age, {place}, {fy.label}",
         source="Police crime recording system extract; ONS mid-year population estimates",
