@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 1000}
+#: Tall enough for the report's key findings and its first figure.
+REPORT_HEIGHT = 1500
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -62,8 +64,8 @@ def take_screenshots(year_folder: Path, out_dir: Path) -> list[Path]:
     base = f"http://127.0.0.1:{server.server_address[1]}/{year_folder.name}/"
     out_dir.mkdir(parents=True, exist_ok=True)
     shots = [
-        ("index.html", "screenshot-index.png"),
-        (violent[0].name, "screenshot-violent-crime.png"),
+        ("index.html", "screenshot-index.png", VIEWPORT["height"]),
+        (violent[0].name, "screenshot-violent-crime.png", REPORT_HEIGHT),
     ]
     saved = []
     try:
@@ -72,7 +74,8 @@ def take_screenshots(year_folder: Path, out_dir: Path) -> list[Path]:
             context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
             context.route("**/*", _local_only)
             page = context.new_page()
-            for page_name, file_name in shots:
+            for page_name, file_name, height in shots:
+                page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
                 page.goto(base + page_name, wait_until="networkidle")
                 target = out_dir / file_name
                 page.screenshot(path=str(target), full_page=False)
