@@ -19,6 +19,8 @@ from sa_toolkit.indicators.proportion import wilson_limits
 from sa_toolkit.ingest.partner import SURVEY_QUESTIONS
 
 KISH_METHOD = "Wilson score on the Kish effective sample size"
+#: answers left out of a percentage's base
+NOT_AN_ANSWER = ("", "Don't know")
 
 
 def effective_sample_size(weights: np.ndarray | pd.Series) -> float:
@@ -38,8 +40,10 @@ def survey_percentages(
 ) -> pd.DataFrame:
     """Weighted percentage giving a ``positive`` answer, with a Wilson interval.
 
-    The base is the respondents who answered the question ("Don't know" included, blanks
-    excluded), as in the Place Survey. The interval is the Wilson score interval for the
+    The base is the respondents who gave an answer: blanks and "Don't know" are excluded, as
+    in the Place Survey national indicator definitions and in the performance framework
+    (:func:`sa_toolkit.indicators.computations.survey_percent`), so a question shows one
+    figure wherever it appears. The interval is the Wilson score interval for the
     weighted proportion on the Kish effective sample size of the base, which allows for the
     loss of precision that unequal weights cause.
 
@@ -73,7 +77,8 @@ def survey_percentages(
         if question not in SURVEY_QUESTIONS:
             raise ArgumentError(f"{fn}: give the positive answers for '{question}'")
         positive = SURVEY_QUESTIONS[question][1]
-    answered = survey[survey[question].notna() & (survey[question].astype(str) != "")]
+    answer_text = survey[question].astype("string").str.strip()
+    answered = survey[answer_text.notna() & ~answer_text.isin(list(NOT_AN_ANSWER))]
     weights = answered["weight"].astype(float)
     if (weights <= 0).any() or weights.isna().any():
         raise ArgumentError(f"{fn}: weights must be positive numbers")

@@ -351,8 +351,8 @@ def test_perceptions_weighted_by_wave_and_ward():
     out = da.perceptions(survey)
     assert out["latest_wave"] == 2025
     rowdy = out["by_wave"][out["by_wave"]["question"] == da.PERCEPTIONS["asb_drunk_rowdy"]]
-    # 2025: weight 2 of 4 says a big problem (Don't know stays in the base)
-    assert rowdy.set_index("wave")["value"].loc["2025"] == pytest.approx(50.0)
+    # 2025: weight 2 of 2 + 1 = 3 says a big problem ("Don't know" is out of the base)
+    assert rowdy.set_index("wave")["value"].loc["2025"] == pytest.approx(200 / 3)
     wards = out["by_ward"][out["by_ward"]["question"] == da.PERCEPTIONS["asb_drunk_rowdy"]]
     assert wards.set_index("ward_code")["value"].to_dict() == pytest.approx(
         {"W1": 100.0, "W2": 0.0}

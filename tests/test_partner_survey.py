@@ -37,14 +37,14 @@ def test_weighted_percentage_with_wilson_on_effective_n():
         }
     )  # fmt: skip
     out = survey_percentages(survey, "safe_after_dark").set_index("wave")
-    # 2021: the blank answer is out of the base; yes weight 1 + 2 = 3 of 8 ("Don't know" in
-    # the base); n_eff = 64 / 22
-    p, n = 3 / 8, 64 / 22
+    # 2021: the blank and the "Don't know" answers are out of the base; yes weight 1 + 2 = 3
+    # of 1 + 1 + 2 = 4; n_eff = (1 + 1 + 2)^2 / (1 + 1 + 4) = 16 / 6
+    p, n = 3 / 4, 16 / 6
     lo, hi = wilson(p, n)
     row = out.loc["2021"]
-    assert row["respondents"] == 4
+    assert row["respondents"] == 3
     assert row["effective_n"] == pytest.approx(n)
-    assert row["value"] == pytest.approx(37.5)
+    assert row["value"] == pytest.approx(75.0)
     assert row["lower"] == pytest.approx(lo * 100, abs=1e-6)
     assert row["upper"] == pytest.approx(hi * 100, abs=1e-6)
     assert row["method"] == "Wilson score on the Kish effective sample size"

@@ -415,7 +415,8 @@ RESIDENTS_SURVEY = PartnerDataset(
     description=(
         "One row per respondent of the residents' (Place-survey style) perception survey, "
         "repeated in waves. Percentages are weighted; their intervals use the Kish effective "
-        "sample size. 'Don't know' answers count in the base, as in the Place Survey."
+        "sample size. 'Don't know' answers are left out of the base, as in the Place Survey "
+        "national indicator definitions."
     ),
     source="Council consultation team or its survey contractor (Place Survey, residents' "
     "survey, 'Your Borough' panel).",
