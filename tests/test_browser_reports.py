@@ -227,6 +227,19 @@ def test_violent_crime_report_opens_cleanly(browser, serve, year_folder):
     assert report.images >= 1, "the violent crime report shows no figure"
 
 
+def test_every_other_report_opens_cleanly(browser, serve, year_folder):
+    base = serve(year_folder.parent)
+    pages = [p for p in sorted(year_folder.glob("*.html")) if p.name != "index.html"]
+    assert len(pages) >= 7
+    problems = []
+    for page in pages:
+        if "violent" in page.name:
+            continue  # checked above
+        report = check_page(browser, _url(base, year_folder, page.name))
+        problems += [f"{page.name}: {problem}" for problem in report.problems]
+    assert not problems, "\n".join(problems)
+
+
 def test_checker_finds_every_kind_of_fault(browser, serve, tmp_path):
     """The checks above can fail: a page with each fault is caught on each count."""
     png = (
