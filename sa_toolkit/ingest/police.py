@@ -43,20 +43,40 @@ def _mapping(dataset: str, column: str) -> dict[str, str]:
     return dict(zip(m["published_label"], m["current_label"], strict=True))
 
 
-def _map_labels(
-    frame: pl.DataFrame, dataset: str, column: str, source: str | None = None
-) -> pl.Expr:
-    """Map ``source`` (default ``column``) through the table's rows for dataset/column.
+def _relabel(frame: pl.DataFrame, dataset: str, columns: tuple[tuple[str, str], ...]):
+    """``frame`` with each ``column`` set to ``source`` mapped through the table's rows.
 
-    Most files hold only current labels: the replace runs only when a historic label is
-    present, which a hash lookup on the parsed column finds far faster than searching the
-    file's bytes once per label.
+    Most files hold only current labels: a replace runs only on a column in which a
+    historic label occurs, found for all columns in one pass over the parsed frame (a
+    hash lookup, far cheaper than a byte search per label); otherwise the columns are
+    copied without a query.
     """
-    source = source or column
-    historic = _historic_labels(dataset, column)
-    if not historic or not frame.get_column(source).is_in(list(historic)).any():
-        return pl.col(source)
-    return pl.col(source).replace({k: v for k, v in _mapping(dataset, column).items() if k != v})
+    probed, probes = _label_probes(dataset, columns)
+    found = frame.select(probes).row(0) if probes else ()
+    hits = {column for column, hit in zip(probed, found, strict=True) if hit}
+    if not hits and not any(c in frame.columns and c != source for c, source in columns):
+        copies = [frame.get_column(source).alias(c) for c, source in columns if c != source]
+        return frame.hstack(copies) if copies else frame
+    return frame.with_columns(
+        (
+            pl.col(source).replace({k: v for k, v in _mapping(dataset, c).items() if k != v})
+            if c in hits
+            else pl.col(source)
+        ).alias(c)
+        for c, source in columns
+    )
+
+
+@lru_cache(maxsize=32)
+def _label_probes(dataset: str, columns: tuple[tuple[str, str], ...]):
+    """The columns that have historic labels, and for each an "any historic label?" test."""
+    probed = [c for c, _ in columns if _historic_labels(dataset, c)]
+    probes = [
+        pl.col(source).is_in(list(_historic_labels(dataset, c))).any().alias(c)
+        for c, source in columns
+        if c in probed
+    ]
+    return probed, probes
 
 
 @lru_cache(maxsize=32)
@@ -70,38 +90,46 @@ def _latest_month() -> str:
 
 
 def _month_checks(frame: pl.DataFrame, ctx: FileContext, column: str, source: str):
+    return _month_checks_for(
+        ctx.file_month, None if ctx.file_month else _latest_month(), column, source
+    )
+
+
+@lru_cache(maxsize=256)
+def _month_checks_for(file_month: str | None, latest: str | None, column: str, source: str):
+    # built once per month: building expressions costs more than evaluating them on a
+    # small file
     month = pl.col(column)
-    if ctx.file_month:
+    if file_month:
         # a badly formed month is rejected by the cast check (no typed value)
-        bad = pl.col(f"{column}__value").is_not_null() & (month != ctx.file_month)
+        bad = pl.col(f"{column}__value").is_not_null() & (month != file_month)
         reason = pl.concat_str(
             [
-                pl.lit(
-                    f"month out of range: expected {ctx.file_month} (the file's month), found '"
-                ),
+                pl.lit(f"month out of range: expected {file_month} (the file's month), found '"),
                 month,
                 pl.lit("'"),
             ]
         )
     else:
-        bad = (month < FIRST_MONTH) | (month > _latest_month())
+        bad = (month < FIRST_MONTH) | (month > latest)
         reason = pl.concat_str(
             [
-                pl.lit(f"month out of range: expected {FIRST_MONTH} to {_latest_month()}, found '"),
+                pl.lit(f"month out of range: expected {FIRST_MONTH} to {latest}, found '"),
                 month,
                 pl.lit("'"),
             ]
         )
-    return [(source, reason, bad)]
+    return ((source, reason, bad),)
 
 
+@lru_cache(maxsize=8)
 def _coordinate_checks(lon: str = "longitude", lat: str = "latitude"):
     x, y = pl.col(f"{lon}__value"), pl.col(f"{lat}__value")
     one_blank = pl.col(lon).is_null() ^ pl.col(lat).is_null()
     outside = (
         (x < GB_LONGITUDE[0]) | (x > GB_LONGITUDE[1]) | (y < GB_LATITUDE[0]) | (y > GB_LATITUDE[1])
     )
-    return [
+    return (
         ("Longitude", "only one of longitude and latitude is given", one_blank),
         (
             "Longitude",
@@ -112,7 +140,7 @@ def _coordinate_checks(lon: str = "longitude", lat: str = "latitude"):
             ),
             outside,
         ),
-    ]
+    )
 
 
 LOCATION_COLUMNS = (
@@ -127,26 +155,25 @@ LOCATION_COLUMNS = (
 
 
 def _street_prepare(frame: pl.DataFrame, ctx: FileContext) -> pl.DataFrame:
-    return frame.with_columns(
-        _map_labels(frame, "police_street", "crime_type", "crime_type_published").alias(
-            "crime_type"
+    return _relabel(
+        frame,
+        "police_street",
+        (
+            ("crime_type", "crime_type_published"),
+            ("last_outcome_category", "last_outcome_category"),
         ),
-        _map_labels(frame, "police_street", "last_outcome_category"),
     )
 
 
 def _street_checks(frame: pl.DataFrame, ctx: FileContext):
-    return [
-        *_month_checks(frame, ctx, "month", "Month"),
-        *_coordinate_checks(),
-        (
-            "Crime type",
-            pl.concat_str(
-                [pl.lit("unknown crime type '"), pl.col("crime_type_published"), pl.lit("'")]
-            ),
-            pl.col("crime_type").is_not_null() & ~pl.col("crime_type").is_in(sorted(CRIME_TYPES)),
-        ),
-    ]
+    return [*_month_checks(frame, ctx, "month", "Month"), *_coordinate_checks(), _CRIME_TYPE_CHECK]
+
+
+_CRIME_TYPE_CHECK = (
+    "Crime type",
+    pl.concat_str([pl.lit("unknown crime type '"), pl.col("crime_type_published"), pl.lit("'")]),
+    pl.col("crime_type").is_not_null() & ~pl.col("crime_type").is_in(sorted(CRIME_TYPES)),
+)
 
 
 STREET_ORDER = [
@@ -180,7 +207,7 @@ POLICE_STREET = register_dataset(
 
 
 def _outcomes_prepare(frame: pl.DataFrame, ctx: FileContext) -> pl.DataFrame:
-    return frame.with_columns(_map_labels(frame, "police_outcomes", "outcome_type"))
+    return _relabel(frame, "police_outcomes", (("outcome_type", "outcome_type"),))
 
 
 POLICE_OUTCOMES = register_dataset(
