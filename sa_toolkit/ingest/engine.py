@@ -567,18 +567,20 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
                 "raw": raw,
             }
         )
-    out_cols = [pl.col(f"{c.name}__value").alias(c.name) for c in spec.columns if c.keep]
     typed_names = {c.name for c in spec.columns} | {f"{c.name}__value" for c in spec.columns}
     extra = [
         n
         for n in kept.columns
         if n not in typed_names and not n.startswith("__") and n != "source_line"
     ]
-    kept = kept.select(
-        *out_cols,
-        *extra,
-        pl.lit(src.display).alias("source_file"),
-        pl.col("source_line").cast(pl.Int32),
+    # built from the columns directly: a query's fixed cost counts over hundreds of files
+    kept = pl.DataFrame(
+        [
+            *(kept.get_column(f"{c.name}__value").alias(c.name) for c in spec.columns if c.keep),
+            *(kept.get_column(n) for n in extra),
+            pl.Series("source_file", [src.display], dtype=pl.String).new_from_index(0, kept.height),
+            kept.get_column("source_line").cast(pl.Int32),
+        ]
     )
     result = FileResult(spec.name, src.display, sha, rows_in=rows_in, rejects=rejects)
     result.rows_rejected = bad.height
@@ -758,9 +760,10 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None) -> Ingest
 
 
 def _threads() -> int:
-    """Files read at once: one more than the cores, so that while one file's thread holds
-    the interpreter (building expressions, hashing setup) polars keeps every core busy."""
-    return (os.cpu_count() or 1) + 1
+    """Files read at once: two per core, so that while one file's thread holds the
+    interpreter (building expressions, small Series steps) polars keeps every core busy
+    (measured on 2 cores: 4 threads 4.3-4.5 s, 3 threads 4.6 s, 2 threads 4.9 s)."""
+    return 2 * (os.cpu_count() or 1)
 
 
 def _process_all(todo, staging: Path, console) -> list[FileResult]:

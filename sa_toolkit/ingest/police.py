@@ -199,7 +199,7 @@ POLICE_STREET = register_dataset(
         unique=("crime_id",),
         prepare=_street_prepare,
         checks=_street_checks,
-        finish=lambda frame, ctx: frame.select(STREET_ORDER),
+        finish=lambda frame, ctx: frame[STREET_ORDER],
         zip_members=True,
         parallel=True,
     )
