@@ -244,6 +244,14 @@ IDENTIFIER_NAMES = frozenset(
         "record_id",
         "nhs_number",
         "pnc_number",
+        "crime_number",
+        "crime_reference_number",
+        "incident_number",
+        "case_number",
+        "reference_number",
+        "ni_number",
+        "national_insurance_number",
+        "custody_number",
         "pnc_id",
         "urn",
         "name",
@@ -259,7 +267,9 @@ IDENTIFIER_NAMES = frozenset(
         "telephone",
     }
 )
-_ID_SUFFIX = re.compile(r"(^|[_\s])(id|identifier|number)$", re.IGNORECASE)
+# "*_number" is not matched by suffix: "Number" heads many aggregate columns ("Number",
+# "Offences number"); the identifying numbers are named in IDENTIFIER_NAMES.
+_ID_SUFFIX = re.compile(r"(^|[_\s])(id|identifier)$", re.IGNORECASE)
 # data.police.uk crime IDs are 64 hexadecimal characters.
 _CRIME_ID_VALUE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -274,7 +284,8 @@ def check_no_identifiers(
     """Refuse a table that carries record-level identifiers; return it unchanged otherwise.
 
     Refused: columns (or index levels) named like ``crime_id``, ``victim_id``,
-    ``respondent_id``, ``incident_id``, any ``*_id`` / ``*_number``, names, dates of
+    ``respondent_id``, ``incident_id``, any ``*_id``, identifying numbers (crime, incident,
+    case, NHS, PNC, NI numbers), names, dates of
     birth, addresses and postcodes; and any text column holding data.police.uk crime IDs.
 
     Parameters

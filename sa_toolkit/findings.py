@@ -288,17 +288,18 @@ def key_findings(findings: Sequence[str], *, title: str = "Key findings") -> Htm
     )
 
 
-def show_key_findings(findings: Sequence[str], *, title: str = "Key findings") -> HtmlBlock:
+def show_key_findings(findings: Sequence[str], *, title: str = "Key findings") -> None:
     """Display the key findings and mark the first one as the report's headline.
 
     The index page lists each report with its headline (output metadata
     ``{"sa_toolkit": {"headline": ...}}``, see ``sa_toolkit.render.find_headline``).
+    Returns nothing, so that a call on a cell's last line does not show the block twice;
+    use :func:`key_findings` for the HTML itself.
     """
     block = key_findings(findings, title=title)
     from IPython.display import HTML, display
 
     display(HTML(str(block)), metadata={HEADLINE_METADATA_KEY: {"headline": findings[0].strip()}})
-    return block
 
 
 def implications(

@@ -149,3 +149,11 @@ def test_check_no_identifiers_passes_aggregates():
     )
     assert check_no_identifiers(frame) is frame
     check_no_identifiers(pd.DataFrame({"group_id": [1], "n": [5]}), allow=["group_id"])
+
+
+def test_aggregate_number_columns_are_allowed_but_identifying_numbers_are_not():
+    counts = pd.DataFrame({"Ward": ["A", "B"], "Number": [12, 30], "Offences number": [1, 2]})
+    assert check_no_identifiers(counts) is counts
+    for column in ["Crime number", "incident_number", "NHS number", "Case number"]:
+        with pytest.raises(DisclosureError, match=column):
+            check_no_identifiers(pd.DataFrame({column: ["x"], "Number": [1]}))

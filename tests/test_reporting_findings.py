@@ -168,7 +168,8 @@ def test_show_key_findings_marks_headline(monkeypatch):
     monkeypatch.setattr(
         IPython.display, "display", lambda obj, metadata=None: shown.append(metadata)
     )
-    f.show_key_findings(["Violence rose 9%.", "Robbery fell 4%."])
+    # nothing is returned, so a call on a cell's last line is not displayed a second time
+    assert f.show_key_findings(["Violence rose 9%.", "Robbery fell 4%."]) is None
     assert shown == [{"sa_toolkit": {"headline": "Violence rose 9%."}}]
 
 
