@@ -18,6 +18,7 @@ from IPython.display import display
 
 from sa_toolkit import charts, findings, report_tables
 from sa_toolkit.analysis import violent_crime as vc
+from sa_toolkit.analysis.priority_common import absent
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.notebook_params import notebook_context
 
@@ -56,13 +57,20 @@ _ = findings.show_key_findings(
 
 # %%
 breaks = vc.series_breaks_for_priority()
-note = vc.SOURCE_INCIDENTS
-for chart, what in (
-    ("volume", "violence, domestic abuse and sexual offences"),
-    ("serious", "serious violence, robbery, knife and gun crime"),
-):
+note = data.source_note
+if data.source != "incidents":
+    display(
+        absent(
+            "crime_incidents",
+            vc.NEEDS_INCIDENTS,
+            cfg,
+            instead=f"Violence and sexual offences and robbery are counted from {vc.SOURCE_POLICE} instead.",
+        )
+    )
+for chart in ("volume", "serious"):
     monthly = vc.monthly_counts(data, chart)
     measures = list(data.measures.index[data.measures["chart"] == chart])
+    what = ", ".join(data.measures.loc[measures, "label"].str.lower())
     fig = charts.monthly_trend(
         monthly,
         title=vc.trend_title(summary, measures, year_label),
@@ -118,6 +126,8 @@ if peers["own"] is not None:
         "Funnel plot: " + vc.peer_sentence(data, peers),
         ctx.output_dir,
     )
+elif not data.msg_supplied:
+    display(absent("msg_crime", "the Most Similar Group comparison", cfg))
 else:
     display(
         findings.HtmlBlock(
@@ -128,7 +138,7 @@ else:
 # %% [markdown]
 # ## Where violence happens
 #
-# Violence against the person by ward and by LSOA in the assessed year. Rates rank only LSOAs with at least 10 offences, because a rate on a handful of offences is too unstable to rank.
+# Violence against the person (with the open police data only: violence and sexual offences) by ward and by LSOA in the assessed year. Rates rank only LSOAs with at least 10 offences, because a rate on a handful of offences is too unstable to rank.
 
 # %%
 for table, label in ((wards, "Ward"), (lsoas, "LSOA")):
@@ -139,7 +149,7 @@ for table, label in ((wards, "Ward"), (lsoas, "LSOA")):
         display(
             report_tables.html_table(
                 vc.places_display(top, data.threshold, place=label),
-                caption=f"{label}s with the {what} of violence against the person, {place_name}, {year_label}",
+                caption=f"{label}s with the {what} of {data.focus_label.lower()}, {place_name}, {year_label}",
                 notes=[suppression_note(data.threshold)],
             )
         )
@@ -152,7 +162,7 @@ if counts.sum() > 0:
     fig = charts.concentration_curve(
         counts,
         title=f"Half of violence happened in {findings.format_percent(half * 100)} of LSOAs; the top 5% held {findings.format_percent(top5['value'] * 100)}",
-        subtitle=f"Cumulative share of violence against the person by LSOA (most affected first), {place_name}, {year_label}",
+        subtitle=f"Cumulative share of {data.focus_label.lower()} by LSOA (most affected first), {place_name}, {year_label}",
         source=note,
         place="LSOAs",
     )
@@ -173,7 +183,7 @@ if located.sum() >= data.threshold:
         focus.loc[located, "longitude"],
         focus.loc[located, "latitude"],
         title=f"Violence clusters in {top_ward['place']} ward, with {findings.format_percent(top_ward['share'])} of the partnership's offences",
-        subtitle=f"Violence against the person per hexagon, {place_name}, {year_label}; hexagons with fewer than {data.threshold} offences not drawn"
+        subtitle=f"{data.focus_label} per hexagon, {place_name}, {year_label}; hexagons with fewer than {data.threshold} offences not drawn"
         + (
             f"; {int((~located).sum()):,} offences without coordinates not shown"
             if (~located).any()
@@ -186,7 +196,7 @@ if located.sum() >= data.threshold:
     charts.save_and_show(
         fig,
         "01_violent_crime_density",
-        f"Map of hexagonal bins of violence against the person in {place_name}, {year_label}: the densest cluster is in {top_ward['place']} ward.",
+        f"Map of hexagonal bins of {data.focus_label.lower()} in {place_name}, {year_label}: the densest cluster is in {top_ward['place']} ward.",
         ctx.output_dir,
     )
 
@@ -210,6 +220,8 @@ if times["table"] is not None:
         "Heat map of offences by hour and weekday. " + night,
         ctx.output_dir,
     )
+elif data.source != "incidents":
+    display(absent("crime_incidents", "offences by hour and weekday", cfg))
 
 # %% [markdown]
 # ## Victims and suspects
@@ -241,6 +253,8 @@ if ages["shares"] is not None:
             ],
         )
     )
+elif data.source != "incidents":
+    display(absent("crime_incidents", "the ages of victims and suspects", cfg))
 
 # %% [markdown]
 # ## Domestic abuse, repeat victimisation and alcohol
@@ -257,6 +271,14 @@ if not people.empty:
                 suppression_note(data.threshold),
                 "Intervals: Wilson score; change in a share tested with a two-sided z test.",
             ],
+        )
+    )
+elif data.source != "incidents":
+    display(
+        absent(
+            "crime_incidents",
+            "domestic abuse, repeat victimisation and alcohol-related violence",
+            cfg,
         )
     )
 

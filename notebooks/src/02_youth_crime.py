@@ -18,6 +18,7 @@ import pandas as pd
 from IPython.display import display
 
 from sa_toolkit import charts, disclosure, findings
+from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
 from sa_toolkit.notebook_params import notebook_context
@@ -42,49 +43,72 @@ rows = framework.set_index("indicator_id")
 years = yc.years_to(cfg)
 months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
 period = f"{years[0].label} to {cfg.year.label}"
-incidents = yc.load_incidents(src, cfg)
+has_incidents = pc.table_supplied("crime_incidents", cfg.processed_dir)
 lookup = src.read("lookup", ["lsoa_code", "ward_name"])
-young = yc.young_people_monthly(incidents, months)
-young_years = yc.year_totals(young, years)
-young_change = yc.latest_changes(young_years, cfg.year).set_index("measure")
-syv = yc.serious_youth_violence(incidents, years)
-syv_test = yc.change_row(syv.iloc[-2], syv.iloc[-1])
-fte = yc.first_time_entrants(src.read("youth_first_time_entrants"), cfg.partnership_code, years)
-peak = yc.after_school_peak(incidents, cfg.year)
-robbery = yc.youth_robbery(incidents, years)
-robbery_places = yc.young_victim_places(incidents, lookup, cfg.year)
-cohorts = yc.juvenile_reoffending(src.read("reoffending"), cfg.partnership_code)
-trends = yc.reoffending_trend(cohorts)
-probation = yc.probation_by_age(src.read("probation_outcomes"), cfg.partnership_code, years)
+if has_incidents:
+    incidents = yc.load_incidents(src, cfg)
+    young = yc.young_people_monthly(incidents, months)
+    young_years = yc.year_totals(young, years)
+    young_change = yc.latest_changes(young_years, cfg.year).set_index("measure")
+    syv = yc.serious_youth_violence(incidents, years)
+    syv_test = yc.change_row(syv.iloc[-2], syv.iloc[-1])
+    peak = yc.after_school_peak(incidents, cfg.year)
+    robbery = yc.youth_robbery(incidents, years)
+    robbery_places = yc.young_victim_places(incidents, lookup, cfg.year)
+else:
+    robbery_places = pd.DataFrame(columns=["ward", "victims", "share"])
+fte_table = pc.read_if_supplied(src, "youth_first_time_entrants")
+fte = (
+    yc.first_time_entrants(fte_table, cfg.partnership_code, years)
+    if fte_table is not None
+    else pd.DataFrame()
+)
+reoffending_table = pc.read_if_supplied(src, "reoffending")
+cohorts = (
+    yc.juvenile_reoffending(reoffending_table, cfg.partnership_code)
+    if reoffending_table is not None
+    else pd.DataFrame()
+)
+trends = yc.reoffending_trend(cohorts) if len(cohorts) else None
+probation_table = pc.read_if_supplied(src, "probation_outcomes")
+probation = (
+    yc.probation_by_age(probation_table, cfg.partnership_code, years)
+    if probation_table is not None
+    else pd.DataFrame()
+)
 SOURCE_INCIDENTS = f"{place} Police crime incident extract"
+NO_AGES = "the ages of victims and suspects (not in the data.police.uk open data)"
 
 # %%
 syv_target = rows.loc["LI2", "target"] if "LI2" in rows.index else None
-v = young_change.loc["Victims 10-17"]
-key = [
-    yc.change_finding(
-        f"Serious youth violence victims in {cfg.year.label}",
-        syv.iloc[-2],
-        syv.iloc[-1],
-        "victims",
-        syv_test,
-        target=syv_target,
-        threshold=threshold,
-    ),
-    yc.change_finding(
-        f"Victims aged 10-17 in {cfg.year.label}",
-        v["before"],
-        v["after"],
-        "victims",
-        v.to_dict(),
-        threshold=threshold,
-    ),
-]
+key = []
+if has_incidents:
+    v = young_change.loc["Victims 10-17"]
+    key += [
+        yc.change_finding(
+            f"Serious youth violence victims in {cfg.year.label}",
+            syv.iloc[-2],
+            syv.iloc[-1],
+            "victims",
+            syv_test,
+            target=syv_target,
+            threshold=threshold,
+        ),
+        yc.change_finding(
+            f"Victims aged 10-17 in {cfg.year.label}",
+            v["before"],
+            v["after"],
+            "victims",
+            v.to_dict(),
+            threshold=threshold,
+        ),
+    ]
 if len(fte):
     key.append(
         yc.fte_sentence(fte, threshold, rows.loc["NI111"] if "NI111" in rows.index else None)
     )
-key.append(yc.after_school_sentence(peak))
+if has_incidents:
+    key.append(yc.after_school_sentence(peak))
 if len(cohorts):
     key.append(yc.reoffending_sentence(cohorts, trends, threshold))
 if len(robbery_places) and robbery_places["victims"].sum() >= threshold:
@@ -97,6 +121,11 @@ if len(robbery_places) and robbery_places["victims"].sum() >= threshold:
             robbery_places["victims"].sum(),
             unit="victims",
         )
+    )
+if not key:
+    key.append(
+        pc.missing_text("crime_incidents", "Young victims and suspects", cfg)
+        + " No youth justice or re-offending extract was supplied either."
     )
 _ = findings.show_key_findings(key[:6])
 
@@ -120,63 +149,83 @@ display(
 # ## Young victims and suspects
 
 # %%
-top_series = young_change["change"].abs().idxmax()
-fig = charts.monthly_trend(
-    young,
-    title=yc.change_finding(
-        f"{top_series.replace(' ', ' aged ', 1)} in {cfg.year.label}",
-        young_change.loc[top_series, "before"],
-        young_change.loc[top_series, "after"],
-        "",
-        young_change.loc[top_series].to_dict(),
-    ).rstrip("."),
-    subtitle=f"Victims and suspects aged 10-17 and 18-24 per month, {place}, {period}",
-    source=SOURCE_INCIDENTS,
-    measure="People",
-)
-_ = charts.save_and_show(
-    fig,
-    "02_youth_crime_young_victims_suspects",
-    f"Line chart of monthly victims and suspects aged 10-17 and 18-24 in {place}, {period}. "
-    + " ".join(
-        f"{m}: {int(r['before']):,} in {cfg.year.previous().label}, {int(r['after']):,} in {cfg.year.label}."
-        for m, r in young_change.iterrows()
-    ),
-    ctx.output_dir,
-)
-table = disclosure.suppress_counts(young_years, threshold, row_totals=False, column_totals=False)
-display(
-    html_table(
-        table.display(),
-        caption=f"Victims and suspects aged 10-24 by financial year, {place}",
-        notes=[table.note, "One victim or suspect per recorded incident; ages as recorded."],
+if has_incidents:
+    top_series = young_change["change"].abs().idxmax()
+    fig = charts.monthly_trend(
+        young,
+        title=yc.change_finding(
+            f"{top_series.replace(' ', ' aged ', 1)} in {cfg.year.label}",
+            young_change.loc[top_series, "before"],
+            young_change.loc[top_series, "after"],
+            "",
+            young_change.loc[top_series].to_dict(),
+        ).rstrip("."),
+        subtitle=f"Victims and suspects aged 10-17 and 18-24 per month, {place}, {period}",
+        source=SOURCE_INCIDENTS,
+        measure="People",
     )
-)
+    _ = charts.save_and_show(
+        fig,
+        "02_youth_crime_young_victims_suspects",
+        f"Line chart of monthly victims and suspects aged 10-17 and 18-24 in {place}, {period}. "
+        + " ".join(
+            f"{m}: {int(r['before']):,} in {cfg.year.previous().label}, {int(r['after']):,} in {cfg.year.label}."
+            for m, r in young_change.iterrows()
+        ),
+        ctx.output_dir,
+    )
+    table = disclosure.suppress_counts(
+        young_years, threshold, row_totals=False, column_totals=False
+    )
+    display(
+        html_table(
+            table.display(),
+            caption=f"Victims and suspects aged 10-24 by financial year, {place}",
+            notes=[table.note, "One victim or suspect per recorded incident; ages as recorded."],
+        )
+    )
+else:
+    display(
+        pc.absent(
+            "crime_incidents",
+            "victims and suspects aged 10-24 (the open police data hold no ages)",
+            cfg,
+        )
+    )
 
 # %% [markdown]
 # ## Serious youth violence
 
 # %%
-syv_shown = yc.publishable(syv, threshold)
-fig = charts.bar_chart(
-    syv_shown,
-    title=yc.change_finding(
-        "Serious youth violence victims", syv.iloc[-2], syv.iloc[-1], "", syv_test
-    ).rstrip("."),
-    subtitle=f"Victims of serious youth violence per financial year, {place}, {period}",
-    source=SOURCE_INCIDENTS,
-    sort=False,
-    highlight=cfg.year.label,
-    xlabel="Victims",
-)
-_ = charts.save_and_show(
-    fig,
-    "02_youth_crime_serious_youth_violence",
-    "Bar chart of serious youth violence victims per financial year: "
-    + yc.counts_text(syv_shown, threshold)
-    + ".",
-    ctx.output_dir,
-)
+if has_incidents:
+    syv_shown = yc.publishable(syv, threshold)
+    fig = charts.bar_chart(
+        syv_shown,
+        title=yc.change_finding(
+            "Serious youth violence victims", syv.iloc[-2], syv.iloc[-1], "", syv_test
+        ).rstrip("."),
+        subtitle=f"Victims of serious youth violence per financial year, {place}, {period}",
+        source=SOURCE_INCIDENTS,
+        sort=False,
+        highlight=cfg.year.label,
+        xlabel="Victims",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "02_youth_crime_serious_youth_violence",
+        "Bar chart of serious youth violence victims per financial year: "
+        + yc.counts_text(syv_shown, threshold)
+        + ".",
+        ctx.output_dir,
+    )
+else:
+    display(
+        pc.absent(
+            "crime_incidents",
+            "serious youth violence (the open police data hold no ages or offence codes)",
+            cfg,
+        )
+    )
 
 # %% [markdown]
 # ## First-time entrants to the youth justice system
@@ -224,73 +273,95 @@ if len(fte):
             notes=["Lower and upper: 95% confidence interval (Byar's method; exact below 10)."],
         )
     )
+elif fte_table is None:
+    display(pc.absent("youth_first_time_entrants", "first-time entrants", cfg))
 else:
-    print("No first-time entrants data cover a whole financial year.")
+    display(findings.HtmlBlock("<p>No first-time entrants data cover a whole financial year.</p>"))
 
 # %% [markdown]
 # ## The after-school peak
 
 # %%
-fig = yc.hourly_chart(
-    peak["hourly"],
-    title=yc.after_school_sentence(peak).split("(")[0].rstrip(" ,."),
-    subtitle=f"Share of offences against victims aged 10-17 by hour of day, school days and other days, {place}, {cfg.year.label}",
-    source=f"{SOURCE_INCIDENTS}; school days: Monday to Friday outside school holidays",
-)
-_ = charts.save_and_show(
-    fig,
-    "02_youth_crime_after_school_peak",
-    "Line chart of the hourly share of offences against 10-17 year olds on school days and other days. "
-    + yc.after_school_sentence(peak),
-    ctx.output_dir,
-)
+if has_incidents:
+    fig = yc.hourly_chart(
+        peak["hourly"],
+        title=yc.after_school_sentence(peak).split("(")[0].rstrip(" ,."),
+        subtitle=f"Share of offences against victims aged 10-17 by hour of day, school days and other days, {place}, {cfg.year.label}",
+        source=f"{SOURCE_INCIDENTS}; school days: Monday to Friday outside school holidays",
+    )
+    _ = charts.save_and_show(
+        fig,
+        "02_youth_crime_after_school_peak",
+        "Line chart of the hourly share of offences against 10-17 year olds on school days and other days. "
+        + yc.after_school_sentence(peak),
+        ctx.output_dir,
+    )
+else:
+    display(
+        pc.absent(
+            "crime_incidents",
+            "the after-school peak (the open police data hold no times or ages)",
+            cfg,
+        )
+    )
 
 # %% [markdown]
 # ## Youth robbery
 
 # %%
-rob = robbery.set_index("year").rename(
-    columns={
-        "victims_10_17": "victims aged 10-17",
-        "victims_18_24": "victims aged 18-24",
-        "suspects_10_17": "suspects aged 10-17",
-    }
-)
-rob_table = disclosure.suppress_counts(
-    rob[["victims aged 10-17", "victims aged 18-24", "suspects aged 10-17"]],
-    threshold,
-    row_totals=False,
-    column_totals=False,
-)
-shown = rob_table.display()
-shown.insert(0, "robberies", [f"{n:,}" for n in rob["robberies"]])
-shown["victims aged 10-17 (% of robberies)"] = [
-    "[c]" if s else f"{p:.0f}%"
-    for s, p in zip(rob_table.status["victims aged 10-17"], rob["share_victims_10_17"], strict=True)
-]
-display(
-    html_table(
-        shown.rename_axis("year"),
-        caption=f"Robbery and young people by financial year, {place}",
-        notes=[rob_table.note],
+if has_incidents:
+    rob = robbery.set_index("year").rename(
+        columns={
+            "victims_10_17": "victims aged 10-17",
+            "victims_18_24": "victims aged 18-24",
+            "suspects_10_17": "suspects aged 10-17",
+        }
     )
-)
-places = robbery_places[robbery_places["victims"] >= max(threshold, 1)].head(8)
-if len(places):
-    fig = charts.bar_chart(
-        places.set_index("ward")["victims"],
-        title=f"{places.iloc[0]['ward']} had the most robberies of 10-17 year olds in {cfg.year.label}",
-        subtitle=f"Robbery victims aged 10-17 by ward (wards with {threshold} or more), {place}, {cfg.year.label}",
-        source=SOURCE_INCIDENTS,
-        xlabel="Victims",
+    rob_table = disclosure.suppress_counts(
+        rob[["victims aged 10-17", "victims aged 18-24", "suspects aged 10-17"]],
+        threshold,
+        row_totals=False,
+        column_totals=False,
     )
-    _ = charts.save_and_show(
-        fig,
-        "02_youth_crime_youth_robbery_wards",
-        "Bar chart of robbery victims aged 10-17 by ward: "
-        + ", ".join(f"{w} {n}" for w, n in zip(places["ward"], places["victims"], strict=True))
-        + ".",
-        ctx.output_dir,
+    shown = rob_table.display()
+    shown.insert(0, "robberies", [f"{n:,}" for n in rob["robberies"]])
+    shown["victims aged 10-17 (% of robberies)"] = [
+        "[c]" if s else f"{p:.0f}%"
+        for s, p in zip(
+            rob_table.status["victims aged 10-17"], rob["share_victims_10_17"], strict=True
+        )
+    ]
+    display(
+        html_table(
+            shown.rename_axis("year"),
+            caption=f"Robbery and young people by financial year, {place}",
+            notes=[rob_table.note],
+        )
+    )
+    places = robbery_places[robbery_places["victims"] >= max(threshold, 1)].head(8)
+    if len(places):
+        fig = charts.bar_chart(
+            places.set_index("ward")["victims"],
+            title=f"{places.iloc[0]['ward']} had the most robberies of 10-17 year olds in {cfg.year.label}",
+            subtitle=f"Robbery victims aged 10-17 by ward (wards with {threshold} or more), {place}, {cfg.year.label}",
+            source=SOURCE_INCIDENTS,
+            xlabel="Victims",
+        )
+        _ = charts.save_and_show(
+            fig,
+            "02_youth_crime_youth_robbery_wards",
+            "Bar chart of robbery victims aged 10-17 by ward: "
+            + ", ".join(f"{w} {n}" for w, n in zip(places["ward"], places["victims"], strict=True))
+            + ".",
+            ctx.output_dir,
+        )
+else:
+    display(
+        pc.absent(
+            "crime_incidents",
+            "robbery of and by young people (the open police data hold no ages)",
+            cfg,
+        )
     )
 
 # %% [markdown]
@@ -337,6 +408,12 @@ if len(cohorts):
                 "Cohorts are followed for 12 months plus 6 months for convictions, so the latest cohort is about 18 months old.",
             ],
         )
+    )
+elif reoffending_table is None:
+    display(pc.absent("reoffending", "juvenile re-offending", cfg))
+if probation_table is None:
+    display(
+        pc.absent("probation_outcomes", "employment and accommodation at the end of probation", cfg)
     )
 if len(probation):
     latest = probation[probation["year"] == probation["year"].max()]
@@ -407,7 +484,7 @@ display(
 # %%
 concerns = pf.framework_concerns(framework)
 worsened = list(concerns["worsened"])
-for measure, r in young_change.iterrows():
+for measure, r in young_change.iterrows() if has_incidents else ():
     if r["significant"] and r["after"] > r["before"]:
         worsened.append(
             f"{measure} (+{r['change']:.0f}%, {int(r['before']):,} to {int(r['after']):,})"
@@ -418,7 +495,7 @@ places = [
     if r["victims"] >= threshold
 ]
 times = []
-if peak["significant"] and peak["ratio"] > 1:
+if has_incidents and peak["significant"] and peak["ratio"] > 1:
     times.append(
         f"15:00 to 18:00 on school days ({peak['school_share'] * 100:.0f}% of school-day offences against 10-17 year olds)"
     )

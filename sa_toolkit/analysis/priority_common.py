@@ -234,14 +234,107 @@ def survey_ward_table(
     return table.reset_index().rename(columns={"ward": "Ward"})
 
 
-def absent(dataset: str, what: str):
-    """A short note for a section whose data were not supplied (no error, no empty chart)."""
+#: datasets that are not partner extracts: (what it is, where it goes in the raw folder, where
+#: to get it); partner extracts take theirs from ``sa_toolkit.ingest.partner.DATASETS``
+OTHER_DATASETS = {
+    "police_street": ("data.police.uk street-level crime download",
+                      "police_uk/YYYY-MM/YYYY-MM-<force>-street.csv", "data.police.uk"),
+    "police_outcomes": ("data.police.uk outcomes download",
+                        "police_uk/YYYY-MM/YYYY-MM-<force>-outcomes.csv", "data.police.uk"),
+    "police_stop_search": ("data.police.uk stop and search download",
+                           "police_uk/YYYY-MM/YYYY-MM-<force>-stop-and-search.csv",
+                           "data.police.uk"),
+    "msg_crime": ("Most Similar Group (MSG) recorded crime table", "msg/recorded_crime_msg.csv",
+                  "the Home Office iQuanta MSG tables; layout in docs/data_log.md"),
+    "population": ("population estimate table", "geography/population/*.csv",
+                   "ONS mid-year estimates by LSOA; layout in docs/data_log.md"),
+    "lookup": ("LSOA to ward and partnership lookup", "geography/lsoa_ward_csp_lookup.csv",
+               "ONS Open Geography Portal"),
+}  # fmt: skip
+
+
+def dataset_file(dataset: str) -> tuple[str, str, str]:
+    """``(title, raw path, where to get it)`` of a dataset, e.g. for ``crime_incidents``
+    ``("crime incident extract", "partner/crime_incidents.csv", "template in
+    data/templates/crime_incidents.csv")``."""
+    if dataset in OTHER_DATASETS:
+        return OTHER_DATASETS[dataset]
+    from sa_toolkit.ingest.partner import DATASETS
+
+    spec = DATASETS.get(dataset)
+    if spec is None:
+        return (f"{dataset} table", dataset, "docs/data_templates.md")
+    title = spec.title[:1].lower() + spec.title[1:]
+    if not title.endswith(("extract", "microdata")):
+        title += " extract"
+    return title, spec.raw_path, f"template in data/templates/{dataset}.csv"
+
+
+def table_supplied(dataset: str, processed_dir) -> bool:
+    """True when ``sa ingest`` wrote the table (a raw file of it was supplied)."""
+    from pathlib import Path
+
+    folder = Path(processed_dir) / dataset
+    return folder.is_dir() and any(folder.rglob("*.parquet"))
+
+
+def _raw_path(cfg, relative: str) -> str:
+    from pathlib import Path
+
+    raw = Path(cfg.raw_dir)
+    try:
+        raw = raw.resolve().relative_to(Path(cfg.root).resolve())
+    except (ValueError, AttributeError, TypeError):
+        pass
+    return f"{raw.as_posix()}/{relative}"
+
+
+def missing_text(dataset: str, what: str, cfg=None, instead: str | None = None) -> str:
+    """The sentence for a report section whose data were not supplied (plain text).
+
+    With ``cfg``: ``"No crime incident extract was supplied
+    (data/raw/partner/crime_incidents.csv, template in data/templates/crime_incidents.csv):
+    knife crime cannot be shown."`` when ``sa ingest`` found no such file, or
+    ``"The crime incident extract (...) holds no rows for ...: ... cannot be shown."`` when it
+    did. ``instead`` is a sentence added after it (e.g. the source used instead).
+    """
+    title, relative, origin = dataset_file(dataset)
+    if cfg is None:
+        text = (
+            f"{what[:1].upper() + what[1:]} cannot be shown: the {title} "
+            f"(data/raw/{relative}, {origin}) was not supplied or holds no rows for the "
+            "partnership and period."
+        )
+    elif table_supplied(dataset, cfg.processed_dir):
+        text = (
+            f"The {title} ({_raw_path(cfg, relative)}) holds no rows for the partnership and "
+            f"period: {what} cannot be shown."
+        )
+    else:
+        text = f"No {title} was supplied ({_raw_path(cfg, relative)}, {origin}): {what} cannot be shown."
+    return text if not instead else f"{text} {instead}"
+
+
+def read_if_supplied(src, name: str, columns=None) -> pd.DataFrame | None:
+    """``src.read(name, columns)`` of a ``DataSource``, or None when the table is not there
+    (the section then shows :func:`absent`)."""
+    from sa_toolkit.indicators.computations import NotComputable
+
+    try:
+        return src.read(name, columns)
+    except NotComputable:
+        return None
+
+
+def absent(dataset: str, what: str, cfg=None, instead: str | None = None):
+    """A note for a section whose data were not supplied (no error, no empty chart): see
+    :func:`missing_text`. Shown in the report as a paragraph of class ``sa-missing``."""
+    from html import escape
+
     from sa_toolkit.findings import HtmlBlock
 
-    return HtmlBlock(
-        f"<p class='sa-missing'>No {what} is shown: the <code>{dataset}</code> extract was not "
-        f"supplied or holds no rows for the partnership (see docs/data_templates.md).</p>"
-    )
+    text = escape(missing_text(dataset, what, cfg, instead))
+    return HtmlBlock(f"<p class='sa-missing'>{text}</p>")
 
 
 def ward_names(lookup: pd.DataFrame | None) -> pd.Series:

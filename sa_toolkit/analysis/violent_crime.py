@@ -40,13 +40,27 @@ INCIDENT_COLUMNS = [
     "alcohol_related", "knife_or_sharp_instrument", "firearm", "serious_youth_violence",
     "victim_id", "victim_age", "suspect_age",
 ]  # fmt: skip
+POLICE_COLUMNS = ["month", "lsoa_code", "longitude", "latitude", "crime_type"]
 MSG_GROUP = "Violence and sexual offences"
 SOURCE_INCIDENTS = "partnership crime incidents extract (police recorded crime)"
+SOURCE_POLICE = "data.police.uk street-level crime (open data)"
+#: the focus of hotspot analyses when only the open police data are there
+POLICE_FOCUS = "violence_and_sexual_offences"
+#: what the open police data cannot show (the crime incident extract's flags, times and ages)
+NEEDS_INCIDENTS = (
+    "serious violence, knife and gun crime, domestic abuse, and violence against the person "
+    "apart from sexual offences"
+)
 
 
-def load_measures() -> pd.DataFrame:
-    """The measure definitions (``sa_toolkit/data/violent_crime_measures.csv``)."""
-    path = PACKAGE_DATA_DIR / "violent_crime_measures.csv"
+def load_measures(source: str = "incidents") -> pd.DataFrame:
+    """The measure definitions: ``sa_toolkit/data/violent_crime_measures.csv`` (the crime
+    incident extract), or with ``source="police"`` ``violent_crime_police_measures.csv``
+    (data.police.uk crime types, used when no incident extract was supplied)."""
+    name = (
+        "violent_crime_police_measures.csv" if source == "police" else "violent_crime_measures.csv"
+    )
+    path = PACKAGE_DATA_DIR / name
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     return table.set_index("measure", drop=False)
 
@@ -83,6 +97,24 @@ class ViolentCrimeData:
     unlocated: int = 0
     measures: pd.DataFrame = field(default_factory=load_measures)
     cfg: object = None
+    #: ``"incidents"`` (the partner crime incident extract) or ``"police"`` (data.police.uk
+    #: street-level crime, when no incident extract was supplied)
+    source: str = "incidents"
+    #: MSG table supplied (False: no peer comparison can be made)
+    msg_supplied: bool = True
+
+    @property
+    def focus(self) -> str:
+        """The measure hotspot, time and age analyses look at."""
+        return FOCUS if self.source == "incidents" else POLICE_FOCUS
+
+    @property
+    def focus_label(self) -> str:
+        return str(self.measures.loc[self.focus, "label"])
+
+    @property
+    def source_note(self) -> str:
+        return SOURCE_INCIDENTS if self.source == "incidents" else SOURCE_POLICE
 
     @property
     def period(self) -> str:
@@ -91,15 +123,17 @@ class ViolentCrimeData:
 
 def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
     """Read the incidents, lookup, population and MSG tables for the report (once each)."""
+    from sa_toolkit.analysis.priority_common import table_supplied
     from sa_toolkit.tables import partnership_lsoas, read_table
 
     lsoas = partnership_lsoas(cfg)
     first = min(cfg.baseline_year, cfg.year.previous()).first_month
     months = pd.period_range(first, cfg.year.last_month, freq="M")
+    source = "incidents" if table_supplied("crime_incidents", cfg.processed_dir) else "police"
     incidents = read_table(
-        "crime_incidents",
+        "crime_incidents" if source == "incidents" else "police_street",
         cfg.processed_dir,
-        columns=INCIDENT_COLUMNS,
+        columns=INCIDENT_COLUMNS if source == "incidents" else POLICE_COLUMNS,
         filters=[
             ("month", ">=", first.start_time.date()),
             ("month", "<=", cfg.year.last_month.start_time.date()),
@@ -119,12 +153,18 @@ def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
         columns=["year", "lsoa_code", "age_min", "population"],
         filters=[("lsoa_code", "in", lsoas), ("year", "<=", cfg.year.start_year)],
     )
-    msg = read_table(
-        "msg_crime",
-        cfg.processed_dir,
-        columns=["area_code", "area_name", "area_type", "financial_year", "offence_group"]
-        + ["offences", "population"],
-        filters=[("offence_group", "==", MSG_GROUP)],
+    msg_columns = ["area_code", "area_name", "area_type", "financial_year", "offence_group"]
+    msg_columns += ["offences", "population"]
+    msg_supplied = table_supplied("msg_crime", cfg.processed_dir)
+    msg = (
+        read_table(
+            "msg_crime",
+            cfg.processed_dir,
+            columns=msg_columns,
+            filters=[("offence_group", "==", MSG_GROUP)],
+        )
+        if msg_supplied
+        else pd.DataFrame(columns=msg_columns)
     )
     return ViolentCrimeData(
         year=cfg.year,
@@ -137,7 +177,10 @@ def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
         area_code=cfg.partnership_code,
         threshold=int(threshold if threshold is not None else cfg.suppression_threshold),
         unlocated=int((~located).sum()),
+        measures=load_measures(source),
         cfg=cfg,
+        source=source,
+        msg_supplied=msg_supplied,
     )
 
 
@@ -164,9 +207,10 @@ def in_year(incidents: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
 
 
 def focus_incidents(data: ViolentCrimeData, year: FinancialYear | None = None) -> pd.DataFrame:
-    """Violence against the person (:data:`FOCUS`) in the assessed year (or ``year``)."""
+    """Violence against the person (:data:`FOCUS`; with the police data only, violence and
+    sexual offences) in the assessed year (or ``year``)."""
     rows = in_year(data.incidents, year or data.year)
-    return rows[measure_mask(rows, data.measures.loc[FOCUS])]
+    return rows[measure_mask(rows, data.measures.loc[data.focus])]
 
 
 def population_by_lsoa(data: ViolentCrimeData, year: FinancialYear) -> tuple[pd.Series, int]:
@@ -421,7 +465,7 @@ def concentration_summary(data: ViolentCrimeData) -> pd.DataFrame:
 def concentration_sentence(data: ViolentCrimeData, conc: pd.DataFrame, wards: pd.DataFrame):
     top5 = conc[conc["measure"] == "share in top 5% of areas"].iloc[0]
     text = (
-        f"The {int(top5['areas_in_top'])} LSOAs with most violence against the person "
+        f"The {int(top5['areas_in_top'])} LSOAs with most {data.focus_label.lower()} "
         f"(the top 5% of {int(top5['areas'])}) held {findings.format_percent(top5['value'] * 100)} "
         f"of it in {data.year.label}"
     )
@@ -446,6 +490,8 @@ def temporal(data: ViolentCrimeData) -> dict:
     """
     from sa_toolkit.indicators import temporal_profile, window_share
 
+    if data.source != "incidents":  # the open data have no times
+        return {"table": None, "night_share": None, "night_hours_share": None, "peak": None}
     rows = focus_incidents(data)
     if rows.empty:
         return {"table": None, "night_share": None, "night_hours_share": None, "peak": None}
@@ -503,6 +549,8 @@ def age_profiles(data: ViolentCrimeData) -> dict:
     """
     from sa_toolkit.indicators import over_representation
 
+    if data.source != "incidents":  # the open data have no ages
+        return {"shares": None, "ratios": None}
     rows = focus_incidents(data)
     pop_rows = data.population[data.population["year"] == population_by_lsoa(data, data.year)[1]]
     pop = pop_rows.groupby(age_bands(pop_rows["age_min"]), observed=False)["population"].sum()
@@ -568,6 +616,8 @@ def shares_and_repeats(data: ViolentCrimeData) -> pd.DataFrame:
     """
     from sa_toolkit.indicators import proportion, proportion_change, repeat_victimisation
 
+    if data.source != "incidents":  # the open data have no flags or victim ids
+        return pd.DataFrame(columns=["measure", "numerator", "denominator", "value"])
     previous = data.year.previous()
     rows = []
     for label, flag in (
@@ -660,7 +710,7 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
     catalogue = catalogue[catalogue["priority"] == "violent_crime"]
 
     def reader(name, processed_dir, columns=None):
-        if name == "crime_incidents":
+        if name == "crime_incidents" and data.source == "incidents":
             frame = data.incidents
             return frame if columns is None else frame[list(columns)]
         return read_table(name, processed_dir, columns=columns)
@@ -750,16 +800,17 @@ def key_findings(
     previous = data.year.previous()
     out = [
         measure_sentence(
-            summary.loc[FOCUS],
+            summary.loc[data.focus],
             framework,
-            subject=f"Between {previous.label} and {data.year.label}, violence against the person",
-        ),
-        measure_sentence(summary.loc["knife_crime"], framework),
+            subject=f"Between {previous.label} and {data.year.label}, {data.focus_label.lower()}",
+        )
     ]
+    if "knife_crime" in summary.index:
+        out.append(measure_sentence(summary.loc["knife_crime"], framework))
     worse = [
         m
         for m in summary.index
-        if m not in (FOCUS, "knife_crime") and direction(summary.loc[m]) == "worse"
+        if m not in (data.focus, "knife_crime") and direction(summary.loc[m]) == "worse"
     ]
     if worse:
         worst = max(worse, key=lambda m: summary.loc[m, "change"])
@@ -819,8 +870,8 @@ def implications(
     if wards is not None and wards["offences"].sum() > 0:
         for _, row in wards.sort_values("offences", ascending=False).head(n_places).iterrows():
             places.append(
-                f"{row['place']} ward: {findings.format_number(row['offences'])} offences of violence "
-                f"against the person ({findings.format_percent(row['share'])}), "
+                f"{row['place']} ward: {findings.format_number(row['offences'])} offences of "
+                f"{data.focus_label.lower()} ({findings.format_percent(row['share'])}), "
                 f"{findings.format_number(row['rate'], 1)} per 1,000 residents"
             )
     time_items = []
