@@ -281,6 +281,8 @@ def build_framework(
             and (base.number is None or act.number is None)
         ):
             computed_any = False
+            # a year with no computable baseline (the first year of data) has no period
+            base_period = act_period = ""
             for key, parsed, fy in (("baseline", base, baseline_year), ("actual", act, year)):
                 if parsed.number is not None or (origin == "entered" and parsed.text):
                     continue

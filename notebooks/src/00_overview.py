@@ -18,6 +18,7 @@ from IPython.display import HTML, display
 
 from sa_toolkit import charts, findings
 from sa_toolkit.analysis import overview as ov
+from sa_toolkit.analysis.priority_common import absent
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.indicators.computations import DataSource
 from sa_toolkit.notebook_params import notebook_context
@@ -79,14 +80,17 @@ display(
 # Rank 1 is the highest rate in the group (the worst). "Just above" or "just below" means the difference from the group average is within the partnership's 95% confidence interval.
 
 # %%
-display(
-    html_table(
-        ov.msg_display(msg_table, cfg, threshold),
-        caption=f"{name} against its Most Similar Group: rates per 1,000 residents, rank and % change in offences, {cfg.year.previous().label} and {cfg.year.label}",
-        notes=[f"Source: {ov.MSG_SOURCE}.", suppression_note(threshold)],
+if data.msg_supplied:
+    display(
+        html_table(
+            ov.msg_display(msg_table, cfg, threshold),
+            caption=f"{name} against its Most Similar Group: rates per 1,000 residents, rank and % change in offences, {cfg.year.previous().label} and {cfg.year.label}",
+            notes=[f"Source: {ov.MSG_SOURCE}.", suppression_note(threshold)],
+        )
     )
-)
-funnel = ov.msg_funnel(data.msg, cfg)
+else:
+    display(absent("msg_crime", "the Most Similar Group comparison and its funnel plot", cfg))
+funnel = ov.msg_funnel(data.msg, cfg) if data.msg_supplied else None
 if funnel is not None:
     fig = charts.funnel_plot(
         funnel["points"],

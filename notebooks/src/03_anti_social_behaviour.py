@@ -19,6 +19,7 @@ from IPython.display import display
 
 from sa_toolkit import charts, disclosure, findings
 from sa_toolkit.analysis import anti_social_behaviour as asb
+from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
 from sa_toolkit.indicators.computations import NotComputable, population
@@ -43,11 +44,18 @@ framework = pf.priority_framework(cfg, "anti_social_behaviour", src)
 years = yc.years_to(cfg)
 months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
 period = f"{years[0].label} to {cfg.year.label}"
-incidents = src.read("asb_incidents", asb.ASB_COLUMNS)
+police_only = not pc.table_supplied("asb_incidents", cfg.processed_dir)
+if police_only:  # no partner extract: the police's ASB from the data.police.uk files
+    incidents = asb.police_incidents(src)
+else:
+    incidents = src.read("asb_incidents", asb.ASB_COLUMNS)
 lookup = src.read("lookup", ["lsoa_code", "ward_code", "ward_name"])
 this_year = asb.in_year(incidents, cfg.year)
 by_source = asb.source_changes(incidents, cfg.year).set_index("source")
 monthly = asb.monthly_by_source(incidents, months)
+if police_only:
+    monthly = monthly[["Police"]]
+    by_source = by_source.loc[["police", "all sources"]]
 season = asb.seasonality(monthly.sum(axis=1))
 wards = asb.ward_rates(
     this_year,
@@ -57,20 +65,27 @@ wards = asb.ward_rates(
 )
 spread = asb.lsoa_concentration(this_year, src.lsoas)
 repeats = asb.repeat_locations(this_year)
-survey = src.read("residents_survey")
-waves = asb.strand_waves(survey)
-strand_change = asb.strand_change(waves)
+survey = pc.read_if_supplied(src, "residents_survey")
+waves = asb.strand_waves(survey) if survey is not None else pd.DataFrame()
+strand_change = asb.strand_change(waves) if len(waves) else pd.DataFrame()
 populations = {}
 for y in years:
     try:
         populations[y.label] = population(src, y)[0]
     except NotComputable:  # no estimate for that year: the year is left out of the fire rates
         pass
-fires = asb.deliberate_fires(src.read("fire_incidents"), populations, years)
-SOURCE_ASB = "Police, council and housing ASB incident extracts"
+fire_table = pc.read_if_supplied(src, "fire_incidents")
+fires = (
+    asb.deliberate_fires(fire_table, populations, years)
+    if fire_table is not None
+    else pd.DataFrame()
+)
+SOURCE_ASB = (
+    asb.SOURCE_POLICE if police_only else "Police, council and housing ASB incident extracts"
+)
 
 # %%
-key = [asb.headline_sentence(by_source, cfg.year, threshold)]
+key = [asb.headline_sentence(by_source, cfg.year, threshold, police_only)]
 key.append(asb.season_sentence(season))
 if len(wards) and wards["incidents"].sum():
     key.append(asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold))
@@ -100,14 +115,24 @@ display(
 # ## Incidents by source and category
 
 # %%
-table = disclosure.suppress_counts(asb.by_source_category(incidents, cfg.year), threshold)
-display(
-    html_table(
-        table.display().rename_axis("Category"),
-        caption=f"Anti-social behaviour incidents by category and source, {place}, {cfg.year.label}",
-        notes=[table.note],
+if police_only:
+    display(
+        pc.absent(
+            "asb_incidents",
+            "council and housing incidents and the category of each incident",
+            cfg,
+            instead=f"Incidents below are those recorded by the police ({asb.SOURCE_POLICE}).",
+        )
     )
-)
+else:
+    table = disclosure.suppress_counts(asb.by_source_category(incidents, cfg.year), threshold)
+    display(
+        html_table(
+            table.display().rename_axis("Category"),
+            caption=f"Anti-social behaviour incidents by category and source, {place}, {cfg.year.label}",
+            notes=[table.note],
+        )
+    )
 changes = by_source.reset_index()
 changes["change_%"] = changes["change"].round(1)
 changes["significant"] = changes["significant"].map({True: "yes", False: "no"})
@@ -146,8 +171,8 @@ fig = charts.monthly_trend(
 _ = charts.save_and_show(
     fig,
     "03_anti_social_behaviour_trend_by_source",
-    f"Line chart of monthly anti-social behaviour incidents reported to the police, council and housing providers in {place}, {period}, with 12-month averages and financial-year totals. "
-    + asb.headline_sentence(by_source, cfg.year, threshold),
+    f"Line chart of monthly anti-social behaviour incidents {'recorded by the police' if police_only else 'reported to the police, council and housing providers'} in {place}, {period}, with 12-month averages and financial-year totals. "
+    + asb.headline_sentence(by_source, cfg.year, threshold, police_only),
     ctx.output_dir,
 )
 
@@ -315,6 +340,8 @@ if len(strand_change):
             ],
         )
     )
+if survey is None:
+    display(pc.absent("residents_survey", "residents' perceptions of anti-social behaviour", cfg))
 
 # %% [markdown]
 # ## Deliberate fires
@@ -356,6 +383,8 @@ if len(fires):
             notes=["Lower and upper: 95% interval (Byar's method; exact below 10 fires)."],
         )
     )
+elif fire_table is None:
+    display(pc.absent("fire_incidents", "deliberate fires", cfg))
 
 # %% [markdown]
 # ## Breaches of anti-social behaviour orders

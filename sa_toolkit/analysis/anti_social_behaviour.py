@@ -39,6 +39,30 @@ CALENDAR = ["April", "May", "June", "July", "August", "September", "October", "N
             "December", "January", "February", "March"]  # fmt: skip
 
 
+SOURCE_POLICE = "data.police.uk street-level crime: anti-social behaviour (open data)"
+
+
+def police_incidents(src) -> pd.DataFrame:
+    """Anti-social behaviour from the data.police.uk street-level files, in the shape of the
+    ``asb_incidents`` extract (:data:`ASB_COLUMNS`), for a partnership that has no extract:
+    every row is ``source="police"``; the open data have no category and no time."""
+    rows = src.read("police_street", ["month", "crime_type", "lsoa_code", "location",
+                                      "longitude", "latitude"])  # fmt: skip
+    rows = rows[rows["crime_type"].astype(str) == "Anti-social behaviour"]
+    return pd.DataFrame(
+        {
+            "month": rows["month"].to_numpy(),
+            "source": "police",
+            "category": pd.Series(pd.NA, index=rows.index, dtype="string").to_numpy(),
+            "incident_datetime": pd.NaT,
+            "lsoa_code": rows["lsoa_code"].astype(str).to_numpy(),
+            "location": rows["location"].astype("string").to_numpy(),
+            "longitude": rows["longitude"].to_numpy(),
+            "latitude": rows["latitude"].to_numpy(),
+        }
+    )
+
+
 def in_year(frame: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
     months = pd.PeriodIndex(frame["month"], freq="M")
     return frame[(months >= year.first_month) & (months <= year.last_month)]
@@ -318,22 +342,34 @@ def deliberate_fires(
 # ----------------------------------------------------------------------------- sentences
 
 
-def headline_sentence(by_source: pd.DataFrame, year: FinancialYear, threshold: int = 0) -> str:
-    """All-source change with its test, and the police share, from :func:`source_changes`."""
+def headline_sentence(
+    by_source: pd.DataFrame, year: FinancialYear, threshold: int = 0, police_only: bool = False
+) -> str:
+    """All-source change with its test, and the police share, from :func:`source_changes`
+    (``police_only``: incidents from the open police data, no council or housing extract)."""
     from sa_toolkit import findings
     from sa_toolkit.analysis.youth_crime import change_finding
 
     total = by_source.loc["all sources"]
+    who = (
+        "recorded by the police"
+        if police_only
+        else ("reported to the police, council and housing providers")
+    )
     text = change_finding(
-        f"Anti-social behaviour incidents reported to the police, council and housing providers "
-        f"in {year.label}",
+        f"Anti-social behaviour incidents {who} in {year.label}",
         total["before"],
         total["after"],
         "incidents",
         total.to_dict(),
         threshold=threshold,
     )
-    if total["after"] and "police" in by_source.index and by_source.loc["police", "after"]:
+    if (
+        not police_only
+        and total["after"]
+        and "police" in by_source.index
+        and by_source.loc["police", "after"]
+    ):
         share = by_source.loc["police", "after"] / total["after"] * 100
         text = text.rstrip(".") + f"; {findings.format_percent(share)} were reported to the police."
     return text

@@ -77,6 +77,8 @@ class OverviewData:
     populations: dict[str, float | None]
     source: object = None
     notes: list[str] = field(default_factory=list)
+    #: False when no MSG table was supplied (``msg`` is then empty)
+    msg_supplied: bool = True
 
 
 def first_year_needed(cfg: Config) -> FinancialYear:
@@ -136,13 +138,16 @@ def load_overview(cfg: Config, source=None) -> OverviewData:
         wards = wards[~wards.index.duplicated()]
     except NotComputable:
         wards = pd.Series(dtype="object")
-    msg = read_table(
-        "msg_crime",
-        cfg.processed_dir,
-        columns=[
-            "area_code", "area_name", "area_type", "financial_year", "offence_group",
-            "offences", "population",
-        ],
+    from sa_toolkit.analysis.priority_common import table_supplied
+
+    msg_columns = ["area_code", "area_name", "area_type", "financial_year", "offence_group",
+                   "offences", "population"]  # fmt: skip
+    msg_supplied = table_supplied("msg_crime", cfg.processed_dir)
+    msg = (
+        read_table("msg_crime", cfg.processed_dir, columns=msg_columns)
+        if msg_supplied
+        else pd.DataFrame({c: pd.Series(dtype=float if c in ("offences", "population") else str)
+                           for c in msg_columns})
     )  # fmt: skip
     # plain text once: the MSG table is filtered some sixty times
     msg = msg.astype({c: str for c in msg.columns if c not in ("offences", "population")})
@@ -159,7 +164,9 @@ def load_overview(cfg: Config, source=None) -> OverviewData:
         except NotComputable:
             populations[fy.label] = None
         fy = fy.next()
-    return OverviewData(cfg, counts, lsoa_counts, wards, msg, populations, src, notes)
+    return OverviewData(
+        cfg, counts, lsoa_counts, wards, msg, populations, src, notes, msg_supplied=msg_supplied
+    )
 
 
 # ----------------------------------------------------------------------------- helpers
