@@ -69,7 +69,7 @@ report_tables.html_table(
 
 # %%
 if offences is None:
-    display(pc.absent("crime_incidents", "breakdown of drug offences"))
+    display(pc.absent("crime_incidents", "the breakdown of drug offences", cfg))
 else:
     monthly = offences["monthly"]
     table = offences["table"].set_index("kind")
@@ -116,7 +116,7 @@ else:
 
 # %%
 if searches is None:
-    display(pc.absent("police_stop_search", "stop and search"))
+    display(pc.absent("police_stop_search", "stop and search", cfg))
 else:
     n_search = searches["this_year"]
     where = "in the partnership" if searches["scope"] == "partnership" else "force-wide"
@@ -171,7 +171,7 @@ else:
 
 # %%
 if not len(treatment):
-    display(pc.absent("treatment_monthly", "treatment activity"))
+    display(pc.absent("treatment_monthly", "treatment activity", cfg))
 else:
     labels = {"opiate": "Opiate", "non_opiate": "Non-opiate", "alcohol": "Alcohol only",
               "non_opiate_and_alcohol": "Non-opiate and alcohol"}  # fmt: skip
@@ -236,7 +236,7 @@ if pen is not None:
 
 # %%
 if violence is None:
-    display(pc.absent("crime_incidents", "alcohol-related violence"))
+    display(pc.absent("crime_incidents", "alcohol-related violence", cfg))
 else:
     wards = violence["wards"]
     if violence["count"]:
@@ -290,7 +290,7 @@ else:
 # %%
 persons = admissions.dropna(subset=["value"])
 if not len(persons):
-    display(pc.absent("alcohol_admissions", "admission rate"))
+    display(pc.absent("alcohol_admissions", "the admission rate", cfg))
 else:
     rate_now = persons[(persons["sex"] == "Persons") & (persons["financial_year"] == fy.label)]
     rate_first = persons[persons["sex"] == "Persons"].iloc[0]
@@ -332,7 +332,7 @@ else:
 
 # %%
 if views is None:
-    display(pc.absent("residents_survey", "survey perception"))
+    display(pc.absent("residents_survey", "survey perceptions", cfg))
 else:
     by_wave = views["by_wave"]
     latest = by_wave[by_wave["wave"].astype(int) == views["latest_wave"]].sort_values("value")

@@ -171,7 +171,7 @@ if latest is not None:
         )
     )
 else:
-    display(pc.absent("reoffending", f"complete re-offending cohort up to {fy.label}"))
+    display(pc.absent("reoffending", f"a complete re-offending cohort up to {fy.label}", cfg))
 
 # %% [markdown]
 # ## Probation: employment and accommodation at the end of orders
@@ -179,7 +179,7 @@ else:
 # %%
 by_year = probation["by_year"]
 if not len(by_year):
-    display(pc.absent("probation_outcomes", "probation outcome"))
+    display(pc.absent("probation_outcomes", "probation outcomes", cfg))
 else:
     last = by_year[by_year["financial_year"] == probation["latest_year"]].set_index("outcome")
     fig = pc.interval_chart(
@@ -246,7 +246,7 @@ else:
 
 # %%
 if not len(ages) or ages["suspects"].sum() < max(threshold, 1):
-    display(pc.absent("crime_incidents", "age profile of suspects"))
+    display(pc.absent("crime_incidents", "the age profile of suspects", cfg))
 else:
     profile = ages.set_index("age_band")[["count_share", "population_share"]].rename(
         columns={"count_share": "Suspects", "population_share": "Population"}

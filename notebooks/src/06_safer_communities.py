@@ -91,7 +91,7 @@ report_tables.html_table(
 
 # %%
 if safety is None:
-    display(pc.absent("residents_survey", "survey measure of feeling safe"))
+    display(pc.absent("residents_survey", "the survey measure of feeling safe", cfg))
 else:
     by_wave = safety["by_wave"]
     changes = safety_change.set_index("question")
@@ -135,7 +135,7 @@ else:
 
 # %%
 if community is None:
-    display(pc.absent("residents_survey", "survey measure of cohesion or confidence"))
+    display(pc.absent("residents_survey", "the survey measures of cohesion and confidence", cfg))
 else:
     by_wave = community["by_wave"]
     latest = by_wave[by_wave["wave"].astype(int) == community["latest_wave"]].sort_values("value")
@@ -184,7 +184,7 @@ else:
 
 # %%
 if hate is None:
-    display(pc.absent("crime_incidents", "hate crime breakdown"))
+    display(pc.absent("crime_incidents", "the hate crime breakdown", cfg))
 else:
     strands = disclosure.suppress_counts(hate["by_strand"], threshold, row_totals=False)
     counts = strands.published_values()[fy.label].drop("Total").dropna()
@@ -224,7 +224,7 @@ else:
 
 # %%
 if fire is None:
-    display(pc.absent("fire_incidents", "fire figure"))
+    display(pc.absent("fire_incidents", "fire figures", cfg))
 else:
     table = fire["table"]
     monthly = fire["monthly"]
@@ -286,7 +286,7 @@ else:
 
 # %%
 if not len(roads):
-    display(pc.absent("road_casualties", "road casualty figure"))
+    display(pc.absent("road_casualties", "road casualty figures", cfg))
 else:
     breaks = [int(k[:4]) for k in pc.breaks_for(["ksi_casualties", "NI47"])]
     first_year = max([b for b in breaks if b <= roads["year"].max()], default=roads["year"].min())
