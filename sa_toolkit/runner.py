@@ -165,6 +165,7 @@ def validate_parameters(notebooks: Sequence[Path], parameters: dict[str, Any]) -
 
 
 _progress_queue = None
+_exporter = None  # one HTML exporter per worker: its templates are compiled once
 
 
 def _init_worker(queue, log_path: str | None) -> None:  # pragma: no cover - in the worker
@@ -205,11 +206,13 @@ def execute_and_render(
     name = Path(source).stem
     out_ipynb = Path(out_dir) / f"{name}.ipynb"
     out_html = Path(out_dir) / f"{name}.html"
+    global _exporter
     started = time.perf_counter()
     _report(name, "running")
     error = None
+    executed = None
     try:
-        papermill.execute_notebook(
+        executed = papermill.execute_notebook(
             source,
             str(out_ipynb),
             parameters=parameters,
@@ -230,7 +233,8 @@ def execute_and_render(
     warnings: list[str] = []
     if out_ipynb.exists():
         try:
-            nb = nbformat.read(out_ipynb, as_version=4)
+            # papermill returns the notebook it wrote; after a failure, read what it saved
+            nb = executed if executed is not None else nbformat.read(out_ipynb, as_version=4)
             title = render.notebook_title(nb, name)
             headline = render.find_headline(nb)
             warnings = _stderr_text(nb)
@@ -238,7 +242,9 @@ def execute_and_render(
                 errors = _error_outputs(nb)
                 if errors:
                     error = errors[0]
-            render.render_html(nb, out_html, title)
+            if _exporter is None:
+                _exporter = render.make_exporter()
+            render.render_html(nb, out_html, title, exporter=_exporter)
         except Exception as exc:  # noqa: BLE001 - a render fault fails this report only
             error = error or f"rendering failed: {type(exc).__name__}: {exc}"
             if not out_html.exists():
@@ -419,8 +425,17 @@ def run_assessment(
         )
         log_path = report_dir.parent / f".{report_dir.name}.log"
         log_path.write_text("", encoding="utf-8")
+        order = schedule(chosen, report_dir)
         results = _run_all(
-            chosen, staging, params, nb_dir, cfg.timeout_seconds, n_jobs, console, log_path
+            chosen,
+            staging,
+            params,
+            nb_dir,
+            cfg.timeout_seconds,
+            n_jobs,
+            console,
+            log_path,
+            order=order,
         )
         merged = _merge(previous, results)
 
@@ -457,8 +472,35 @@ def _refuse_if_published(report_dir: Path, cfg: Config, force: bool) -> None:
         )
 
 
+def schedule(chosen: Sequence[Path], report_dir: Path) -> list[Path]:
+    """The order to start the notebooks in: longest first, so no worker idles at the end.
+
+    Durations come from the previous render's ``manifest.json``; a notebook it does not
+    list (new, or no previous render) starts first, the rest keep name order.
+    """
+    seconds: dict[str, float] = {}
+    path = Path(report_dir) / MANIFEST
+    if path.is_file():
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8")).get("notebooks", [])
+            seconds = {e["name"]: float(e["seconds"]) for e in entries if e.get("seconds")}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            seconds = {}
+    unknown = float("inf")
+    return sorted(chosen, key=lambda p: -seconds.get(p.stem, unknown))
+
+
 def _run_all(
-    chosen, staging, params, nb_dir, timeout, n_jobs, console, log_path
+    chosen,
+    staging,
+    params,
+    nb_dir,
+    timeout,
+    n_jobs,
+    console,
+    log_path,
+    *,
+    order=None,
 ) -> list[NotebookResult]:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
@@ -474,7 +516,7 @@ def _run_all(
             initargs=(queue, str(log_path)),
         ) as pool,
     ):
-        for nb_path in chosen:
+        for nb_path in order or chosen:
             future = pool.submit(
                 execute_and_render, str(nb_path), str(staging), params, str(nb_dir), timeout
             )
