@@ -55,6 +55,14 @@ FIGURES = "figures"
 ARCHIVE = "archive"
 _STAGING_PREFIX = ".staging-"
 _OLD_PREFIX = ".replaced-"
+#: folder in staging where a run's notebooks share results (the overview's performance
+#: framework, read by the priority notebooks that start after it); removed before the
+#: staging folder becomes the year's folder (it holds unsuppressed counts)
+SHARED_DIR = ".shared"
+#: environment variable naming the run's shared folder in its workers and kernels (the
+#: same name as ``analysis.priority_framework.SHARED_DIR_ENV``, not imported from there
+#: because a worker should not import the statistics)
+SHARED_DIR_ENV = "SA_RUN_SHARED_DIR"
 
 
 @dataclass
@@ -168,9 +176,15 @@ _progress_queue = None
 _exporter = None  # one HTML exporter per worker: its templates are compiled once
 
 
-def _init_worker(queue, log_path: str | None) -> None:  # pragma: no cover - in the worker
+def _init_worker(
+    queue, log_path: str | None, shared_dir: str | None = None
+) -> None:  # pragma: no cover - in the worker
     global _progress_queue
     _progress_queue = queue
+    if shared_dir:
+        # Kernels inherit this environment: the run's notebooks share results there
+        # (sa_toolkit.analysis.priority_framework.shared_framework).
+        os.environ[SHARED_DIR_ENV] = shared_dir
     if log_path:
         # Kernels inherit this process's stderr; their start-up chatter (e.g. ipykernel's
         # transport warning) goes to the run log instead of the user's terminal.
@@ -417,6 +431,8 @@ def run_assessment(
         if kept and report_dir.is_dir():
             _copy_previous(report_dir, staging, [r.name for r in previous])
         (staging / FIGURES).mkdir(exist_ok=True)
+        shared = staging / SHARED_DIR
+        shared.mkdir()
         params = {**parameters, "output_dir": str(staging)}
         console.print(
             f"Running {len(chosen)} notebook(s) for {cfg.partnership_name}, "
@@ -436,7 +452,9 @@ def run_assessment(
             console,
             log_path,
             order=order,
+            shared_dir=shared,
         )
+        shutil.rmtree(shared, ignore_errors=True)
         merged = _merge(previous, results)
 
         from sa_toolkit import report_index
@@ -501,6 +519,7 @@ def _run_all(
     log_path,
     *,
     order=None,
+    shared_dir=None,
 ) -> list[NotebookResult]:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
@@ -513,7 +532,7 @@ def _run_all(
             max_workers=n_jobs,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(queue, str(log_path)),
+            initargs=(queue, str(log_path), str(shared_dir) if shared_dir else None),
         ) as pool,
     ):
         for nb_path in order or chosen:

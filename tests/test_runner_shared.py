@@ -1,11 +1,34 @@
-"""The order in which `sa run` starts its notebooks."""
+"""The order in which `sa run` starts its notebooks, and what they share within a run.
+
+The overview writes the performance framework it computes into the run's shared folder
+(``SA_RUN_SHARED_DIR``) and the priority notebooks that start later read their rows from
+it; these tests check that the rows a notebook gets that way are the very rows it would
+compute on its own, that a file made for another configuration is ignored, and that
+nothing of it reaches the report folder.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
 from sa_toolkit import runner
+from sa_toolkit.analysis import overview as ov
+from sa_toolkit.analysis import priority_framework as pf
+from sa_toolkit.config import load_config
+
+PRIORITIES = [
+    "violent_crime",
+    "youth_crime",
+    "anti_social_behaviour",
+    "drugs_and_alcohol",
+    "reoffending",
+    "safer_communities",
+]
 
 
 def _paths(names):
@@ -32,3 +55,58 @@ def test_schedule_without_previous_render_keeps_name_order(tmp_path):
     assert [p.stem for p in runner.schedule(_paths(names), tmp_path)] == names
     (tmp_path / "manifest.json").write_text("not json", encoding="utf-8")
     assert [p.stem for p in runner.schedule(_paths(names), tmp_path)] == names
+
+
+def test_runner_and_analysis_name_the_same_variable():
+    assert runner.SHARED_DIR_ENV == pf.SHARED_DIR_ENV
+
+
+@pytest.fixture(scope="module")
+def demo_cfg(pipeline_run):
+    return load_config(pipeline_run.root / "config" / "assessment.yml")
+
+
+@pytest.mark.slow
+def test_shared_framework_gives_the_rows_each_notebook_computes(demo_cfg, tmp_path, monkeypatch):
+    monkeypatch.delenv(pf.SHARED_DIR_ENV, raising=False)
+    computed_all = ov.performance_framework(demo_cfg)
+    computed = {p: pf.priority_framework(demo_cfg, p) for p in PRIORITIES}
+    assert len(computed_all) > 20
+    assert not list(tmp_path.iterdir())  # nothing written outside a run
+
+    monkeypatch.setenv(pf.SHARED_DIR_ENV, str(tmp_path))
+    assert pf.shared_framework(demo_cfg) is None  # the overview has not got there yet
+    first = ov.performance_framework(demo_cfg)  # computes and writes
+    assert (tmp_path / pf.SHARED_FRAMEWORK_FILE).is_file()
+    shared_all = ov.performance_framework(demo_cfg)  # reads
+    for frame in (first, shared_all):
+        pd.testing.assert_frame_equal(frame, computed_all)
+        assert frame.attrs == computed_all.attrs
+    for priority in PRIORITIES:
+        shared = pf.priority_framework(demo_cfg, priority)
+        pd.testing.assert_frame_equal(shared, computed[priority])
+        assert shared.attrs == computed[priority].attrs
+        # the tbc rows for what no dataset carries are still there
+        assert (shared["value_source"] == "entered").sum() == (
+            computed[priority]["value_source"] == "entered"
+        ).sum()
+
+
+@pytest.mark.slow
+def test_shared_framework_of_another_configuration_is_ignored(demo_cfg, tmp_path, monkeypatch):
+    pf.write_shared_framework(pf.compute_performance_framework(demo_cfg), demo_cfg, tmp_path)
+    monkeypatch.setenv(pf.SHARED_DIR_ENV, str(tmp_path))
+    assert pf.shared_framework(demo_cfg) is not None
+    other_year = load_config(
+        demo_cfg.root / "config" / "assessment.yml", year=demo_cfg.year.previous().label
+    )
+    assert pf.shared_framework(other_year) is None
+    assert pf.shared_framework(dataclasses.replace(demo_cfg, significance_level=0.01)) is None
+    monkeypatch.setenv(pf.SHARED_DIR_ENV, str(tmp_path / "missing"))
+    assert pf.shared_framework(demo_cfg) is None
+
+
+@pytest.mark.slow
+def test_report_folder_holds_nothing_of_the_shared_results(rendered_reports):
+    assert not (rendered_reports / runner.SHARED_DIR).exists()
+    assert not list(rendered_reports.rglob(pf.SHARED_FRAMEWORK_FILE + "*"))

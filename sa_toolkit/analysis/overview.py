@@ -198,17 +198,14 @@ def _signed(p: float | None) -> str:
 
 
 def performance_framework(cfg: Config, source=None) -> pd.DataFrame:
-    """The performance framework of every priority, computed from the processed data."""
-    from sa_toolkit.framework import build_framework
-    from sa_toolkit.indicators.computations import DataSource
+    """The performance framework of every priority, computed from the processed data.
 
-    return build_framework(
-        None,
-        year=cfg.year,
-        data=source if source is not None else DataSource.from_config(cfg),
-        tolerance=cfg.amber_tolerance,
-        significance_level=cfg.significance_level,
-    )
+    Under ``sa run`` the rows computed once for the run are read instead
+    (:func:`sa_toolkit.analysis.priority_framework.performance_framework`).
+    """
+    from sa_toolkit.analysis import priority_framework
+
+    return priority_framework.performance_framework(cfg, source)
 
 
 def _value_text(value, unit: str, threshold: int) -> str:

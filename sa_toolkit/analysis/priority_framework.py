@@ -7,9 +7,23 @@ share one read; :func:`priority_framework` builds the priority's rows (computed 
 plus blank ``tbc`` rows for the indicators no dataset carries, which analysts enter with
 ``sa framework --values``); :func:`framework_concerns` lists the indicators that worsened
 significantly or missed their target, for the implications.
+
+Under ``sa run`` the notebooks share the performance framework: the runner names a
+folder of its staging folder in the ``SA_RUN_SHARED_DIR`` environment variable of its
+workers (and so of their kernels); :func:`performance_framework` (the overview, which
+needs every priority's rows and starts first) writes the rows it computes there, and
+:func:`priority_framework` in a notebook that starts later takes its priority's rows
+from that file instead of computing them again, when the file matches the notebook's
+configuration. Without the file (a notebook on its own, ``--only``, or started before
+the overview got that far) the rows are computed: the same ``build_framework`` path.
 """
 
 from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,6 +33,11 @@ from sa_toolkit.indicators.computations import DataSource
 LSOA_TABLES = frozenset(
     {"police_street", "crime_incidents", "asb_incidents", "fire_incidents", "population"}
 )
+
+#: environment variable naming the folder of results computed once for a run
+SHARED_DIR_ENV = "SA_RUN_SHARED_DIR"
+#: the run's performance framework in that folder (JSON: exact floats, mixed-type columns)
+SHARED_FRAMEWORK_FILE = "performance_framework.json"
 
 #: comment on framework rows that no dataset carries
 ENTER_VALUES_NOTE = (
@@ -45,6 +64,91 @@ def local_source(cfg) -> DataSource:
     if not lsoas:  # pragma: no cover - from_config already tried the lookup
         src.lsoas = partnership_lsoas(cfg)
     return src
+
+
+def compute_performance_framework(cfg, source: DataSource | None = None) -> pd.DataFrame:
+    """Every priority's computed framework rows for ``cfg.year`` (baseline: the year before).
+
+    The one code path for the framework's numbers: ``build_framework`` over the whole
+    catalogue from the processed data (``source``, default the configuration's).
+    """
+    from sa_toolkit.framework import build_framework
+
+    return build_framework(
+        None,
+        year=cfg.year,
+        data=source if source is not None else DataSource.from_config(cfg),
+        tolerance=cfg.amber_tolerance,
+        significance_level=cfg.significance_level,
+    )
+
+
+def performance_framework(cfg, source: DataSource | None = None) -> pd.DataFrame:
+    """Every priority's framework rows: the run's shared copy if any, else computed.
+
+    Under ``sa run`` the rows computed here are written for the run's other notebooks.
+    """
+    shared = shared_framework(cfg)
+    if shared is not None:
+        return shared
+    frame = compute_performance_framework(cfg, source)
+    folder = os.environ.get(SHARED_DIR_ENV)
+    if folder and Path(folder).is_dir():
+        with contextlib.suppress(OSError):  # sharing is a saving, never a failure
+            write_shared_framework(frame, cfg, folder)
+    return frame
+
+
+def _shared_key(cfg) -> dict:
+    """What the shared framework depends on besides the run (whose folder holds it)."""
+    return {
+        "partnership_code": cfg.partnership_code,
+        "year": cfg.year.label,
+        "amber_tolerance": float(cfg.amber_tolerance),
+        "significance_level": float(cfg.significance_level),
+        "processed_dir": str(Path(cfg.processed_dir).resolve()),
+    }
+
+
+def _plain(value):
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):  # numpy scalar; NaN stays NaN (JSON NaN), as in the frame
+        value = value.item()
+    return value
+
+
+def write_shared_framework(frame: pd.DataFrame, cfg, folder: str | Path) -> Path:
+    """Write ``frame`` (:func:`compute_performance_framework` for ``cfg``) for a run."""
+    doc = {
+        "key": _shared_key(cfg),
+        "columns": [str(c) for c in frame.columns],
+        "rows": [[_plain(v) for v in row] for row in frame.itertuples(index=False)],
+        "not_computed": dict(frame.attrs.get("not_computed", {})),
+    }
+    path = Path(folder) / SHARED_FRAMEWORK_FILE
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(doc), encoding="utf-8")
+    os.replace(tmp, path)  # a reader never sees half a file
+    return path
+
+
+def shared_framework(cfg) -> pd.DataFrame | None:
+    """The run's performance framework, or None (not under a run, not written yet, or
+    written for another configuration)."""
+    folder = os.environ.get(SHARED_DIR_ENV)
+    if not folder:
+        return None
+    path = Path(folder) / SHARED_FRAMEWORK_FILE
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if doc.get("key") != _shared_key(cfg):
+        return None
+    frame = pd.DataFrame(doc["rows"], columns=doc["columns"])
+    frame.attrs["not_computed"] = doc["not_computed"]
+    return frame
 
 
 def priority_framework(
@@ -90,14 +194,37 @@ def priority_framework(
                     "comment": ENTER_VALUES_NOTE,
                 }
             )
-    frame = build_framework(
-        values,
-        year=cfg.year,
-        catalogue=catalogue,
-        data=src if src is not None else local_source(cfg),
-        tolerance=cfg.amber_tolerance,
-        significance_level=cfg.significance_level,
-    )
+    shared = shared_framework(cfg)
+    if shared is None:
+        frame = build_framework(
+            values,
+            year=cfg.year,
+            catalogue=catalogue,
+            data=src if src is not None else local_source(cfg),
+            tolerance=cfg.amber_tolerance,
+            significance_level=cfg.significance_level,
+        )
+    else:  # the run's rows of this priority, and the tbc rows (no data needed)
+        parts = [shared[shared["indicator_id"].isin(catalogue.index)]]
+        if values is not None:
+            parts.insert(
+                0,
+                build_framework(
+                    values,
+                    year=cfg.year,
+                    catalogue=catalogue,
+                    tolerance=cfg.amber_tolerance,
+                    significance_level=cfg.significance_level,
+                ),
+            )
+        # rebuilt from plain rows, as build_framework builds it, so the dtypes agree
+        frame = pd.DataFrame(
+            [[_plain(v) for v in row] for part in parts for row in part.itertuples(index=False)],
+            columns=shared.columns,
+        )
+        frame.attrs["not_computed"] = {
+            k: v for k, v in shared.attrs["not_computed"].items() if k in catalogue.index
+        }
     # computed rows first, in catalogue order; entered (tbc) rows after them
     frame["_entered"] = frame["value_source"] == "entered"
     order = {k: i for i, k in enumerate(catalogue.index)}
