@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -202,6 +203,7 @@ def main() -> None:
         str(bare_out),
     ]
     # the machine is shared: alternate the two and keep each one's best of --repeat runs
+    load_before = os.getloadavg()[0]
     bares, firsts = [], []
     for _ in range(args.repeat):
         bare_out.unlink(missing_ok=True)
@@ -244,6 +246,7 @@ def main() -> None:
         f"rows per second: sa ingest {rows / first['seconds']:,.0f}; bare {rows / bare['seconds']:,.0f}"
     )
     print(f"rows kept {kept:,}, rejected {rejected:,}")
+    print(f"load average (1 min) before / after: {load_before:.1f} / {os.getloadavg()[0]:.1f}")
     ok = ratio <= 1.5 and first["peak_kib"] < 2**20 and again["seconds"] < 3
     print("targets met" if ok else "targets NOT met")
 
