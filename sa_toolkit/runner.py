@@ -203,6 +203,34 @@ def _report(name: str, state: str) -> None:
             _progress_queue.put((name, state, time.time()))
 
 
+_ENGINE = "sa_toolkit"
+
+
+def _register_engine() -> None:
+    """Papermill's nbclient engine, saving the notebook once instead of around every cell.
+
+    Papermill writes the whole output notebook (figures included) before and after each
+    cell so that a crash leaves what ran; for a 40-cell report that is 80 writes of up
+    to a megabyte. This engine writes it when execution ends, and when it stops early
+    (timeout, dead kernel) it writes what ran, so a failed report still shows it.
+    """
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
+
+    class SaveAtEndEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, **kwargs):
+            try:
+                return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+            except BaseException:
+                if output_path:
+                    with contextlib.suppress(Exception):
+                        write_ipynb(nb, output_path)
+                raise
+
+    papermill_engines.register(_ENGINE, SaveAtEndEngine)
+
+
 def execute_and_render(
     source: str, out_dir: str, parameters: dict[str, Any], cwd: str, timeout: int
 ) -> dict[str, Any]:
@@ -217,6 +245,7 @@ def execute_and_render(
 
     from sa_toolkit import render
 
+    _register_engine()
     name = Path(source).stem
     out_ipynb = Path(out_dir) / f"{name}.ipynb"
     out_html = Path(out_dir) / f"{name}.html"
@@ -231,6 +260,7 @@ def execute_and_render(
             str(out_ipynb),
             parameters=parameters,
             kernel_name="python3",
+            engine_name=_ENGINE,
             cwd=cwd,
             progress_bar=False,
             log_output=False,

@@ -110,3 +110,48 @@ def test_shared_framework_of_another_configuration_is_ignored(demo_cfg, tmp_path
 def test_report_folder_holds_nothing_of_the_shared_results(rendered_reports):
     assert not (rendered_reports / runner.SHARED_DIR).exists()
     assert not list(rendered_reports.rglob(pf.SHARED_FRAMEWORK_FILE + "*"))
+
+
+def _notebook(path: Path, cells: list[str]) -> Path:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    nb = new_notebook(
+        cells=[new_markdown_cell("# Slow report")] + [new_code_cell(c) for c in cells],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_a_notebook_stopped_by_the_timeout_still_shows_what_ran(tmp_path):
+    # the notebook is written once at the end, not around every cell: a run cut short
+    # must still leave the cells that ran, rendered with the error
+    source = _notebook(
+        tmp_path / "01_slow.ipynb",
+        ["print('first cell ran: 41 + 1 =', 41 + 1)", "import time\ntime.sleep(60)"],
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    result = runner.execute_and_render(str(source), str(out), {}, str(tmp_path), 3)
+    assert result["status"] == "failed"
+    assert "Timeout" in result["error"]
+    executed = json.loads((out / "01_slow.ipynb").read_text(encoding="utf-8"))
+    first = executed["cells"][1]["outputs"]
+    assert first and "first cell ran: 41 + 1 = 42" in "".join(first[0]["text"])
+    assert "first cell ran: 41 + 1 = 42" in (out / "01_slow.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_finished_notebook_is_written_with_every_output(tmp_path):
+    source = _notebook(tmp_path / "02_ok.ipynb", ["x = 6 * 7", "print('answer', x)"])
+    out = tmp_path / "out"
+    out.mkdir()
+    result = runner.execute_and_render(str(source), str(out), {}, str(tmp_path), 60)
+    assert result["status"] == "succeeded", result
+    executed = json.loads((out / "02_ok.ipynb").read_text(encoding="utf-8"))
+    assert "answer 42" in "".join(executed["cells"][2]["outputs"][0]["text"])
+    assert executed["metadata"]["papermill"]["duration"] > 0
