@@ -84,7 +84,8 @@ def _require_months(frame: pd.DataFrame, year: FinancialYear, table: str) -> Non
 def _local(frame: pd.DataFrame, src: DataSource, column: str = "lsoa_code") -> pd.DataFrame:
     if not src.lsoas:
         raise NotComputable("the partnership's LSOAs are unknown (partnership.lsoas or the lookup)")
-    return frame[frame[column].astype(str).isin(src.lsoas)]
+    # isin on the category column itself: converting it to text first costs ten times more
+    return frame[frame[column].isin(src.lsoas)]
 
 
 def _area(frame: pd.DataFrame, src: DataSource, table: str) -> pd.DataFrame:
