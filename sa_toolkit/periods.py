@@ -100,6 +100,39 @@ def financial_year_label(months: pd.Series | pd.PeriodIndex) -> pd.Series:
     return pd.Series(labels, index=getattr(months, "index", None), dtype="string")
 
 
+def nearest_mid_year(available, year: FinancialYear) -> tuple[int | None, str]:
+    """The mid-year population estimate to use for a financial year, and a note when it is
+    not the year's own.
+
+    As ONS-based analyses do: the estimate for mid-``year.start_year`` when there is one,
+    else the latest earlier one, else (a year before the first estimate) the earliest.
+
+    Parameters
+    ----------
+    available : iterable of int
+        Mid-years with an estimate.
+    year : FinancialYear
+
+    Returns
+    -------
+    (int or None, str)
+        The mid-year used (None when there is no estimate at all) and ``""`` or a note such
+        as ``"population: mid-2020 estimate used for 2019/20 (the earliest available)"``.
+    """
+    years = sorted({int(y) for y in available})
+    if not years:
+        return None, ""
+    wanted = year.start_year
+    if wanted in years:
+        return wanted, ""
+    earlier = [y for y in years if y < wanted]
+    if earlier:
+        return earlier[-1], f"population: mid-{earlier[-1]} estimate (latest available)"
+    return years[0], (
+        f"population: mid-{years[0]} estimate used for {year.label} (the earliest available)"
+    )
+
+
 def year_range(first: FinancialYear, last: FinancialYear) -> list[FinancialYear]:
     """Financial years from ``first`` to ``last`` inclusive."""
     return [FinancialYear(y) for y in range(first.start_year, last.start_year + 1)]

@@ -134,3 +134,34 @@ def partnership_street(cfg, months=None, columns=None) -> pd.DataFrame:
     if months is not None and "month" in frame.columns:
         frame = frame[frame["month"].isin(idx)].reset_index(drop=True)
     return frame
+
+
+def table_months(name: str, processed_dir=None) -> list[pd.Period]:
+    """Months held by a month-partitioned processed table (e.g. ``police_street``), sorted.
+
+    Read from the ``period=YYYY-MM`` folder names, so no file is opened; empty when the
+    table was not ingested.
+    """
+    folder = _processed_dir(processed_dir) / name
+    if not folder.is_dir():
+        return []
+    months = set()
+    for part in folder.glob("period=*"):
+        if part.is_dir() and any(part.glob("*.parquet")):
+            try:
+                months.add(pd.Period(part.name.split("=", 1)[1], freq="M"))
+            except ValueError:
+                continue
+    return sorted(months)
+
+
+def months_text(months) -> str:
+    """``"April 2020 to March 2026"`` for a run of months (first and last), ``"no months"``
+    when empty."""
+    months = sorted(months)
+    if not months:
+        return "no months"
+    first, last = months[0], months[-1]
+    if first == last:
+        return first.strftime("%B %Y")
+    return f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"

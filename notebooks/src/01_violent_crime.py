@@ -18,7 +18,7 @@ from IPython.display import display
 
 from sa_toolkit import charts, findings, report_tables
 from sa_toolkit.analysis import violent_crime as vc
-from sa_toolkit.analysis.priority_common import absent
+from sa_toolkit.analysis.priority_common import absent, not_available
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.notebook_params import notebook_context
 
@@ -78,11 +78,17 @@ for chart in ("volume", "serious"):
         source=note,
         breaks=breaks,
     )
-    totals = "; ".join(
-        f"{summary.loc[m, 'label']} {summary.loc[m, 'previous']:,} to {summary.loc[m, 'actual']:,}"
-        for m in measures
-    )
-    alt = f"Line chart of monthly recorded {what} in {place_name}, {data.period}, with 12-month averages and financial-year totals. {cfg.year.previous().label} to {year_label}: {totals}."
+    if data.has_comparison:
+        totals = "; ".join(
+            f"{summary.loc[m, 'label']} {summary.loc[m, 'previous']:,.0f} to {summary.loc[m, 'actual']:,}"
+            for m in measures
+        )
+        totals = f"{cfg.year.previous().label} to {year_label}: {totals}"
+    else:
+        totals = f"{year_label}: " + "; ".join(
+            f"{summary.loc[m, 'label']} {summary.loc[m, 'actual']:,}" for m in measures
+        )
+    alt = f"Line chart of monthly recorded {what} in {place_name}, {data.period}, with 12-month averages and financial-year totals. {totals}."
     charts.save_and_show(fig, f"01_violent_crime_trend_{chart}", alt, ctx.output_dir)
 
 # %% [markdown]
@@ -91,10 +97,13 @@ for chart in ("volume", "serious"):
 # Rates use the mid-year population estimate of the year's start. The change is tested with an exact test of two Poisson rates (populations allowed for); a small p-value means the change is unlikely to be chance.
 
 # %%
+if not data.has_comparison:
+    display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
+compared = f"{cfg.year.previous().label} and " if data.has_comparison else ""
 display(
     report_tables.html_table(
         vc.summary_display(summary, data),
-        caption=f"Violent crime measures, {place_name}, {cfg.year.previous().label} and {year_label}: offences, change and rate per 1,000 residents",
+        caption=f"Violent crime measures, {place_name}, {compared}{year_label}: offences{', change' if data.has_comparison else ''} and rate per 1,000 residents",
         notes=[
             suppression_note(data.threshold),
             f"Source: {note}; ONS mid-year population estimates.",

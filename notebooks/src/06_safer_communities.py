@@ -206,11 +206,18 @@ else:
             + "; ".join(f"{k} {v:,.0f}" for k, v in counts.items()),
             ctx.output_dir,
         )
+    if hate["has_comparison"]:
+        hate_caption = (
+            f"{fy.previous().label} and {fy.label} "
+            f"({hate['last_year']:,} and {hate['this_year']:,} hate crimes)"
+        )
+    else:
+        display(pc.not_available(f"Change on {fy.previous().label}", fy.previous().label))
+        hate_caption = f"{fy.label} ({hate['this_year']:,} hate crimes)"
     display(
         report_tables.html_table(
             strands.display().rename(index={"Total": "Total strand flags"}).rename_axis("Strand"),
-            caption=f"Hate crimes by monitored strand, {place}, {fy.previous().label} and {fy.label} "
-            f"({hate['last_year']:,} and {hate['this_year']:,} hate crimes)",
+            caption=f"Hate crimes by monitored strand, {place}, {hate_caption}",
             notes=[
                 "A crime flagged with more than one strand counts in each, so the strand flags add up "
                 "to more than the number of hate crimes.",
@@ -229,13 +236,24 @@ else:
     table = fire["table"]
     monthly = fire["monthly"]
     primary = table.set_index("measure").loc["Primary fires"]
+    if fire["has_comparison"]:
+        fire_title = (
+            findings.change_sentence(
+                "Primary fires", primary["last_year"], primary["this_year"], unit="fires"
+            ).split(" (")[0]
+            + f" in {fy.label}"
+        )
+        fire_alt = (
+            f"{primary['this_year']:,} primary fires in {fy.label} against "
+            f"{primary['last_year']:,} the year before."
+        )
+    else:
+        fire_title = f"{primary['this_year']:,} primary fires were attended in {fy.label}"
+        fire_alt = f"{primary['this_year']:,} primary fires in {fy.label}."
     if len(monthly):
         fig = charts.monthly_trend(
             monthly,
-            title=findings.change_sentence(
-                "Primary fires", primary["last_year"], primary["this_year"], unit="fires"
-            ).split(" (")[0]
-            + f" in {fy.label}",
+            title=fire_title,
             subtitle=f"Fires attended per month, {place}, {monthly.index[0].strftime('%B %Y')} to "
             f"{monthly.index[-1].strftime('%B %Y')}",
             source="Fire and rescue service Incident Recording System",
@@ -244,21 +262,25 @@ else:
         charts.save_and_show(
             fig,
             "06_safer_communities_fires_trend",
-            f"Line chart of primary and secondary fires per month in {place}: "
-            f"{primary['this_year']:,} primary fires in {fy.label} against "
-            f"{primary['last_year']:,} the year before.",
+            f"Line chart of primary and secondary fires per month in {place}: " + fire_alt,
             ctx.output_dir,
         )
+    derived = ["rate_this", "lower", "upper", "change", "p_value"]
     shown = disclosure.mask_small_counts(
-        table, "this_year", threshold, derived=["rate_this", "lower", "upper", "change", "p_value"]
+        table, "this_year", threshold, derived=[c for c in derived if c in table.columns]
     )
-    shown = disclosure.mask_small_counts(
-        shown, "last_year", threshold, derived=["rate_last", "change"]
-    )
+    if fire["has_comparison"]:
+        shown = disclosure.mask_small_counts(
+            shown, "last_year", threshold, derived=["rate_last", "change"]
+        )
+        compared = f"{fy.previous().label} and "
+    else:
+        display(pc.not_available(f"Change on {fy.previous().label}", fy.previous().label))
+        compared = ""
     display(
         report_tables.html_table(
             shown.drop(columns="significant"),
-            caption=f"Fires and fire casualties, {place}, {fy.previous().label} and {fy.label}; "
+            caption=f"Fires and fire casualties, {place}, {compared}{fy.label}; "
             "rates per 100,000 residents",
             formats={
                 "rate_last": 1,
@@ -332,14 +354,18 @@ else:
 # %%
 if len(people):
     first, last = people.attrs["years"]
+    if first == last:  # the baseline is the assessed year: one estimate, no change
+        people, years_shown = people.drop(columns=["last", "change"]), f"mid-{first}"
+    else:
+        years_shown = f"mid-{first} and mid-{last}"
     display(
         report_tables.html_table(
             people.rename(columns={"first": f"Mid-{first}", "last": f"Mid-{last}"}),
-            caption=f"Residents by age group, {place}, mid-{first} and mid-{last}",
+            caption=f"Residents by age group, {place}, {years_shown}",
             formats={"change": "{:+.1f}%"},
             headers={"age_group": "Age group", "change": "Change"},
             notes="Rates per 100,000 and per 1,000 in this report use the mid-year estimate of "
-            "each financial year's start (the latest earlier one when it is not yet published).",
+            "each financial year's start (the nearest one when there is none for that year).",
         )
     )
 

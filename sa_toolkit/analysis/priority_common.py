@@ -337,6 +337,50 @@ def absent(dataset: str, what: str, cfg=None, instead: str | None = None):
     return HtmlBlock(f"<p class='sa-missing'>{text}</p>")
 
 
+def covers_year(months, year) -> bool:
+    """True when the span of ``months`` (periods of the rows of a table, or the months it
+    holds) reaches into the financial year ``year`` (a month without rows inside the span
+    counts as a month with none, not as missing data)."""
+    months = pd.PeriodIndex(pd.Series(months).dropna(), freq="M")
+    if months.empty:
+        return False
+    return months.min() <= year.last_month and months.max() >= year.first_month
+
+
+def police_months(cfg) -> list:
+    """Months held by the processed data.police.uk street table (no file is read)."""
+    from sa_toolkit.tables import table_months
+
+    return table_months("police_street", cfg.processed_dir)
+
+
+def comparison_year(cfg, months=None):
+    """The year before the assessed one, or None when the data (``months``; default the
+    processed police months) hold nothing for it, e.g. when the assessed year is the first
+    year of the data: comparisons are then shown as :func:`not_available` notes."""
+    previous = cfg.year.previous()
+    return (
+        previous
+        if covers_year(police_months(cfg) if months is None else months, previous)
+        else None
+    )
+
+
+def not_available_text(what: str, year_label: str) -> str:
+    """``"Change since 2019/20 not available: no data for 2019/20."``"""
+    return f"{what[:1].upper() + what[1:]} not available: no data for {year_label}."
+
+
+def not_available(what: str, year_label: str):
+    """A note shown instead of a comparison with a year the data do not hold (a paragraph
+    of class ``sa-missing``, like :func:`absent`)."""
+    from html import escape
+
+    from sa_toolkit.findings import HtmlBlock
+
+    return HtmlBlock(f"<p class='sa-missing'>{escape(not_available_text(what, year_label))}</p>")
+
+
 def ward_names(lookup: pd.DataFrame | None) -> pd.Series:
     """Ward code -> ward name from the lookup table (empty when there is no lookup)."""
     if lookup is None or lookup.empty:

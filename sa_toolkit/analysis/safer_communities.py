@@ -139,10 +139,12 @@ def hate_crime(incidents: pd.DataFrame, year) -> dict:
     A crime flagged with two strands counts once in ``all`` and once in each strand.
     None without the incident extract.
     """
+    from sa_toolkit.analysis.priority_common import covers_year
     from sa_toolkit.indicators import poisson_change
 
     if incidents is None:
         return None
+    compared = covers_year(incidents["month"], year.previous())
     flagged = incidents[incidents["hate_crime"].fillna(False).astype(bool)]
     fy = year_of_month(flagged["month"]) if len(flagged) else np.array([], dtype=int)
     labels = {year.start_year - 1: year.previous().label, year.start_year: year.label}
@@ -164,8 +166,20 @@ def hate_crime(incidents: pd.DataFrame, year) -> dict:
         {"last_year": [int((fy == year.start_year - 1).sum())],
          "this_year": [int((fy == year.start_year).sum())]}
     )  # fmt: skip
+    if not compared:
+        # no data for last year: this year's counts only, the change "not available"
+        return {
+            "by_strand": table[[year.label]],
+            "last_year": None,
+            "this_year": int(totals["this_year"][0]),
+            "change": None,
+            "p_value": None,
+            "significant": False,
+            "has_comparison": False,
+        }
     test = poisson_change(totals, "last_year", "this_year").iloc[0]
     return {
+        "has_comparison": True,
         "by_strand": table,
         "last_year": int(totals["last_year"][0]),
         "this_year": int(totals["this_year"][0]),
@@ -179,11 +193,14 @@ def hate_crime(incidents: pd.DataFrame, year) -> dict:
 
 
 def population_total(population: pd.DataFrame, start_year: int) -> tuple[int, int] | None:
-    """(mid-year used, residents) for a financial year: its start year or the latest before."""
-    years = sorted(int(y) for y in population["year"].unique() if int(y) <= start_year)
-    if not years:
+    """(mid-year used, residents) for a financial year: its start year or the nearest
+    estimate (:func:`sa_toolkit.periods.nearest_mid_year`); None without any estimate."""
+    from sa_toolkit.periods import FinancialYear, nearest_mid_year
+
+    used, _ = nearest_mid_year(population["year"].unique(), FinancialYear(start_year))
+    if used is None:
         return None
-    return years[-1], int(population.loc[population["year"] == years[-1], "population"].sum())
+    return used, int(population.loc[population["year"] == used, "population"].sum())
 
 
 def fires(fire: pd.DataFrame, population: pd.DataFrame, year) -> dict:
@@ -191,12 +208,16 @@ def fires(fire: pd.DataFrame, population: pd.DataFrame, year) -> dict:
 
     ``table``: measure, last_year, this_year, rate_last, rate_this (per 100,000, with the
     interval of this year's rate), change (%), p_value; ``monthly``: primary and
-    secondary fires per month. None without the fire extract.
+    secondary fires per month; ``has_comparison``: False when the extract holds nothing for
+    last year, and then ``table`` has only ``measure, this_year, rate_this, lower, upper``.
+    None without the fire extract.
     """
+    from sa_toolkit.analysis.priority_common import covers_year
     from sa_toolkit.indicators import poisson_change, rate
 
     if fire is None:
         return None
+    compared = covers_year(fire["month"], year.previous())
     if population is None:
         population = pd.DataFrame({"year": [], "population": []})
     kind = fire["incident_type"].astype(str)
@@ -237,6 +258,8 @@ def fires(fire: pd.DataFrame, population: pd.DataFrame, year) -> dict:
     table["change"] = tested["value"]
     table["p_value"] = tested["p_value"]
     table["significant"] = tested["significant"]
+    if not compared:
+        table = _this_year_only(table, pop_this, rate)
     months = pd.period_range(fire["month"].min(), year.last_month, freq="M") if len(fire) else []
     monthly = (
         pd.DataFrame({"month": fire["month"], "kind": kind.str.capitalize() + " fires"})
@@ -248,7 +271,19 @@ def fires(fire: pd.DataFrame, population: pd.DataFrame, year) -> dict:
         .astype(int)
     )
     monthly.columns.name = None
-    return {"table": table, "monthly": monthly}
+    return {"table": table, "monthly": monthly, "has_comparison": compared}
+
+
+def _this_year_only(table: pd.DataFrame, pop_this, rate) -> pd.DataFrame:
+    # last year's zeros are missing data, not zero fires: keep this year's figures only
+    out = table[["measure", "this_year"]].copy()
+    if pop_this:
+        out["pop_this"] = pop_this[1]
+        now = rate(out, "this_year", "pop_this", per=100000)
+        out["rate_this"], out["lower"], out["upper"] = now["value"], now["lower"], now["upper"]
+        out = out.drop(columns="pop_this")
+    out["significant"] = False
+    return out
 
 
 # ----------------------------------------------------------------------------- roads
@@ -319,6 +354,11 @@ def _wave_sentence(row) -> str:
     return text + "."
 
 
+def _no_change(year) -> str:
+    previous = year.previous().label
+    return f"the change on {previous} is not available: no data for {previous}."
+
+
 def key_findings(safety_change, community_change, lowest_ward, hate, roads_ksi, ksi_target,
                  fire_table, year, threshold: int = 0) -> list[str]:  # fmt: skip
     """Up to five sentences from the computed results (most important first)."""
@@ -337,7 +377,12 @@ def key_findings(safety_change, community_change, lowest_ward, hate, roads_ksi, 
         row = changes[changes["question"] == label]
         if len(row):
             out.append(_wave_sentence(row.iloc[0]))
-    if hate is not None and (hate["this_year"] or hate["last_year"]):
+    if hate is not None and hate["last_year"] is None:
+        out.append(
+            f"{findings.format_number(hate['this_year'])} hate crimes were recorded in {year.label}; "
+            + _no_change(year)
+        )
+    elif hate is not None and (hate["this_year"] or hate["last_year"]):
         out.append(
             findings.change_sentence(
                 "Recorded hate crime", hate["last_year"], hate["this_year"],
@@ -358,7 +403,11 @@ def key_findings(safety_change, community_change, lowest_ward, hate, roads_ksi, 
             text += f", {'within' if met else 'above'} the target of {ksi_target:,.0f}"
         out.append(text + ".")
     fire_rows = fire_table.set_index("measure") if fire_table is not None else pd.DataFrame()
-    if "Primary fires" in fire_rows.index:
+    if "Primary fires" in fire_rows.index and "last_year" not in fire_rows.columns:
+        n = int(fire_rows.loc["Primary fires", "this_year"])
+        count = f"Fewer than {threshold}" if 0 < n < threshold else f"{n:,}"
+        out.append(f"{count} primary fires were attended in {year.label}; " + _no_change(year))
+    elif "Primary fires" in fire_rows.index:
         row = fire_rows.loc["Primary fires"]
         out.append(
             findings.change_sentence(

@@ -102,6 +102,14 @@ class ViolentCrimeData:
     source: str = "incidents"
     #: MSG table supplied (False: no peer comparison can be made)
     msg_supplied: bool = True
+    #: False when the data hold nothing for ``year.previous()`` (the assessed year is the
+    #: first of the data): changes on last year are then "not available"
+    has_comparison: bool = True
+
+    @property
+    def comparison(self) -> FinancialYear | None:
+        """The year compared with, None when the data hold nothing for it."""
+        return self.year.previous() if self.has_comparison else None
 
     @property
     def focus(self) -> str:
@@ -123,13 +131,18 @@ class ViolentCrimeData:
 
 def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
     """Read the incidents, lookup, population and MSG tables for the report (once each)."""
-    from sa_toolkit.analysis.priority_common import table_supplied
-    from sa_toolkit.tables import partnership_lsoas, read_table
+    from sa_toolkit.analysis.priority_common import comparison_year, table_supplied
+    from sa_toolkit.tables import partnership_lsoas, read_table, table_months
 
     lsoas = partnership_lsoas(cfg)
     first = min(cfg.baseline_year, cfg.year.previous()).first_month
-    months = pd.period_range(first, cfg.year.last_month, freq="M")
     source = "incidents" if table_supplied("crime_incidents", cfg.processed_dir) else "police"
+    held = table_months("crime_incidents" if source == "incidents" else "police_street",
+                        cfg.processed_dir)  # fmt: skip
+    if held:
+        # months before the data begin are not shown as months without crime
+        first = max(first, min(held[0], cfg.year.first_month))
+    months = pd.period_range(first, cfg.year.last_month, freq="M")
     incidents = read_table(
         "crime_incidents" if source == "incidents" else "police_street",
         cfg.processed_dir,
@@ -181,6 +194,7 @@ def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
         cfg=cfg,
         source=source,
         msg_supplied=msg_supplied,
+        has_comparison=comparison_year(cfg, held or None) is not None,
     )
 
 
@@ -214,13 +228,16 @@ def focus_incidents(data: ViolentCrimeData, year: FinancialYear | None = None) -
 
 
 def population_by_lsoa(data: ViolentCrimeData, year: FinancialYear) -> tuple[pd.Series, int]:
-    """Population per LSOA at mid-year ``year.start_year`` (latest earlier estimate)."""
-    years = sorted(int(y) for y in data.population["year"].unique() if y <= year.start_year)
-    if not years:
-        raise ArgumentError(f"no population estimate for mid-{year.start_year} or earlier")
-    rows = data.population[data.population["year"] == years[-1]]
+    """Population per LSOA at mid-year ``year.start_year`` and the mid-year used (the nearest
+    estimate when the year has none: :func:`sa_toolkit.periods.nearest_mid_year`)."""
+    from sa_toolkit.periods import nearest_mid_year
+
+    used, _ = nearest_mid_year(data.population["year"].unique(), year)
+    if used is None:
+        raise ArgumentError("the population table holds no estimate for the partnership")
+    rows = data.population[data.population["year"] == used]
     by_lsoa = rows.groupby(rows["lsoa_code"].astype(str))["population"].sum()
-    return by_lsoa.astype(float), years[-1]
+    return by_lsoa.astype(float), used
 
 
 # ----------------------------------------------------------------------------- trends
@@ -255,6 +272,8 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
     this_rows, last_rows = in_year(data.incidents, data.year), in_year(data.incidents, previous)
     pop_now = float(population_by_lsoa(data, data.year)[0].sum())
     pop_before = float(population_by_lsoa(data, previous)[0].sum())
+    if not data.has_comparison:
+        return _summary_without_comparison(data, this_rows, pop_now, confidence)
     rows = []
     for _, d in data.measures.iterrows():
         rows.append(
@@ -280,6 +299,30 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
     frame["rate_change"] = tested["value"]
     frame["p_value"] = tested["p_value"]
     frame["significant"] = tested["p_value"] < 1 - confidence
+    rates = rate(frame, "actual", "population", per=1000, confidence=confidence)
+    for column in ("value", "lower", "upper", "method"):
+        frame[column] = rates[column]
+    return frame.set_index("measure", drop=False)
+
+
+def _summary_without_comparison(data, this_rows, population: float, confidence: float):
+    # No data for the comparison year: its counts and every change are unknown (NaN), not 0.
+    from sa_toolkit.indicators import rate
+
+    frame = pd.DataFrame(
+        {
+            "measure": data.measures["measure"].to_numpy(),
+            "label": data.measures["label"].to_numpy(),
+            "polarity": data.measures["polarity"].to_numpy(),
+            "indicator_id": data.measures["indicator_id"].to_numpy(),
+            "previous": np.nan,
+            "actual": [int(measure_mask(this_rows, d).sum()) for _, d in data.measures.iterrows()],
+            "population_before": np.nan,
+            "population": population,
+        }
+    )
+    frame["change"] = frame["rate_change"] = frame["p_value"] = np.nan
+    frame["significant"] = False
     rates = rate(frame, "actual", "population", per=1000, confidence=confidence)
     for column in ("value", "lower", "upper", "method"):
         frame[column] = rates[column]
@@ -636,7 +679,17 @@ def shares_and_repeats(data: ViolentCrimeData) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame = frame[(frame["denominator"] > 0) & (frame["n0"] > 0)].reset_index(drop=True)
     out = []
-    if not frame.empty:
+    if not data.has_comparison:
+        # no comparison year in the data: this year's shares only, changes not available
+        frame = pd.DataFrame(rows)
+        frame = frame[frame["denominator"] > 0].reset_index(drop=True)
+        if not frame.empty:
+            shares = proportion(frame, "numerator", "denominator", multiplier=100)
+            shares["previous"] = shares["change"] = shares["p_value"] = np.nan
+            shares["significant"] = False
+            shares["unlinked"] = np.nan
+            out.append(shares.drop(columns=["x0", "n0"]))
+    elif not frame.empty:
         shares = proportion(frame, "numerator", "denominator", multiplier=100)
         changes = proportion_change(frame, "x0", "n0", "numerator", "denominator")
         shares["previous"] = frame["x0"] / frame["n0"] * 100
@@ -785,6 +838,29 @@ def measure_sentence(row: pd.Series, framework: pd.DataFrame | None = None, subj
     )
 
 
+def level_sentence(row: pd.Series, data: ViolentCrimeData, note: bool = True) -> str:
+    """The measure's count and rate in the assessed year, for a year without a comparison:
+    "In 2020/21, 412 offences of violence against the person were recorded (3.2 per 1,000
+    residents). Change on 2019/20 not available: no data for 2019/20." (suppressed below
+    the threshold)."""
+    from sa_toolkit.analysis.priority_common import not_available_text
+    from sa_toolkit.disclosure import is_small
+
+    count = row["actual"]
+    if is_small([count], data.threshold)[0]:
+        text = f"In {data.year.label}, fewer than {data.threshold} offences of {row['label'].lower()} were recorded."
+    else:
+        text = (
+            f"In {data.year.label}, {findings.format_number(count)} offences of "
+            f"{row['label'].lower()} were recorded "
+            f"({findings.format_number(row['value'], 1)} per 1,000 residents)."
+        )
+    if note:
+        previous = data.year.previous().label
+        text += " " + not_available_text(f"Change on {previous}", previous)
+    return text
+
+
 def key_findings(
     data: ViolentCrimeData,
     summary: pd.DataFrame,
@@ -798,15 +874,20 @@ def key_findings(
 ) -> list[str]:
     """Three to six key findings, the violence headline first."""
     previous = data.year.previous()
-    out = [
-        measure_sentence(
-            summary.loc[data.focus],
-            framework,
-            subject=f"Between {previous.label} and {data.year.label}, {data.focus_label.lower()}",
-        )
-    ]
-    if "knife_crime" in summary.index:
-        out.append(measure_sentence(summary.loc["knife_crime"], framework))
+    if not data.has_comparison:
+        out = [level_sentence(summary.loc[data.focus], data)]
+        if "knife_crime" in summary.index:
+            out.append(level_sentence(summary.loc["knife_crime"], data, note=False))
+    else:
+        out = [
+            measure_sentence(
+                summary.loc[data.focus],
+                framework,
+                subject=f"Between {previous.label} and {data.year.label}, {data.focus_label.lower()}",
+            )
+        ]
+        if "knife_crime" in summary.index:
+            out.append(measure_sentence(summary.loc["knife_crime"], framework))
     worse = [
         m
         for m in summary.index
@@ -902,6 +983,8 @@ def summary_display(summary: pd.DataFrame, data: ViolentCrimeData) -> pd.DataFra
     from sa_toolkit.disclosure import SECONDARY_MARKER, is_small
 
     previous, current = data.year.previous().label, data.year.label
+    if not data.has_comparison:
+        return _level_display(summary, data)
     small = is_small(summary["previous"], data.threshold) | is_small(
         summary["actual"], data.threshold
     )
@@ -935,6 +1018,30 @@ def summary_display(summary: pd.DataFrame, data: ViolentCrimeData) -> pd.DataFra
             }
         )
     return pd.DataFrame(rows)
+
+
+def _level_display(summary: pd.DataFrame, data: ViolentCrimeData) -> pd.DataFrame:
+    # the assessed year only (no comparison year in the data): counts and rates
+    from sa_toolkit.disclosure import SECONDARY_MARKER, is_small
+
+    small = is_small(summary["actual"], data.threshold)
+    return pd.DataFrame(
+        {
+            "Measure": summary["label"].to_numpy(),
+            data.year.label: [
+                f"<{data.threshold}" if hide else int(v)
+                for v, hide in zip(summary["actual"], small, strict=True)
+            ],
+            "Rate per 1,000": [
+                SECONDARY_MARKER if hide else findings.format_number(v, 2)
+                for v, hide in zip(summary["value"], small, strict=True)
+            ],
+            "95% interval": [
+                SECONDARY_MARKER if hide else f"{lo:.2f} to {hi:.2f}"
+                for lo, hi, hide in zip(summary["lower"], summary["upper"], small, strict=True)
+            ],
+        }
+    )
 
 
 def places_display(table: pd.DataFrame, threshold: int, place: str = "LSOA") -> pd.DataFrame:
@@ -1010,7 +1117,10 @@ def people_display(people: pd.DataFrame, data: ViolentCrimeData) -> pd.DataFrame
                 else significance_text(float(row["p_value"])),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if not data.has_comparison:  # no data for last year: no empty comparison columns
+        out = out.drop(columns=[f"{data.year.previous().label} (%)", "Significance of change"])
+    return out
 
 
 def ward_label_points(data: ViolentCrimeData, wards: pd.DataFrame, n: int = 3) -> pd.DataFrame:

@@ -98,16 +98,17 @@ def _area(frame: pd.DataFrame, src: DataSource, table: str) -> pd.DataFrame:
 def population(
     src: DataSource, year: FinancialYear, ages: tuple[int, int] | None = None
 ) -> tuple[float, str]:
-    """Partnership population at mid-year ``year.start_year`` (the latest earlier estimate if absent)."""
+    """Partnership population at mid-year ``year.start_year`` (else the nearest estimate,
+    :func:`sa_toolkit.periods.nearest_mid_year`, named in the note)."""
+    from sa_toolkit.periods import nearest_mid_year
+
     table = _local(src.read("population", ["year", "lsoa_code", "age_min", "population"]), src)
-    available = sorted(int(y) for y in table["year"].unique() if int(y) <= year.start_year)
-    if not available:
-        raise NotComputable(f"no population estimate for mid-{year.start_year} or earlier")
-    used = available[-1]
+    used, note = nearest_mid_year(table["year"].unique(), year)
+    if used is None:
+        raise NotComputable("the population table holds no estimate for the partnership")
     rows = table[table["year"] == used]
     if ages is not None:
         rows = rows[(rows["age_min"] >= ages[0]) & (rows["age_min"] <= ages[1])]
-    note = "" if used == year.start_year else f"population: mid-{used} estimate (latest available)"
     return float(rows["population"].sum()), note
 
 
