@@ -23,6 +23,7 @@ from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.report_tables import html_table
+from sa_toolkit.tables import table_months
 
 ctx = notebook_context(
     area,
@@ -45,15 +46,22 @@ months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
 period = f"{years[0].label} to {cfg.year.label}"
 has_incidents = pc.table_supplied("crime_incidents", cfg.processed_dir)
 lookup = src.read("lookup", ["lsoa_code", "ward_name"])
+previous_label = cfg.year.previous().label
 if has_incidents:
+    # years before the extract begins are left out, not shown as years without crime
+    incident_years = yc.years_to(cfg, table_months("crime_incidents", cfg.processed_dir))
+    months = pd.period_range(incident_years[0].first_month, cfg.year.last_month, freq="M")
+    incident_period = f"{incident_years[0].label} to {cfg.year.label}"
+    compared = len(incident_years) > 1
     incidents = yc.load_incidents(src, cfg)
     young = yc.young_people_monthly(incidents, months)
-    young_years = yc.year_totals(young, years)
+    young_years = yc.year_totals(young, incident_years)
     young_change = yc.latest_changes(young_years, cfg.year).set_index("measure")
-    syv = yc.serious_youth_violence(incidents, years)
-    syv_test = yc.change_row(syv.iloc[-2], syv.iloc[-1])
+    syv = yc.serious_youth_violence(incidents, incident_years)
+    syv_before = syv.iloc[-2] if compared else float("nan")
+    syv_test = yc.change_row(syv_before, syv.iloc[-1])
     peak = yc.after_school_peak(incidents, cfg.year)
-    robbery = yc.youth_robbery(incidents, years)
+    robbery = yc.youth_robbery(incidents, incident_years)
     robbery_places = yc.young_victim_places(incidents, lookup, cfg.year)
 else:
     robbery_places = pd.DataFrame(columns=["ward", "victims", "share"])
@@ -87,12 +95,13 @@ if has_incidents:
     key += [
         yc.change_finding(
             f"Serious youth violence victims in {cfg.year.label}",
-            syv.iloc[-2],
+            syv_before,
             syv.iloc[-1],
             "victims",
             syv_test,
             target=syv_target,
             threshold=threshold,
+            compared_with=previous_label,
         ),
         yc.change_finding(
             f"Victims aged 10-17 in {cfg.year.label}",
@@ -101,6 +110,7 @@ if has_incidents:
             "victims",
             v.to_dict(),
             threshold=threshold,
+            compared_with=previous_label,
         ),
     ]
 if len(fte):
@@ -150,28 +160,40 @@ display(
 
 # %%
 if has_incidents:
-    top_series = young_change["change"].abs().idxmax()
-    fig = charts.monthly_trend(
-        young,
-        title=yc.change_finding(
+    if compared:
+        top_series = young_change["change"].abs().idxmax()
+        young_title = yc.change_finding(
             f"{top_series.replace(' ', ' aged ', 1)} in {cfg.year.label}",
             young_change.loc[top_series, "before"],
             young_change.loc[top_series, "after"],
             "",
             young_change.loc[top_series].to_dict(),
-        ).rstrip("."),
-        subtitle=f"Victims and suspects aged 10-17 and 18-24 per month, {place}, {period}",
+        ).rstrip(".")
+        young_alt = " ".join(
+            f"{m}: {int(r['before']):,} in {previous_label}, {int(r['after']):,} in {cfg.year.label}."
+            for m, r in young_change.iterrows()
+        )
+    else:
+        display(pc.not_available(f"Change on {previous_label}", previous_label))
+        top_series = young_change["after"].idxmax()
+        young_title = (
+            f"{top_series.replace(' ', ' aged ', 1)} were the largest group in {cfg.year.label}"
+        )
+        young_alt = " ".join(
+            f"{m}: {int(r['after']):,} in {cfg.year.label}." for m, r in young_change.iterrows()
+        )
+    fig = charts.monthly_trend(
+        young,
+        title=young_title,
+        subtitle=f"Victims and suspects aged 10-17 and 18-24 per month, {place}, {incident_period}",
         source=SOURCE_INCIDENTS,
         measure="People",
     )
     _ = charts.save_and_show(
         fig,
         "02_youth_crime_young_victims_suspects",
-        f"Line chart of monthly victims and suspects aged 10-17 and 18-24 in {place}, {period}. "
-        + " ".join(
-            f"{m}: {int(r['before']):,} in {cfg.year.previous().label}, {int(r['after']):,} in {cfg.year.label}."
-            for m, r in young_change.iterrows()
-        ),
+        f"Line chart of monthly victims and suspects aged 10-17 and 18-24 in {place}, {incident_period}. "
+        + young_alt,
         ctx.output_dir,
     )
     table = disclosure.suppress_counts(
@@ -202,9 +224,14 @@ if has_incidents:
     fig = charts.bar_chart(
         syv_shown,
         title=yc.change_finding(
-            "Serious youth violence victims", syv.iloc[-2], syv.iloc[-1], "", syv_test
+            "Serious youth violence victims",
+            syv_before,
+            syv.iloc[-1],
+            "",
+            syv_test,
+            compared_with=previous_label,
         ).rstrip("."),
-        subtitle=f"Victims of serious youth violence per financial year, {place}, {period}",
+        subtitle=f"Victims of serious youth violence per financial year, {place}, {incident_period}",
         source=SOURCE_INCIDENTS,
         sort=False,
         highlight=cfg.year.label,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit.errors import ArgumentError
-from sa_toolkit.periods import FinancialYear, year_range
+from sa_toolkit.periods import FinancialYear, financial_year_of, year_range
 
 #: age groups reported for young people
 YOUTH_BANDS = {"10-17": (10, 17), "18-24": (18, 24)}
@@ -70,9 +70,16 @@ def school_days(dates, holidays: Sequence | None = None) -> np.ndarray:
 # ----------------------------------------------------------------------------- helpers
 
 
-def years_to(cfg) -> list[FinancialYear]:
-    """Financial years from the baseline year (or the year before, if later) to the year."""
+def years_to(cfg, held=None) -> list[FinancialYear]:
+    """Financial years from the baseline year (or the year before, if later) to the year.
+
+    With ``held`` (the months a table holds, e.g. ``tables.table_months``), years before
+    the data begin are left out, so they are not shown or compared as years with none.
+    """
     first = min(cfg.baseline_year, cfg.year.previous())
+    held = sorted(held) if held is not None else []
+    if held:
+        first = max(first, min(financial_year_of(held[0]), cfg.year))
     return year_range(first, cfg.year)
 
 
@@ -104,7 +111,7 @@ def change_row(before: float, after: float) -> dict:
     """% change of two counts with the exact Poisson test (:func:`indicators.poisson_change`)."""
     from sa_toolkit.indicators import poisson_change
 
-    if before == 0 and after == 0:
+    if pd.isna(before) or (before == 0 and after == 0):  # NaN: no data for the year before
         return {"change": np.nan, "p_value": np.nan, "significant": False}
     out = poisson_change(pd.DataFrame({"b": [before], "a": [after]}), "b", "a")
     change = (after - before) / before * 100 if before else np.nan
@@ -144,12 +151,19 @@ def year_totals(monthly: pd.DataFrame, years: Sequence[FinancialYear]) -> pd.Dat
 
 
 def latest_changes(totals: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
-    """Each column's change from the year before to ``year`` with its exact test."""
-    before, after = totals.loc[year.previous().label], totals.loc[year.label]
+    """Each column's change from the year before to ``year`` with its exact test.
+
+    When ``totals`` has no row for the year before (no data for it), ``before``, ``change``
+    and ``p_value`` are NaN and nothing is significant.
+    """
+    after = totals.loc[year.label]
+    previous = year.previous().label
+    before = totals.loc[previous] if previous in totals.index else None
     rows = []
     for col in totals.columns:
-        rows.append({"measure": col, "before": int(before[col]), "after": int(after[col]),
-                     **change_row(float(before[col]), float(after[col]))})  # fmt: skip
+        b = np.nan if before is None else float(before[col])
+        rows.append({"measure": col, "before": b, "after": int(after[col]),
+                     **change_row(b, float(after[col]))})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -422,14 +436,29 @@ def probation_by_age(
 
 
 def change_finding(
-    subject: str, before, after, unit: str, test: dict, target=None, threshold: int = 0
+    subject: str,
+    before,
+    after,
+    unit: str,
+    test: dict,
+    target=None,
+    threshold: int = 0,
+    compared_with: str = "the year before",
 ) -> str:
     """A key-finding sentence on a count's change (with its test and optional % target).
 
-    When either count is from 1 to ``threshold - 1`` the counts are not given.
+    When either count is from 1 to ``threshold - 1`` the counts are not given. When
+    ``before`` is NaN (no data for the year ``compared_with``) the sentence gives ``after``
+    and says the change is not available.
     """
     from sa_toolkit import findings
 
+    if before is None or pd.isna(before):
+        count = count_text(after, threshold)
+        return (
+            f"{subject}: {count}{' ' + unit if unit else ''}; the change on {compared_with} is "
+            f"not available: no data for {compared_with}."
+        )
     if any(0 < n < threshold for n in (before, after)):
         return (
             f"{subject}: fewer than {threshold} in {'one' if min(before, after) else 'both'} "
