@@ -18,7 +18,7 @@ from IPython.display import HTML, display
 
 from sa_toolkit import charts, findings
 from sa_toolkit.analysis import overview as ov
-from sa_toolkit.analysis.priority_common import absent
+from sa_toolkit.analysis.priority_common import absent, not_available
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.indicators.computations import DataSource
 from sa_toolkit.notebook_params import notebook_context
@@ -81,10 +81,15 @@ display(
 
 # %%
 if data.msg_supplied:
+    if ov.msg_has_last_year(msg_table):
+        msg_caption = f"rates per 1,000 residents, rank and % change in offences, {cfg.year.previous().label} and {cfg.year.label}"
+    else:
+        display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
+        msg_caption = f"rates per 1,000 residents and rank, {cfg.year.label}"
     display(
         html_table(
             ov.msg_display(msg_table, cfg, threshold),
-            caption=f"{name} against its Most Similar Group: rates per 1,000 residents, rank and % change in offences, {cfg.year.previous().label} and {cfg.year.label}",
+            caption=f"{name} against its Most Similar Group: {msg_caption}",
             notes=[f"Source: {ov.MSG_SOURCE}.", suppression_note(threshold)],
         )
     )
@@ -127,16 +132,24 @@ saved = charts.save_and_show(
     ),
     "00_overview_crime_trend",
     f"Line chart of monthly recorded crime and police-recorded anti-social behaviour in {name}, {trend['period']}, "
-    f"with 12-month averages and financial-year totals: {trend['crime_this']:,} offences in {cfg.year.label} against "
-    f"{trend['crime_last']:,} in {cfg.year.previous().label}; {trend['asb_this']:,} anti-social behaviour incidents "
-    f"against {trend['asb_last']:,}.",
+    f"with 12-month averages and financial-year totals: {trend['crime_this']:,} offences in {cfg.year.label}"
+    + (
+        f" against {trend['crime_last']:,} in {cfg.year.previous().label}; {trend['asb_this']:,} anti-social behaviour incidents "
+        f"against {trend['asb_last']:,}."
+        if trend["compared"]
+        else f" and {trend['asb_this']:,} anti-social behaviour incidents (no data for {cfg.year.previous().label})."
+    ),
     ctx.output_dir,
 )
 mix = ov.crime_mix(data, threshold)
+if not trend["compared"]:
+    display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
 display(
     html_table(
         ov.mix_display(mix, cfg, threshold),
-        caption=f"Recorded crime by type, {name}, {cfg.year.previous().label} and {cfg.year.label}",
+        caption=f"Recorded crime by type, {name}, "
+        + (f"{cfg.year.previous().label} and " if trend["compared"] else "")
+        + cfg.year.label,
         notes=[f"Source: {ov.STREET_SOURCE}.", suppression_note(threshold)],
     )
 )

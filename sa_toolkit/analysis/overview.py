@@ -519,7 +519,17 @@ def msg_display(table: pd.DataFrame, cfg: Config, threshold: int) -> pd.DataFram
             "% change England and Wales": [_signed(p) for p in table["change_national"]],
         }
     )
+    if not msg_has_last_year(table):  # no MSG figures for last year: no columns of n/a
+        out = out[["Offence group", f"Rank {this}", f"Against average {this}",
+                   f"Rate per 1,000 {this}", "MSG average"]]  # fmt: skip
     return out
+
+
+def msg_has_last_year(table: pd.DataFrame) -> bool:
+    """True when the MSG comparison holds any figure for the year before the assessed one."""
+    return bool(len(table)) and not (
+        table["rank_last"].isna().all() and table["change_partnership"].isna().all()
+    )
 
 
 def funnel_position(value: float, limits: pd.Series) -> str:
@@ -631,11 +641,13 @@ def crime_trend(data: OverviewData) -> dict:
     crime = counts[crime_columns(counts)].sum(axis=1).rename(ALL_CRIME)
     asb = counts[ASB] if ASB in counts else pd.Series(0, index=counts.index, name=ASB)
     this, last = cfg.year.months, cfg.year.previous().months
-    out = {"crime": crime, "asb": asb.rename(ASB)}
+    # the police data may begin with the assessed year: last year is then unknown, not zero
+    compared = bool(counts.index.isin(last).any())
+    out = {"crime": crime, "asb": asb.rename(ASB), "compared": compared}
     for key, series in (("crime", crime), ("asb", asb)):
-        out[f"{key}_this"] = int(series.loc[this].sum())
-        out[f"{key}_last"] = int(series.loc[last].sum())
-        out[f"{key}_change"] = _pct(out[f"{key}_last"], out[f"{key}_this"])
+        out[f"{key}_this"] = int(series.reindex(this, fill_value=0).sum())
+        out[f"{key}_last"] = int(series.reindex(last, fill_value=0).sum()) if compared else None
+        out[f"{key}_change"] = _pct(out[f"{key}_last"], out[f"{key}_this"]) if compared else None
     first, final = counts.index[0], counts.index[-1]
     out["period"] = f"{first.strftime('%B %Y')} to {final.strftime('%B %Y')}"
     return out
@@ -674,6 +686,12 @@ def movement(before: int, after: int) -> str:
 
 def trend_chart_title(trend: dict, year_label: str) -> str:
     """One finding for the chart of recorded crime and ASB together."""
+    if not trend.get("compared", True):
+        return (
+            f"{findings.format_number(trend['crime_this'])} offences and "
+            f"{findings.format_number(trend['asb_this'])} anti-social behaviour incidents "
+            f"were recorded in {year_label}"
+        )
     return (
         f"Recorded crime {movement(trend['crime_last'], trend['crime_this'])} and police-recorded "
         f"anti-social behaviour {movement(trend['asb_last'], trend['asb_this'])} in {year_label}"
@@ -707,7 +725,8 @@ def crime_mix(data: OverviewData, threshold: int) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "crime_type": totals.columns,
-            "last": totals.loc[last].to_numpy() if last in totals.index else 0,
+            # no data for last year (the police data begin this year): unknown, not zero
+            "last": totals.loc[last].to_numpy() if last in totals.index else np.nan,
             "this": totals.loc[this].to_numpy() if this in totals.index else 0,
         }
     )
@@ -738,7 +757,9 @@ def mix_display(mix: pd.DataFrame, cfg: Config, threshold: int) -> pd.DataFrame:
             {
                 "Offence type": row["crime_type"]
                 + (" (not part of recorded crime)" if row["crime_type"] == ASB else ""),
-                last: f"<{threshold}" if small_last[i] else findings.format_number(row["last"]),
+                last: f"<{threshold}"
+                if small_last[i]
+                else ("" if pd.isna(row["last"]) else findings.format_number(row["last"])),
                 this: f"<{threshold}" if small_this[i] else findings.format_number(row["this"]),
                 "% change": SECONDARY_MARKER if hide_change else _signed(row["change"]),
                 "Share of recorded crime": ""
@@ -750,7 +771,10 @@ def mix_display(mix: pd.DataFrame, cfg: Config, threshold: int) -> pd.DataFrame:
                 ),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if mix["last"].isna().all():  # no data for last year: no column of blanks or zeros
+        out = out.drop(columns=[last, "% change"])
+    return out
 
 
 def mix_sentence(mix: pd.DataFrame, cfg: Config) -> str | None:
@@ -842,6 +866,11 @@ def cost_display(cost: dict) -> pd.DataFrame:
 
 def cost_sentence(cost: dict) -> str:
     first, last = cost["total"].iloc[0] / 1e6, cost["total"].iloc[-1] / 1e6
+    if cost["first"] == cost["last"]:  # one year of data: nothing to compare
+        return (
+            f"The estimated cost of crime was £{last:,.1f}m in {cost['last']} "
+            f"(at {cost['price_year']} prices)."
+        )
     pct = cost["change"]
     if pct is None or round(pct) == 0:
         move = "was about the same"
@@ -1122,12 +1151,21 @@ def key_findings(
     cfg: Config,
 ) -> list[str]:
     """Three to six findings, the first the headline on total recorded crime."""
-    significant, _ = change_test(trend["crime_last"], trend["crime_this"])
-    when = f"In {cfg.year.label} against {cfg.year.previous().label}, "
-    sentence = findings.change_sentence(
-        "recorded crime", trend["crime_last"], trend["crime_this"], significant=significant
-    )
-    out = [when + sentence[0].lower() + sentence[1:]]
+    from sa_toolkit.analysis.priority_common import not_available_text
+
+    previous = cfg.year.previous().label
+    if trend.get("compared", True):
+        significant, _ = change_test(trend["crime_last"], trend["crime_this"])
+        when = f"In {cfg.year.label} against {previous}, "
+        sentence = findings.change_sentence(
+            "recorded crime", trend["crime_last"], trend["crime_this"], significant=significant
+        )
+        out = [when + sentence[0].lower() + sentence[1:]]
+    else:
+        out = [
+            f"{findings.format_number(trend['crime_this'])} offences were recorded in "
+            f"{cfg.year.label}. " + not_available_text(f"Change on {previous}", previous)
+        ]
     out.append(framework_sentence(framework, cfg.year.label))
     out.extend(msg_sentences(msg_table, cfg)[:1])
     if cost is not None:
@@ -1135,6 +1173,12 @@ def key_findings(
     sentence = matrix_sentence(matrix)
     if sentence:
         out.append(sentence)
+    if not trend.get("compared", True):
+        out.append(
+            f"{findings.format_number(trend['asb_this'])} anti-social behaviour incidents were "
+            f"recorded by the police in {cfg.year.label}."
+        )
+        return out[:6]
     asb_sig, _ = change_test(trend["asb_last"], trend["asb_this"])
     out.append(
         findings.change_sentence(
