@@ -176,6 +176,53 @@ _progress_queue = None
 _exporter = None  # one HTML exporter per worker: its templates are compiled once
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")  # fmt: skip
+
+
+def police_months(processed_dir: Path) -> list[tuple[int, int]]:
+    """``(year, month)`` of every month the processed data.police.uk street table holds, sorted.
+
+    Read from its ``period=YYYY-MM`` folder names (no file opened, no pandas import: this
+    runs before any notebook starts). Empty when the table was not ingested.
+    """
+    folder = Path(processed_dir) / "police_street"
+    months = set()
+    if folder.is_dir():
+        for part in folder.glob("period=*"):
+            text = part.name.split("=", 1)[1]
+            year, _, month = text.partition("-")
+            if year.isdigit() and month.isdigit() and any(part.glob("*.parquet")):
+                months.add((int(year), int(month)))
+    return sorted(months)
+
+
+def check_year_has_police_data(cfg: Config) -> None:
+    """Pre-flight: stop (``UserError``, exit 2) before anything runs when the processed police
+    data hold no month of the assessed year, naming the months they do cover.
+
+    Without any processed police table nothing is checked (each report then says which
+    file is missing).
+    """
+    held = police_months(cfg.processed_dir)
+    if not held:
+        return
+    first = (cfg.year.start_year, 4)
+    last = (cfg.year.start_year + 1, 3)
+    if any(first <= m <= last for m in held):
+        return
+
+    def name(m):
+        return f"{_MONTH_NAMES[m[1] - 1]} {m[0]}"
+
+    raise UserError(
+        f"no police data for {cfg.year.label}: the processed police data "
+        f"({Path(cfg.processed_dir) / 'police_street'}) cover {name(held[0])} to "
+        f"{name(held[-1])}. Choose a year in that range (--year), or add the months of "
+        f"{cfg.year.label} to the raw folder and run `sa ingest`."
+    )
+
+
 def _init_worker(
     queue, log_path: str | None, shared_dir: str | None = None
 ) -> None:  # pragma: no cover - in the worker
@@ -444,6 +491,7 @@ def run_assessment(
     chosen = select_notebooks(available, only)
     parameters = cfg.notebook_parameters()
     validate_parameters(chosen, parameters)
+    check_year_has_police_data(cfg)
 
     report_dir = cfg.report_dir
     published = report_dir / PUBLISHED_MARKER
