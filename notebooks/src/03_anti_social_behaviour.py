@@ -25,6 +25,7 @@ from sa_toolkit.analysis import youth_crime as yc
 from sa_toolkit.indicators.computations import NotComputable, population
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.report_tables import html_table
+from sa_toolkit.tables import table_months
 
 ctx = notebook_context(
     area,
@@ -41,17 +42,22 @@ threshold = cfg.suppression_threshold
 place = cfg.partnership_short_name
 src = pf.local_source(cfg)
 framework = pf.priority_framework(cfg, "anti_social_behaviour", src)
-years = yc.years_to(cfg)
+police_only = not pc.table_supplied("asb_incidents", cfg.processed_dir)
+# years before the data begin are left out, not shown or compared as years without incidents
+years = yc.years_to(
+    cfg, table_months("police_street" if police_only else "asb_incidents", cfg.processed_dir)
+)
+compared = len(years) > 1
+previous_label = cfg.year.previous().label
 months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
 period = f"{years[0].label} to {cfg.year.label}"
-police_only = not pc.table_supplied("asb_incidents", cfg.processed_dir)
 if police_only:  # no partner extract: the police's ASB from the data.police.uk files
     incidents = asb.police_incidents(src)
 else:
     incidents = src.read("asb_incidents", asb.ASB_COLUMNS)
 lookup = src.read("lookup", ["lsoa_code", "ward_code", "ward_name"])
 this_year = asb.in_year(incidents, cfg.year)
-by_source = asb.source_changes(incidents, cfg.year).set_index("source")
+by_source = asb.source_changes(incidents, cfg.year, compared).set_index("source")
 monthly = asb.monthly_by_source(incidents, months)
 if police_only:
     monthly = monthly[["Police"]]
@@ -76,7 +82,9 @@ for y in years:
         pass
 fire_table = pc.read_if_supplied(src, "fire_incidents")
 fires = (
-    asb.deliberate_fires(fire_table, populations, years)
+    asb.deliberate_fires(
+        fire_table, populations, yc.years_to(cfg, table_months("fire_incidents", cfg.processed_dir))
+    )
     if fire_table is not None
     else pd.DataFrame()
 )
@@ -136,15 +144,19 @@ else:
 changes = by_source.reset_index()
 changes["change_%"] = changes["change"].round(1)
 changes["significant"] = changes["significant"].map({True: "yes", False: "no"})
+shown_columns = ["source", "before", "after", "change_%", "p_value", "significant"]
+if not compared:
+    display(pc.not_available(f"Change on {previous_label}", previous_label))
+    shown_columns = ["source", "after"]
 display(
     html_table(
         disclosure.mask_small_counts(
-            changes[["source", "before", "after", "change_%", "p_value", "significant"]].rename(
-                columns={"before": cfg.year.previous().label, "after": cfg.year.label}
+            changes[shown_columns].rename(
+                columns={"before": previous_label, "after": cfg.year.label}
             ),
             cfg.year.label,
             threshold,
-            derived=["change_%", "p_value"],
+            derived=["change_%", "p_value"] if compared else [],
         ),
         caption=f"Anti-social behaviour incidents by source, {place}",
         formats={"p_value": 3},
@@ -161,6 +173,7 @@ fig = charts.monthly_trend(
         "",
         total.to_dict(),
         threshold=threshold,
+        compared_with=previous_label,
     )
     .split(";")[0]
     .rstrip("."),

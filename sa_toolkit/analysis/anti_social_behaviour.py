@@ -83,8 +83,11 @@ def by_source_category(asb: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
     return table
 
 
-def source_changes(asb: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
-    """Incidents per source (and all sources) last year and this, with the exact test."""
+def source_changes(asb: pd.DataFrame, year: FinancialYear, compared: bool = True) -> pd.DataFrame:
+    """Incidents per source (and all sources) last year and this, with the exact test.
+
+    ``compared=False`` (no data for last year): ``before`` and the change are NaN.
+    """
     from sa_toolkit.analysis.youth_crime import change_row
 
     this, last = in_year(asb, year), in_year(asb, year.previous())
@@ -95,6 +98,7 @@ def source_changes(asb: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
         else:
             b = int((last["source"].astype(str) == source).sum())
             a = int((this["source"].astype(str) == source).sum())
+        b = b if compared else np.nan
         rows.append({"source": source, "before": b, "after": a, **change_row(b, a)})
     return pd.DataFrame(rows)
 
@@ -363,6 +367,7 @@ def headline_sentence(
         "incidents",
         total.to_dict(),
         threshold=threshold,
+        compared_with=year.previous().label,
     )
     if (
         not police_only
@@ -438,14 +443,17 @@ def fires_sentence(fires: pd.DataFrame, year: FinancialYear, threshold: int = 0)
     from sa_toolkit.analysis.youth_crime import change_finding
 
     totals = fires.groupby("year")["fires"].sum()
-    if year.label not in totals.index or year.previous().label not in totals.index:
-        return "Deliberate fires cannot be compared with the year before."
+    if year.label not in totals.index:
+        return f"Deliberate fires: no fire data for {year.label}."
     from sa_toolkit.analysis.youth_crime import change_row
 
-    b, a = float(totals[year.previous().label]), float(totals[year.label])
+    # no row for last year: no data for it (the change is "not available")
+    b = float(totals[year.previous().label]) if year.previous().label in totals.index else np.nan
+    a = float(totals[year.label])
     text = change_finding(
-        f"Deliberate fires in {year.label}", b, a, "fires", change_row(b, a), threshold=threshold
-    )
+        f"Deliberate fires in {year.label}", b, a, "fires", change_row(b, a),
+        threshold=threshold, compared_with=year.previous().label,
+    )  # fmt: skip
     this = fires[fires["year"] == year.label].set_index("type")
     if "secondary" in this.index and a and this.loc["secondary", "fires"] >= threshold:
         share = this.loc["secondary", "fires"] / a * 100
