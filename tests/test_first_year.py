@@ -81,7 +81,15 @@ def test_first_year_renders_all_seven_reports(first_year_run):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "report", ["00_overview", "01_violent_crime", "02_youth_crime", "06_safer_communities"]
+    "report",
+    [
+        "00_overview",
+        "01_violent_crime",
+        "02_youth_crime",
+        "03_anti_social_behaviour",
+        "04_drugs_and_alcohol",
+        "06_safer_communities",
+    ],
 )
 def test_first_year_notes_instead_of_comparisons(first_year_run, report):
     html = unescape((first_year_run.report_dir / f"{report}.html").read_text(encoding="utf-8"))
@@ -89,6 +97,12 @@ def test_first_year_notes_instead_of_comparisons(first_year_run, report):
     # a year without data is not compared as a year of zero crime
     assert not re.search(r"(rose|fell) from 0 to", html)
     assert "2019/20 and 2020/21" not in html
+
+
+@pytest.mark.slow
+def test_first_year_reoffending_report_compares_nothing_with_zero(first_year_run):
+    html = unescape((first_year_run.report_dir / "05_reoffending.html").read_text(encoding="utf-8"))
+    assert not re.search(r"(rose|fell) from 0 to", html)
 
 
 @pytest.mark.slow

@@ -74,12 +74,20 @@ else:
     monthly = offences["monthly"]
     table = offences["table"].set_index("kind")
     total = table.loc["All drug offences"]
+    if offences["has_comparison"]:
+        drugs_title = (
+            findings.change_sentence("Drug offences", total["last_year"], total["this_year"]).split(
+                " ("
+            )[0]
+            + f" in {fy.label}"
+        )
+        drugs_alt = f"{total['this_year']:,} drug offences in {fy.label} against {total['last_year']:,.0f} in {fy.previous().label}."
+    else:
+        drugs_title = f"{total['this_year']:,} drug offences were recorded in {fy.label}"
+        drugs_alt = f"{total['this_year']:,} drug offences in {fy.label}."
     fig = charts.monthly_trend(
         monthly,
-        title=findings.change_sentence(
-            "Drug offences", total["last_year"], total["this_year"]
-        ).split(" (")[0]
-        + f" in {fy.label}",
+        title=drugs_title,
         subtitle=f"Recorded drug offences per month by kind, {place}, "
         f"{monthly.index[0].strftime('%B %Y')} to {monthly.index[-1].strftime('%B %Y')}",
         source="Police crime recording system extract (Home Office offence codes 92A-92E)",
@@ -88,23 +96,27 @@ else:
     charts.save_and_show(
         fig,
         "04_drugs_and_alcohol_drug_offences_trend",
-        f"Line chart of monthly possession and supply offences in {place}: "
-        f"{total['this_year']:,} drug offences in {fy.label} against {total['last_year']:,} "
-        f"in {fy.previous().label}.",
+        f"Line chart of monthly possession and supply offences in {place}: " + drugs_alt,
         ctx.output_dir,
     )
     shown = offences["table"].rename(
         columns={"last_year": fy.previous().label, "this_year": fy.label}
     )
-    for column in (fy.previous().label, fy.label):
+    compared_years = (fy.previous().label, fy.label)
+    if not offences["has_comparison"]:
+        display(pc.not_available(f"Change on {fy.previous().label}", fy.previous().label))
+        shown = shown[["kind", fy.label]]
+        compared_years = (fy.label,)
+    for column in compared_years:
         shown = disclosure.mask_small_counts(
-            shown, column, threshold, derived=["change", "p_value"]
+            shown, column, threshold, derived=[c for c in ("change", "p_value") if c in shown]
         )
-    shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
+    if "significant" in shown:
+        shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
     display(
         report_tables.html_table(
             shown,
-            caption=f"Drug offences by kind, {place}, {fy.previous().label} and {fy.label}",
+            caption=f"Drug offences by kind, {place}, {' and '.join(compared_years)}",
             formats={"change": "{:+.1f}%", "p_value": "{:.3f}"},
             headers={"kind": "Offence", "change": "Change", "p_value": "p-value (exact test)"},
             notes=disclosure.suppression_note(threshold),
@@ -150,8 +162,12 @@ else:
         display(
             report_tables.html_table(
                 searches["rates"][["measure", "numerator", "searches", "value", "lower", "upper"]],
-                caption=f"Stop and search for drugs {where}: outcomes, {fy.label} "
-                f"({searches['last_year']:,} searches in {fy.previous().label})",
+                caption=f"Stop and search for drugs {where}: outcomes, {fy.label}"
+                + (
+                    f" ({searches['last_year']:,} searches in {fy.previous().label})"
+                    if searches["last_year"] is not None
+                    else ""
+                ),
                 formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
                 headers={
                     "numerator": "Searches",

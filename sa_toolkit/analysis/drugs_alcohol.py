@@ -97,13 +97,18 @@ def drug_offences(incidents: pd.DataFrame, lsoas, year) -> dict:
     """Monthly drug offences by kind and this year against last, with the exact test.
 
     Returns ``monthly`` (months x kinds), ``table`` (kind, last year, this year, change,
-    p_value, significant) and ``supply_share`` (% of this year's offences that are supply);
-    None without the incident extract.
+    p_value, significant), ``supply_share`` (% of this year's offences that are supply) and
+    ``has_comparison`` (False when the extract holds nothing for last year: last year, the
+    change and p_value are then NaN, and the months start with the data); None without
+    the incident extract.
     """
+    from sa_toolkit.analysis.priority_common import covers_year
     from sa_toolkit.indicators import poisson_change
 
     if incidents is None:
         return None
+    compared = covers_year(incidents["month"], year.previous())
+    start = year.previous().first_month if compared else year.first_month
     rows = incidents[
         (incidents["crime_type"].astype(str) == DRUGS)
         & incidents["lsoa_code"].astype(str).isin(list(lsoas))
@@ -112,11 +117,7 @@ def drug_offences(incidents: pd.DataFrame, lsoas, year) -> dict:
     frame = pd.DataFrame({"month": rows["month"].to_numpy(), "kind": kind.to_numpy()})
     kinds = [k for k in ("Possession", "Supply", "Other drug offences") if (kind == k).any()]
     months = pd.period_range(
-        min(rows["month"].min(), year.previous().first_month)
-        if len(rows)
-        else year.previous().first_month,
-        year.last_month,
-        freq="M",
+        min(rows["month"].min(), start) if len(rows) else start, year.last_month, freq="M"
     )
     monthly = (
         frame.groupby(["month", "kind"]).size().unstack("kind").reindex(index=months, columns=kinds)
@@ -132,12 +133,16 @@ def drug_offences(incidents: pd.DataFrame, lsoas, year) -> dict:
     table["change"] = tested["value"]
     table["p_value"] = tested["p_value"]
     table["significant"] = tested["significant"]
+    if not compared:  # no data for last year: unknown, not zero
+        table["last_year"] = table["change"] = table["p_value"] = np.nan
+        table["significant"] = False
     total = int(this.sum())
     supply = int(this.get("Supply", 0))
     return {
         "monthly": monthly,
         "table": table,
         "supply_share": supply / total * 100 if total else float("nan"),
+        "has_comparison": compared,
     }
 
 
@@ -225,10 +230,13 @@ def drug_searches(searches: pd.DataFrame, street: pd.DataFrame, lsoas, year) -> 
         rates = proportion(rates, "numerator", "searches", multiplier=100)
     else:
         rates = rates.assign(value=np.nan, lower=np.nan, upper=np.nan)
+    from sa_toolkit.analysis.priority_common import covers_year
+
     return {
         "scope": scope,
         "this_year": len(this),
-        "last_year": len(last),
+        # None: the stop and search data hold nothing for last year
+        "last_year": len(last) if covers_year(searches["month"], year.previous()) else None,
         "no_coordinates": no_coords,
         "outcomes": outcomes,
         "rates": rates,
@@ -456,7 +464,21 @@ def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dic
     out = []
     table = offences["table"].set_index("kind") if offences is not None else None
     total = table.loc["All drug offences"] if table is not None else None
-    if total is not None and (total["last_year"] or total["this_year"]):
+    if total is not None and pd.isna(total["last_year"]):
+        previous = year.previous().label
+        sentence = (
+            f"{findings.format_number(total['this_year'])} drug offences were recorded in "
+            f"{year.label}"
+        )
+        if "Supply" in table.index and total["this_year"]:
+            sentence += (
+                f"; supply offences were {findings.format_percent(offences['supply_share'])} of"
+                f" them ({table.loc['Supply', 'this_year']:,})"
+            )
+        out.append(
+            sentence + f"; the change on {previous} is not available: no data for {previous}."
+        )
+    elif total is not None and (total["last_year"] or total["this_year"]):
         sentence = findings.change_sentence(
             "Recorded drug offences", total["last_year"], total["this_year"],
             significant=bool(total["significant"]),
