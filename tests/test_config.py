@@ -125,3 +125,17 @@ def test_financial_year_forms(text, start):
 def test_financial_year_rejects_other_forms(text):
     with pytest.raises(UserError, match="financial year"):
         FinancialYear.parse(text)
+
+
+def test_reading_the_configuration_does_not_import_pandas():
+    # every `sa` command reads the configuration first; pandas would add ~0.25 s to each
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from sa_toolkit.config import load_config; "
+        "from sa_toolkit.periods import FinancialYear; FinancialYear.parse('2024/25'); "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
