@@ -73,7 +73,7 @@ fte = (
 )
 reoffending_table = pc.read_if_supplied(src, "reoffending")
 cohorts = (
-    yc.juvenile_reoffending(reoffending_table, cfg.partnership_code)
+    yc.juvenile_reoffending(reoffending_table, cfg.partnership_code, cfg.year)
     if reoffending_table is not None
     else pd.DataFrame()
 )

@@ -72,7 +72,7 @@ wards = asb.ward_rates(
 spread = asb.lsoa_concentration(this_year, src.lsoas)
 repeats = asb.repeat_locations(this_year)
 survey = pc.read_if_supplied(src, "residents_survey")
-waves = asb.strand_waves(survey) if survey is not None else pd.DataFrame()
+waves = asb.strand_waves(survey, cfg.year) if survey is not None else pd.DataFrame()
 strand_change = asb.strand_change(waves) if len(waves) else pd.DataFrame()
 populations = {}
 for y in years:
@@ -197,7 +197,7 @@ if len(season):
     fig = charts.bar_chart(
         season.set_index("month")["mean"],
         title=asb.season_sentence(season).rstrip("."),
-        subtitle=f"Average incidents per calendar month, all sources, {place}, {season['years'].iloc[0]} financial years to {cfg.year.label}",
+        subtitle=f"Average incidents per calendar month, all sources, {place}, {asb.financial_years_text(int(season['years'].iloc[0]))} to {cfg.year.label}",
         source=SOURCE_ASB,
         sort=False,
         reference=float(season["mean"].mean()),

@@ -45,8 +45,8 @@ pen = da.penetration(
     store.get("treatment_monthly"), store.get("drug_prevalence"), cfg.partnership_code, fy
 )
 violence = da.alcohol_violence(store.get("crime_incidents"), store.get("lookup"), lsoas, fy)
-admissions = da.alcohol_admissions_dsr(store.get("alcohol_admissions"), cfg.partnership_code)
-views = da.perceptions(store.get("residents_survey"))
+admissions = da.alcohol_admissions_dsr(store.get("alcohol_admissions"), cfg.partnership_code, fy)
+views = da.perceptions(store.get("residents_survey"), fy)
 
 # %%
 shown_findings = findings.show_key_findings(

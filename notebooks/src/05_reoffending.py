@@ -37,9 +37,9 @@ cfg = ctx.cfg
 fy, place, threshold = cfg.year, cfg.partnership_short_name, cfg.suppression_threshold
 store = ro.load(cfg, partnership_lsoas(cfg))
 framework = pc.priority_framework(cfg, "reoffending", store)
-rates = ro.cohort_rates(store.get("reoffending"), cfg.partnership_code)
+rates = ro.cohort_rates(store.get("reoffending"), cfg.partnership_code, fy)
 trends = ro.cohort_trends(rates)
-probation = ro.probation(store.get("probation_outcomes"), cfg.partnership_code)
+probation = ro.probation(store.get("probation_outcomes"), cfg.partnership_code, fy)
 ages = ro.offender_ages(store.get("crime_incidents"), store.get("population"), fy)
 latest = ro.latest_cohort_year(rates, fy)
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sa_toolkit.analysis.priority_common import up_to_year
 from sa_toolkit.periods import FinancialYear
 
 ASB_COLUMNS = ["month", "source", "category", "incident_datetime", "lsoa_code", "location",
@@ -227,22 +228,27 @@ def repeat_locations(rows: pd.DataFrame, minimum: int = REPEAT_LOCATION_MIN) -> 
 # ----------------------------------------------------------------------------- survey
 
 
-def strand_waves(survey: pd.DataFrame) -> pd.DataFrame:
+def strand_waves(survey: pd.DataFrame, year: FinancialYear | None = None) -> pd.DataFrame:
     """Weighted % seeing each strand as a very or fairly big problem, per wave.
 
     Uses :func:`sa_toolkit.partner.survey_percentages` (Wilson interval on the Kish
     effective sample size). Returns ``strand, label, wave, respondents, effective_n,
-    value, lower, upper``.
+    value, lower, upper``. With ``year``, only the waves in effect by its end (fieldwork
+    year at most its closing calendar year, :func:`~sa_toolkit.analysis.priority_common.up_to_year`).
     """
     from sa_toolkit.partner import survey_percentages
 
+    columns = ["strand", "label", "wave", "respondents", "effective_n", "value", "lower", "upper"]
+    survey = up_to_year(survey, year, "wave", "wave")
+    if survey is None or survey.empty:
+        return pd.DataFrame(columns=columns)
     parts = []
     for strand, label in STRANDS.items():
         res = survey_percentages(survey, strand, by=("wave",))
         parts.append(res.assign(strand=strand, label=label))
     out = pd.concat(parts, ignore_index=True)
     out["wave"] = out["wave"].astype(int)
-    return out[["strand", "label", "wave", "respondents", "effective_n", "value", "lower", "upper"]]
+    return out[columns]
 
 
 def strand_change(waves: pd.DataFrame) -> pd.DataFrame:
@@ -380,6 +386,11 @@ def headline_sentence(
     return text
 
 
+def financial_years_text(n: int) -> str:
+    """``"1 financial year"``, ``"3 financial years"``."""
+    return f"{n} financial year{'' if n == 1 else 's'}"
+
+
 def season_sentence(season: pd.DataFrame) -> str:
     """E.g. "Anti-social behaviour peaks in July, 18% above the average month; January is 18%
     below"."""
@@ -390,7 +401,7 @@ def season_sentence(season: pd.DataFrame) -> str:
     return (
         f"Anti-social behaviour peaks in {peak['month']}, {(peak['index'] - 1) * 100:.0f}% above "
         f"the average month; {low['month']} is {(1 - low['index']) * 100:.0f}% below "
-        f"(average of {int(season['years'].iloc[0])} financial years)."
+        f"(average of {financial_years_text(int(season['years'].iloc[0]))})."
     )
 
 

@@ -13,7 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sa_toolkit.analysis.priority_common import TableStore, fri_sat_night, year_of_month
+from sa_toolkit.analysis.priority_common import (
+    TableStore,
+    fri_sat_night,
+    up_to_year,
+    year_of_month,
+)
 
 VIOLENCE = "Violence and sexual offences"
 DRUGS = "Drugs"
@@ -306,8 +311,7 @@ def penetration(
         (prevalence["area_code"].astype(str) == area_code)
         & (prevalence["drug_group"].astype(str) == "opiate")
     ]
-    years = prev["financial_year"].astype(str)
-    prev = prev[years <= year.label]
+    prev = up_to_year(prev, year, "financial_year", "financial_year")
     if prev.empty:
         return None
     est = prev.loc[prev["financial_year"].astype(str).idxmax()]
@@ -382,11 +386,12 @@ def alcohol_violence(incidents: pd.DataFrame, lookup: pd.DataFrame, lsoas, year)
     }
 
 
-def alcohol_admissions_dsr(admissions: pd.DataFrame, area_code: str) -> pd.DataFrame:
+def alcohol_admissions_dsr(admissions: pd.DataFrame, area_code: str, year=None) -> pd.DataFrame:
     """Directly standardised admission rate per 100,000 (ESP 2013) by financial year.
 
     Both sexes together (counts and populations added within each age band), and each
-    sex; the method is PHE's (Dobson limits, not calculated below 10 admissions).
+    sex; the method is PHE's (Dobson limits, not calculated below 10 admissions). With
+    ``year``, that financial year and earlier only.
     """
     from sa_toolkit.indicators import dsr
 
@@ -394,6 +399,7 @@ def alcohol_admissions_dsr(admissions: pd.DataFrame, area_code: str) -> pd.DataF
     if admissions is None:
         return pd.DataFrame(columns=columns)
     rows = admissions[admissions["area_code"].astype(str) == area_code]
+    rows = up_to_year(rows, year, "financial_year", "financial_year")
     if rows.empty:
         return pd.DataFrame(columns=columns)
     frame = rows.assign(
@@ -432,13 +438,15 @@ PERCEPTIONS = {
 }
 
 
-def perceptions(survey: pd.DataFrame) -> dict:
+def perceptions(survey: pd.DataFrame, year=None) -> dict:
     """% seeing each problem as a very or fairly big problem, by wave and (latest) by ward.
 
-    None without survey answers.
+    With ``year``, only the waves in effect by its end (fieldwork year at most its closing
+    calendar year). None without survey answers (for those waves).
     """
     from sa_toolkit.partner import survey_percentages
 
+    survey = up_to_year(survey, year, "wave", "wave")
     if survey is None or survey.empty:
         return None
     waves, wards = [], []

@@ -63,6 +63,46 @@ def year_of_month(months: pd.Series) -> np.ndarray:
     return np.asarray(idx.year - (idx.month < 4).astype(int))
 
 
+#: how ``up_to_year`` reads a period column: a survey ``wave`` (fieldwork calendar year), a
+#: calendar ``quarter`` ("2024Q1"), a ``financial_year`` ("2024/25"), a ``calendar_year``
+#: (STATS19 ``year``) or a ``month`` (``period[M]``)
+PERIOD_KINDS = ("wave", "quarter", "financial_year", "calendar_year", "month")
+
+
+def up_to_year(frame: pd.DataFrame | None, year, column: str, kind: str) -> pd.DataFrame | None:
+    """Rows of ``frame`` whose period (``column``, read as ``kind``) is over by the end of
+    the financial year ``year``, so that a report for a past year never shows later data.
+
+    - ``wave``: fieldwork year at most the year's closing calendar year (2023 for 2022/23),
+      as the framework's survey indicators choose the wave in effect;
+    - ``quarter``: calendar quarters ending by the year's last month (2023Q1 for 2022/23);
+    - ``financial_year``: that year or earlier;
+    - ``calendar_year``: calendar years ending within or before it (2022 for 2022/23; the
+      framework's figure for a financial year is its starting calendar year's);
+    - ``month``: months up to the year's last month.
+
+    ``None`` (a table not supplied) stays ``None``; ``year=None`` keeps every row.
+    """
+    if frame is None or year is None:
+        return frame
+    if kind not in PERIOD_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(PERIOD_KINDS)}, not {kind!r}")
+    values = frame[column]
+    if kind == "wave":
+        keep = pd.to_numeric(values, errors="coerce") <= year.start_year + 1
+    elif kind == "calendar_year":
+        keep = pd.to_numeric(values, errors="coerce") <= year.start_year
+    elif kind == "financial_year":
+        starts = pd.to_numeric(values.astype(str).str[:4], errors="coerce")
+        keep = starts <= year.start_year
+    elif kind == "quarter":
+        last = pd.Period(year.last_month, freq="M").asfreq("Q")
+        keep = pd.Series(pd.PeriodIndex(values.astype(str), freq="Q") <= last, index=frame.index)
+    else:
+        keep = pd.Series(pd.PeriodIndex(values, freq="M") <= year.last_month, index=frame.index)
+    return frame[keep.fillna(False).to_numpy(dtype=bool)]
+
+
 def fri_sat_night(times: pd.Series) -> np.ndarray:
     """Friday or Saturday night, 22:00 to 03:00 (the small hours belong to the night before)."""
     t = pd.DatetimeIndex(times)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sa_toolkit.analysis.priority_common import TableStore
+from sa_toolkit.analysis.priority_common import TableStore, up_to_year
 
 ADULT, JUVENILE, PPO = "Adult", "Juvenile", "Prolific and priority offenders"
 #: suspect and population age bands (the population table has five-year bands)
@@ -65,8 +65,12 @@ def quarter_financial_year(quarters: pd.Series) -> pd.Series:
     return pd.Series([f"{s}/{(s + 1) % 100:02d}" for s in start], index=quarters.index)
 
 
-def cohort_rates(reoffending: pd.DataFrame, area_code: str) -> pd.DataFrame:
+def cohort_rates(reoffending: pd.DataFrame, area_code: str, year=None) -> pd.DataFrame:
     """Rate and frequency by financial year and cohort, complete years (4 quarters) only.
+
+    With ``year``, only cohort quarters ending by the end of that financial year
+    (:func:`~sa_toolkit.analysis.priority_common.up_to_year`): a past year's report shows
+    no later cohort.
 
     Returns ``financial_year, cohort, offenders, reoffenders, reoffences`` and
     ``rate, rate_lower, rate_upper`` (%, Wilson) and ``frequency, frequency_lower,
@@ -78,7 +82,8 @@ def cohort_rates(reoffending: pd.DataFrame, area_code: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["financial_year", "cohort", "offenders", "reoffenders",
                                      "reoffences", "rate", "rate_lower", "rate_upper",
                                      "frequency", "frequency_lower", "frequency_upper"])  # fmt: skip
-    rows = reoffending[reoffending["area_code"].astype(str) == area_code].copy()
+    rows = reoffending[reoffending["area_code"].astype(str) == area_code]
+    rows = up_to_year(rows, year, "cohort_quarter", "quarter").copy()
     rows["financial_year"] = quarter_financial_year(rows["cohort_quarter"])
     rows["ppo"] = rows["ppo"].astype(bool)
     kind = np.where(rows["ppo"], PPO, np.where(rows["cohort"].astype(str) == "adult", ADULT,
@@ -166,18 +171,20 @@ def rate_change(rates: pd.DataFrame, cohort: str, year) -> dict | None:
     }
 
 
-def probation(outcomes: pd.DataFrame, area_code: str) -> dict:
+def probation(outcomes: pd.DataFrame, area_code: str, year=None) -> dict:
     """Employment and settled accommodation at termination (% with Wilson intervals).
 
     ``by_year``: one row per complete financial year and outcome; ``by_group``: the
-    latest complete year by order type and age group.
+    latest complete year by order type and age group. With ``year``, only quarters ending
+    by the end of that financial year.
     """
     from sa_toolkit.indicators import proportion
 
     empty = pd.DataFrame(columns=["financial_year", "outcome", "value", "lower", "upper"])
     if outcomes is None:
         return {"by_year": empty, "by_group": empty, "latest_year": None}
-    rows = outcomes[outcomes["area_code"].astype(str) == area_code].copy()
+    rows = outcomes[outcomes["area_code"].astype(str) == area_code]
+    rows = up_to_year(rows, year, "quarter", "quarter").copy()
     rows["financial_year"] = quarter_financial_year(rows["quarter"])
     quarters = rows.groupby("financial_year")["quarter"].nunique()
     complete = sorted(quarters[quarters == 4].index)

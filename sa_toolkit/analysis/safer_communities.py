@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sa_toolkit.analysis.priority_common import TableStore, year_of_month
+from sa_toolkit.analysis.priority_common import TableStore, up_to_year, year_of_month
 
 SAFETY = {"safe_day": "Feel safe during the day", "safe_after_dark": "Feel safe after dark"}
 COMMUNITY = {
@@ -62,13 +62,16 @@ def load(cfg, lsoas) -> TableStore:
 # ----------------------------------------------------------------------------- survey
 
 
-def survey_measures(survey: pd.DataFrame, questions: dict[str, str]) -> dict:
+def survey_measures(survey: pd.DataFrame, questions: dict[str, str], year=None) -> dict:
     """Weighted % (Kish-Wilson intervals) by wave and, for the latest wave, by ward.
 
-    None without survey answers.
+    With ``year``, only the waves in effect by its end (fieldwork year at most its closing
+    calendar year, :func:`~sa_toolkit.analysis.priority_common.up_to_year`). None without
+    survey answers (for those waves).
     """
     from sa_toolkit.partner import survey_percentages
 
+    survey = up_to_year(survey, year, "wave", "wave")
     if survey is None or survey.empty:
         return None
     waves = pd.to_numeric(survey["wave"])
@@ -289,8 +292,11 @@ def _this_year_only(table: pd.DataFrame, pop_this, rate) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- roads
 
 
-def road_casualties(roads: pd.DataFrame, area_code: str) -> pd.DataFrame:
+def road_casualties(roads: pd.DataFrame, area_code: str, year=None) -> pd.DataFrame:
     """Killed or seriously injured casualties by calendar year: all and children.
+
+    With ``year``, calendar years up to its starting one (2022 for 2022/23, the year the
+    framework's KSI indicator uses), none ending after it.
 
     Each count has its Poisson interval (exact below 10, Byar above), for judging
     year-to-year movement in small numbers.
@@ -299,7 +305,8 @@ def road_casualties(roads: pd.DataFrame, area_code: str) -> pd.DataFrame:
 
     if roads is None:
         return pd.DataFrame(columns=["year", "casualties", "value", "lower", "upper", "group"])
-    rows = roads[roads["area_code"].astype(str) == area_code]
+    rows = up_to_year(roads[roads["area_code"].astype(str) == area_code], year, "year",
+                      "calendar_year")  # fmt: skip
     ksi = rows[rows["severity"].astype(str).isin(["fatal", "serious"])]
     years = sorted(int(y) for y in rows["year"].unique())
     out = []

@@ -332,11 +332,13 @@ def young_victim_places(
 # ----------------------------------------------------------------------------- re-offending
 
 
-def juvenile_reoffending(reoffending: pd.DataFrame, area_code: str) -> pd.DataFrame:
+def juvenile_reoffending(reoffending: pd.DataFrame, area_code: str, year=None) -> pd.DataFrame:
     """Juvenile cohorts by financial year: rate (Wilson) and frequency (Byar) with intervals.
 
     A financial year's cohort is its four calendar quarters from April (incomplete years
     are left out; MoJ figures lag about 18 months). ``ppo=False`` rows are all offenders.
+    With ``year``, only cohort quarters ending by the end of that financial year
+    (:func:`~sa_toolkit.analysis.priority_common.up_to_year`).
 
     Returns
     -------
@@ -344,8 +346,10 @@ def juvenile_reoffending(reoffending: pd.DataFrame, area_code: str) -> pd.DataFr
         ``year, offenders, reoffenders, reoffences, rate, rate_lower, rate_upper,
         frequency, frequency_lower, frequency_upper``.
     """
+    from sa_toolkit.analysis.priority_common import up_to_year
     from sa_toolkit.indicators import reoffending_frequency, reoffending_rate
 
+    reoffending = up_to_year(reoffending, year, "cohort_quarter", "quarter")
     rows = reoffending[
         (reoffending["area_code"].astype(str) == str(area_code))
         & (reoffending["cohort"].astype(str) == "juvenile")
