@@ -716,13 +716,21 @@ def lorenz_curve(counts: pd.Series) -> pd.DataFrame:
     Returns a frame starting at (0, 0) with columns ``share_of_places`` and
     ``share_of_count`` (fractions 0..1).
     """
-    values = pd.Series(counts, dtype=float).fillna(0).sort_values(ascending=False).to_numpy()
-    total = values.sum()
-    if len(values) == 0 or total <= 0:
+    # one Lorenz curve implementation (indicators.concentration, least to most); read from the
+    # other end, it gives the share held by the most affected places
+    from sa_toolkit.indicators.concentration import lorenz_curve as least_first
+
+    values = pd.Series(counts, dtype=float).fillna(0)
+    if len(values) == 0 or values.sum() <= 0:
         raise ArgumentError("concentration curve: needs at least one place with a count above 0")
-    places = np.arange(0, len(values) + 1) / len(values)
-    share = np.concatenate([[0.0], np.cumsum(values) / total])
-    return pd.DataFrame({"share_of_places": places, "share_of_count": share})
+    frame = pd.DataFrame({"place": np.arange(len(values)), "count": values.to_numpy()})
+    curve = least_first(frame, "place", "count")
+    return pd.DataFrame(
+        {
+            "share_of_places": 1 - curve["share_of_areas"].to_numpy()[::-1],
+            "share_of_count": 1 - curve["share_of_offences"].to_numpy()[::-1],
+        }
+    )
 
 
 def share_of_places_holding(counts: pd.Series, share: float = 0.5) -> float:
