@@ -11,6 +11,7 @@ light, never an error. A number followed by a bracketed remark ("1,669 (projecte
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -214,6 +215,33 @@ def _row_fields(
     return fields, notes
 
 
+def _one_per_computation(catalogue: pd.DataFrame, entered_ids: set[str]) -> dict[str, list[str]]:
+    """Computed indicators, one per distinct computation.
+
+    A retired national indicator and today's equivalent often compute the same number
+    (NI 28 and the knife crime rate): the board should see it once, so the entry with a
+    target is kept (else the first in the catalogue) and the others are named in its
+    comment. Returns ``{kept_id: [names of the same measure]}`` in catalogue order.
+    """
+    groups: dict[str, list[str]] = {}
+    for indicator_id, comp in catalogue["computation"].items():
+        if isinstance(comp, dict) and indicator_id not in entered_ids:
+            groups.setdefault(json.dumps(comp, sort_keys=True, default=str), []).append(
+                indicator_id
+            )
+
+    def has_target(indicator_id: str) -> bool:
+        kind = catalogue.at[indicator_id, "target_type"] if "target_type" in catalogue else None
+        return isinstance(kind, str) and kind not in ("", "none")
+
+    kept: dict[str, list[str]] = {}
+    for ids in groups.values():
+        chosen = next((i for i in ids if has_target(i)), ids[0])
+        kept[chosen] = [str(catalogue.at[i, "name"]) for i in ids if i != chosen]
+    order = {i: n for n, i in enumerate(catalogue.index)}
+    return dict(sorted(kept.items(), key=lambda item: order[item[0]]))
+
+
 def build_framework(
     values: pd.DataFrame | None = None,
     *,
@@ -255,10 +283,11 @@ def build_framework(
         for record in values.to_dict("records"):
             entries.append((record["indicator_id"], record, "entered"))
     entered_ids = {e[0] for e in entries}
+    also_reported: dict[str, list[str]] = {}
     if data is not None:
-        for indicator_id, comp in catalogue["computation"].items():
-            if isinstance(comp, dict) and indicator_id not in entered_ids:
-                entries.append((indicator_id, {"indicator_id": indicator_id}, "computed"))
+        for indicator_id, others in _one_per_computation(catalogue, entered_ids).items():
+            entries.append((indicator_id, {"indicator_id": indicator_id}, "computed"))
+            also_reported[indicator_id] = others
     rows = []
     skipped: dict[str, str] = {}
     for indicator_id, entered, origin in entries:
@@ -348,6 +377,9 @@ def build_framework(
             significant=significant,
             tolerance=tolerance,
         )
+        if also_reported.get(indicator_id):
+            names = ", ".join(also_reported[indicator_id])
+            notes.append(f"the same measure as {names}, shown once")
         comment = "; ".join([c for c in [_clean(entered.get("comment"))] + notes if c])
         rows.append(
             {

@@ -310,3 +310,24 @@ def test_serious_violence_counts_homicide_attempted_murder_and_gbh_with_intent_b
     # flag (on the 8N assaults) plays no part
     sv = row.loc["serious_violence_rate"]
     assert (sv["baseline"], sv["actual"], sv["change"]) == (2.0, 3.0, 50.0)
+
+
+def test_a_measure_computed_twice_is_shown_once_keeping_the_entry_with_a_target():
+    # NI 28 (target -5%) and today's knife crime rate (no target) compute the same number
+    street = _police(2024, {"Burglary": 1})
+    incidents = pd.DataFrame(
+        {"month": pd.period_range("2024-04", "2025-03", freq="M"), "lsoa_code": "E01",
+         "knife_or_sharp_instrument": True}
+    )  # fmt: skip
+    population = pd.DataFrame(
+        {"year": [2024], "lsoa_code": ["E01"], "age_min": [0], "population": [1000]}
+    )
+    src = _source({"police_street": street, "crime_incidents": incidents, "population": population})
+    frame = build_framework(None, year="2024/25", data=src).set_index("indicator_id")
+    assert "NI28" in frame.index and "knife_crime_rate" not in frame.index
+    # 12 knife offences / 1,000 residents x 1,000
+    assert frame.loc["NI28", "actual"] == pytest.approx(12.0)
+    assert (
+        "the same measure as Knife or sharp instrument offences per 1,000 population"
+        in (frame.loc["NI28", "comment"])
+    )
