@@ -329,11 +329,11 @@ def deliberate_fires(
     ``populations`` maps each year's label to the partnership's population. Returns
     ``year, type, fires, population, value, lower, upper`` (Byar / exact intervals).
     """
-    from sa_toolkit.analysis.youth_crime import fy_label
     from sa_toolkit.indicators import rate
+    from sa_toolkit.periods import financial_year_label
 
     deliberate = fires[fires["motive"].astype(str) == "deliberate"]
-    labels = fy_label(deliberate["month"])
+    labels = financial_year_label(deliberate["month"])
     rows = []
     for y in years:
         if y.label not in populations:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sa_toolkit.errors import UserError
 from sa_toolkit.tables import read_table
+from sa_toolkit.time_windows import fri_sat_night  # noqa: F401 - part of this API
 
 FRI_SAT_NIGHT = "Friday and Saturday nights (22:00 to 03:00)"
 
@@ -101,13 +102,6 @@ def up_to_year(frame: pd.DataFrame | None, year, column: str, kind: str) -> pd.D
     else:
         keep = pd.Series(pd.PeriodIndex(values, freq="M") <= year.last_month, index=frame.index)
     return frame[keep.fillna(False).to_numpy(dtype=bool)]
-
-
-def fri_sat_night(times: pd.Series) -> np.ndarray:
-    """Friday or Saturday night, 22:00 to 03:00 (the small hours belong to the night before)."""
-    t = pd.DatetimeIndex(times)
-    weekday, hour = np.asarray(t.day_of_week), np.asarray(t.hour)
-    return (np.isin(weekday, [4, 5]) & (hour >= 22)) | (np.isin(weekday, [5, 6]) & (hour < 3))
 
 
 def priority_framework(cfg, priority: str, store: TableStore | None = None) -> pd.DataFrame:

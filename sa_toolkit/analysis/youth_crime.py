@@ -14,60 +14,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sa_toolkit.errors import ArgumentError
-from sa_toolkit.periods import FinancialYear, financial_year_of, year_range
+from sa_toolkit.periods import FinancialYear, financial_year_label, financial_year_of, year_range
+from sa_toolkit.time_windows import SCHOOL_HOLIDAYS, school_days  # noqa: F401 - part of this API
 
 #: age groups reported for young people
 YOUTH_BANDS = {"10-17": (10, 17), "18-24": (18, 24)}
 AFTER_SCHOOL = ("15:00", "18:00")
-#: approximate English school holidays (month, first day, last day), the same windows as
-#: ``sa_toolkit.demo.partner.school_days``; pass a local authority's own term dates to
-#: :func:`school_days` as ``holidays=[(first_date, last_date), ...]``
-SCHOOL_HOLIDAYS = ((2, 14, 21), (4, 1, 14), (5, 25, 31), (7, 22, 31), (8, 1, 31), (10, 24, 31),
-                   (12, 20, 31), (1, 1, 3))  # fmt: skip
 INCIDENT_COLUMNS = [
     "month", "lsoa_code", "crime_type", "offence_start", "offence_end", "serious_youth_violence",
     "victim_age", "suspect_age",
 ]  # fmt: skip
-
-
-# ----------------------------------------------------------------------------- school days
-
-
-def school_days(dates, holidays: Sequence | None = None) -> np.ndarray:
-    """Whether each date is a school day: Monday to Friday outside the school holidays.
-
-    Parameters
-    ----------
-    dates : array-like of dates or date-times
-    holidays : sequence, optional
-        Holidays as ``(first_date, last_date)`` pairs (inclusive, any date-like), e.g. a
-        local authority's term calendar. Default: :data:`SCHOOL_HOLIDAYS`, an approximate
-        English calendar repeated every year (``(month, first_day, last_day)``).
-
-    Returns
-    -------
-    numpy.ndarray of bool
-    """
-    d = pd.DatetimeIndex(pd.to_datetime(pd.Series(np.asarray(dates)), errors="coerce"))
-    if d.isna().any():
-        raise ArgumentError("school_days: every date must be a valid date")
-    out = np.asarray(d.day_of_week < 5)
-    if holidays is None:
-        month, day = np.asarray(d.month), np.asarray(d.day)
-        for m, first, last in SCHOOL_HOLIDAYS:
-            out &= ~((month == m) & (day >= first) & (day <= last))
-        return out
-    day = d.normalize()
-    for first, last in holidays:
-        a, b = pd.Timestamp(first), pd.Timestamp(last)
-        if b < a:
-            raise ArgumentError(f"school_days: holiday {first} to {last} ends before it starts")
-        out &= ~np.asarray((day >= a) & (day <= b))
-    return out
-
-
-# ----------------------------------------------------------------------------- helpers
 
 
 def years_to(cfg, held=None) -> list[FinancialYear]:
@@ -81,13 +37,6 @@ def years_to(cfg, held=None) -> list[FinancialYear]:
     if held:
         first = max(first, min(financial_year_of(held[0]), cfg.year))
     return year_range(first, cfg.year)
-
-
-def fy_label(months: pd.Series) -> pd.Series:
-    """``2025/26`` for each month (April to March)."""
-    m = pd.PeriodIndex(months, freq="M")
-    start = np.where(np.asarray(m.month) >= 4, np.asarray(m.year), np.asarray(m.year) - 1)
-    return pd.Series([f"{y}/{(y + 1) % 100:02d}" for y in start], index=months.index)
 
 
 def _age_band(ages: pd.Series) -> pd.Series:
@@ -170,7 +119,7 @@ def latest_changes(totals: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
 def serious_youth_violence(incidents: pd.DataFrame, years: Sequence[FinancialYear]) -> pd.Series:
     """Incidents flagged serious youth violence per financial year (victims, LI 2)."""
     flagged = incidents.loc[incidents["serious_youth_violence"].fillna(False).astype(bool)]
-    labels = fy_label(flagged["month"]).value_counts()
+    labels = financial_year_label(flagged["month"]).value_counts()
     return pd.Series([int(labels.get(y.label, 0)) for y in years], index=[y.label for y in years])
 
 
@@ -281,7 +230,7 @@ def youth_robbery(incidents: pd.DataFrame, years: Sequence[FinancialYear]) -> pd
     suspects_known`` and ``share_victims_10_17`` (%).
     """
     rob = incidents[incidents["crime_type"].astype(str) == "Robbery"]
-    labels = fy_label(rob["month"])
+    labels = financial_year_label(rob["month"])
     v = pd.to_numeric(rob["victim_age"], errors="coerce")
     s = pd.to_numeric(rob["suspect_age"], errors="coerce")
     rows = []

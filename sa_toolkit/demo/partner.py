@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
+from sa_toolkit import time_windows
 from sa_toolkit.demo.geography import DEMO_CSP_CODE
 from sa_toolkit.ingest.partner import (
     DATASETS,
@@ -136,25 +137,9 @@ AGES = {
     "robbery_suspect": [(12, 17, 0.42), (18, 24, 0.38), (25, 45, 0.20)],
     "youth_robbery_suspect": [(13, 17, 0.75), (18, 21, 0.25)],
 }  # fmt: skip
-#: approximate English school holidays (month, first day, last day)
-SCHOOL_HOLIDAYS = [(2, 14, 21), (4, 1, 14), (5, 25, 31), (7, 22, 31), (8, 1, 31), (10, 24, 31),
-                   (12, 20, 31), (1, 1, 3)]  # fmt: skip
-
-
-def school_days(dates: pd.DatetimeIndex | pd.Series) -> np.ndarray:
-    """Whether each date is a school day (Monday to Friday outside the holidays above)."""
-    d = pd.DatetimeIndex(dates)
-    out = np.asarray(d.day_of_week < 5)
-    month, day = np.asarray(d.month), np.asarray(d.day)
-    for m, first, last in SCHOOL_HOLIDAYS:
-        out &= ~((month == m) & (day >= first) & (day <= last))
-    return out
-
-
-def fri_sat_night(weekday: np.ndarray, hour: np.ndarray) -> np.ndarray:
-    """Friday or Saturday night, 22:00-03:00 (the small hours belong to the night before)."""
-    weekday, hour = np.asarray(weekday), np.asarray(hour)
-    return ((np.isin(weekday, [4, 5])) & (hour >= 22)) | ((np.isin(weekday, [5, 6])) & (hour < 3))
+# school days and Friday/Saturday nights: one definition for the demo and the analyses
+school_days = time_windows.school_days
+fri_sat_night = time_windows.fri_sat_night_mask
 
 
 # -- time-of-week profiles: weight[weekday, hour], weekday 0 = Monday ---------------------------
