@@ -99,12 +99,19 @@ def test_row_level_faults_are_rejected_with_reason_and_counted(tmp_path):
         f"bb07,2024-01,{FORCE},{FORCE},-0.1,51.5,On or near A,E01000001,City 001A,Burglary,,,extra",
     ]
     text = "\n".join([HEADER, *GOOD, *bad_rows]).encode()
-    undecodable = (
+    # "Café" as Windows-1252 (what Excel on Windows writes) is text, kept whole ...
+    windows_1252 = (
         f"bb08,2024-01,{FORCE},{FORCE},-0.1,51.5,On or near ".encode()
         + b"Caf\xe9"
         + b",E01000001,City 001A,Burglary,,"
     )
-    write(raw, "2024-01", "street", text + b"\n" + undecodable + b"\n")
+    # ... but 0x81 and 0x8d are defined in neither UTF-8 (as lead bytes) nor Windows-1252
+    undecodable = (
+        f"bb09,2024-01,{FORCE},{FORCE},-0.1,51.5,On or near ".encode()
+        + b"A\x81\x8d"
+        + b",E01000001,City 001A,Burglary,,"
+    )
+    write(raw, "2024-01", "street", text + b"\n" + windows_1252 + b"\n" + undecodable + b"\n")
     result = ingest(raw, processed)
     assert result.exit_code == 0, result.output
     rejects = pd.read_parquet(processed / "rejects" / "police_street.parquet").set_index(
@@ -118,7 +125,7 @@ def test_row_level_faults_are_rejected_with_reason_and_counted(tmp_path):
         10: "duplicate of an earlier row in this file, found 'aa01'",
         11: "wrong number of fields: expected 12, found 10",
         12: "wrong number of fields: expected 12, found 13",
-        13: "undecodable bytes",
+        14: "undecodable bytes",
     }
     assert sorted(rejects.index) == sorted(expected)
     for line, reason in expected.items():
@@ -128,11 +135,14 @@ def test_row_level_faults_are_rejected_with_reason_and_counted(tmp_path):
     assert rejects.loc[11, "raw"].endswith("City 001A,Burglary")
     log = json.loads((processed / "_ingest_log.json").read_text())
     (entry,) = [e for e in log["files"] if e["dataset"] == "police_street"]
-    rows_in = len(GOOD) + len(bad_rows) + 1
+    rows_in = len(GOOD) + len(bad_rows) + 2
     assert entry["rows_in"] == rows_in
     assert entry["rows_rejected"] == 8
     assert entry["rows_kept"] + entry["rows_rejected"] == entry["rows_in"]
-    assert len(read_table("police_street", processed)) == entry["rows_kept"] == 4
+    assert entry["encoding"] == "windows-1252"
+    kept = read_table("police_street", processed)
+    assert len(kept) == entry["rows_kept"] == 5
+    assert kept.loc[kept["crime_id"] == "bb08", "location"].tolist() == ["On or near Café"]
     assert "8 rejected" in " ".join(result.output.split())
 
 

@@ -17,7 +17,6 @@ Phases, so that a file-level fault leaves ``processed/`` exactly as it was:
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -29,13 +28,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 from sa_toolkit.errors import InputFileError
+from sa_toolkit.ingest import reader
 from sa_toolkit.ingest.spec import DatasetSpec, FileContext, registered_datasets
 
-ENGINE_VERSION = "1"
+# 2: Windows-1252 lines decoded (were quarantined), trailing blank lines and empty
+# columns tolerated, headers matched ignoring case and spaces, .xlsx read
+ENGINE_VERSION = "2"
 LOG_NAME = "_ingest_log.json"
 REJECT_COLUMNS = ["source_file", "source_line", "column", "reason", "raw"]
 _MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -50,6 +51,30 @@ class SourceFile:
     path: Path  # the file, or the zip holding it
     member: str | None = None
     key: str = ""  # output file stem, unique within a dataset
+    #: a workbook converted once at the header check, reused by process_file
+    table: reader.TextTable | None = field(default=None, repr=False)
+
+    @property
+    def is_workbook(self) -> bool:
+        return self.display.lower().endswith(reader.EXCEL_SUFFIXES)
+
+    def load_table(self, raw: bytes | None = None) -> reader.TextTable:
+        """The file as UTF-8 CSV text (decoded, or converted from its sheet)."""
+        if self.table is not None:
+            return self.table
+        if raw is None:
+            raw = self.read_bytes()
+        spec = self.spec
+        table = reader.read_table_file(
+            raw,
+            self.display,
+            is_header=lambda cells: reader.header_problem("", cells, spec.header) is None,
+            expected="a header row: " + ",".join(spec.header),
+            sheet_names=spec.sheet_names or (spec.name,),
+        )
+        if self.is_workbook:
+            self.table = table
+        return table
 
     def read_bytes(self) -> bytes:
         if self.member is None:
@@ -93,6 +118,7 @@ class FileResult:
     size: int = 0
     mtime_ns: int = 0
     spec_version: str = ""
+    encoding: str = ""
     skipped: bool = False
     rejects: pl.DataFrame | None = None
 
@@ -109,6 +135,7 @@ class FileResult:
             "size": self.size,
             "mtime_ns": self.mtime_ns,
             "spec_version": self.spec_version,
+            "encoding": self.encoding,
         }
 
 
@@ -139,12 +166,22 @@ def discover(raw_dir: Path, specs: dict[str, DatasetSpec]) -> list[SourceFile]:
     found: list[SourceFile] = []
     for spec in specs.values():
         seen: set[str] = set()
+        keys: dict[str, str] = {}
         for pattern in spec.patterns:
             for path in sorted(raw_dir.glob(pattern)):
-                if path.is_file() and path.name not in seen:
+                if path.is_file() and path.name not in seen and not path.name.startswith("~$"):
                     seen.add(path.name)
                     rel = path.relative_to(raw_dir).as_posix()
-                    found.append(SourceFile(spec, rel, path, key=path.name.rsplit(".", 1)[0]))
+                    key = path.name.rsplit(".", 1)[0]
+                    if key in keys:
+                        # one table per key: the same extract as .csv and .xlsx is ambiguous
+                        raise InputFileError(
+                            rel,
+                            f"is a second copy of {keys[key]} (the same extract in another "
+                            "format); keep one of the two in the raw folder",
+                        )
+                    keys[key] = rel
+                    found.append(SourceFile(spec, rel, path, key=key))
         if spec.zip_members:
             tops = {Path(p).parts[0] for p in spec.patterns}
             for top in sorted(tops):
@@ -182,14 +219,18 @@ def _spec_version(spec: DatasetSpec) -> str:
 
 
 # ---------------------------------------------------------------- file-level checks
-def check_header(src: SourceFile) -> bytes:
-    """Raise InputFileError for an empty, unreadable or wrongly headed file."""
+def check_header(src: SourceFile) -> None:
+    """Raise InputFileError for an empty, unreadable or wrongly headed file.
+
+    A CSV's first 64 KiB are enough; a workbook is converted whole (and kept for
+    :func:`process_file`).
+    """
+    expected = src.spec.header
     try:
-        head = src.read_head()
+        head = src.read_bytes() if src.is_workbook else src.read_head()
     except (OSError, zipfile.BadZipFile, KeyError) as exc:
         raise InputFileError(src.display, f"cannot be read ({exc})") from None
-    expected = src.spec.header
-    if not head.strip():
+    if not head.strip() or not head.removeprefix(reader.UTF8_BOM).strip():
         raise InputFileError(
             src.display,
             "is empty",
@@ -197,67 +238,24 @@ def check_header(src: SourceFile) -> bytes:
             expected="a header line: " + ",".join(expected),
             found="an empty file",
         )
-    first = head.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
-    try:
-        text = first.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputFileError(
+    if src.is_workbook:
+        table = src.load_table(head)
+    else:
+        end = head.find(b"\n")
+        table = reader.read_table_file(
+            head if end < 0 else head[: end + 1],
             src.display,
-            "is unreadable: the header line is not UTF-8 text",
-            line=1,
-            expected="a UTF-8 CSV file (data.police.uk files are UTF-8)",
-        ) from None
-    found = next(csv.reader([text]))
-    if found == expected:
-        return head
-    for i in range(max(len(expected), len(found))):
-        exp = expected[i] if i < len(expected) else None
-        got = found[i] if i < len(found) else None
-        if exp != got:
-            if exp is None:
-                problem = f"has an unexpected extra column {i + 1}"
-            elif got is None:
-                problem = f"is missing column {i + 1}"
-            elif exp in found:
-                problem = f"has its columns in a different order or one missing at column {i + 1}"
-            else:
-                problem = f"header does not match at column {i + 1}"
-            raise InputFileError(
-                src.display,
-                problem,
-                line=1,
-                column=exp or got,
-                expected=f"'{exp}'" if exp is not None else "no more columns",
-                found=f"'{got}'" if got is not None else "no column",
-            )
-    raise AssertionError("unreachable")  # pragma: no cover
+            is_header=lambda cells: True,
+            expected=",".join(expected),
+        )
+    problem = reader.header_problem(
+        src.display, table.header_fields(), expected, line=table.header_line
+    )
+    if problem is not None:
+        raise problem
 
 
 # ---------------------------------------------------------------- row-level processing
-def _field_counts(data: bytes) -> np.ndarray:
-    """Fields on each data line (header excluded), quote-aware, from the raw bytes.
-
-    Works on the positions of commas, newlines and quotes only (small arrays), so it costs
-    a few byte comparisons per input byte.
-    """
-    arr = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(arr == 10)
-    commas = np.flatnonzero(arr == 44)
-    if b'"' in data:
-        quotes = np.flatnonzero(arr == 34)
-        # a position is inside quotes when an odd number of quotes precede it
-        ends = ends[(np.searchsorted(quotes, ends) & 1) == 0]
-        commas = commas[(np.searchsorted(quotes, commas) & 1) == 0]
-    if len(arr) and arr[-1] != 10:
-        ends = np.append(ends, len(arr))
-    starts = np.concatenate([[0], ends[:-1] + 1])
-    counts = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
-    # a blank line (or a lone carriage return) has no fields
-    blank = (ends - starts) - (arr[np.maximum(ends - 1, 0)] == 13) <= 0
-    counts[blank] = 0
-    return counts[1:]  # drop the header line
-
-
 def _cast(col: str, kind: str) -> pl.Expr:
     c = pl.col(col)
     if kind in ("text", "category"):
@@ -283,21 +281,6 @@ def _cast(col: str, kind: str) -> pl.Expr:
         low = c.str.to_lowercase()
         return pl.when(low == "true").then(True).when(low == "false").then(False)
     raise AssertionError(kind)  # pragma: no cover
-
-
-def _csv_error(src: SourceFile, data: bytes, exc: Exception) -> InputFileError:
-    """A file polars cannot split into fields, named by the line of an unclosed quote."""
-    if data.count(b'"') % 2:
-        last = data.rfind(b'"')
-        return InputFileError(
-            src.display,
-            "has a quoted field that is never closed",
-            line=data.count(b"\n", 0, last) + 1,
-            expected='a closing quote (") before the end of the file',
-            found="none",
-        )
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return InputFileError(src.display, f"cannot be read as CSV ({reason})")
 
 
 def _constant_cast(frame: pl.DataFrame, col: str, kind: str) -> pl.Expr | None:
@@ -343,7 +326,6 @@ class _StaticPlan:
     """The expressions that depend on the spec alone, built once per spec."""
 
     casts: dict[str, pl.Expr]
-    field_check: Check
     column_checks: list[Check]
     unique_checks: list[Check]
 
@@ -357,12 +339,6 @@ def _static_plan(spec: DatasetSpec) -> _StaticPlan:
     cached = _PLANS.get(id(spec))
     if cached is not None and cached[0] is spec:
         return cached[1]
-    names = [c.name for c in spec.columns]
-    field_check: Check = (
-        None,
-        pl.format("wrong number of fields: expected {}, found {}", pl.lit(len(names)), "__fields"),
-        pl.col("__fields") != len(names),
-    )
     checks: list[Check] = []
     for c in spec.columns:
         value = pl.col(f"{c.name}__value")
@@ -419,7 +395,6 @@ def _static_plan(spec: DatasetSpec) -> _StaticPlan:
 
     plan = _StaticPlan(
         casts={c.name: _cast(c.name, c.kind).alias(f"{c.name}__value") for c in spec.columns},
-        field_check=field_check,
         column_checks=checks,
         unique_checks=unique,
     )
@@ -438,68 +413,14 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
     ctx = replace(src.context(), raw=data)
     if not sha:
         sha = hashlib.sha256(data).hexdigest()
-    data = data.removeprefix(b"\xef\xbb\xbf")
+    table = src.load_table(data)
     names = [c.name for c in spec.columns]
-    utf8_ok = data.isascii()  # a fast scan; the full UTF-8 check only for other files
-    if not utf8_ok:
-        try:
-            data.decode("utf-8")
-            utf8_ok = True
-        except UnicodeDecodeError:
-            pass
-    options = dict(
-        has_header=True,
-        new_columns=names,
-        infer_schema=False,
-        encoding="utf8" if utf8_ok else "utf8-lossy",
-        raise_if_empty=False,
-    )
-    frame = None
-    counts: np.ndarray | int | None = None
-    if b'"' not in data and utf8_ok:
-        # fast path: with no quotes, if no line has too many fields (polars raises) and the
-        # file holds exactly (lines x separators) commas, no line has too few either
-        arr = np.frombuffer(data, dtype=np.uint8)
-        lines = int(np.count_nonzero(arr == 10)) + (0 if data.endswith(b"\n") else 1)
-        if int(np.count_nonzero(arr == 44)) == lines * (len(names) - 1):
-            try:
-                frame = pl.read_csv(data, **options) if lines > 1 else None
-                counts, rows_in = len(names), lines - 1
-            except pl.exceptions.ComputeError:
-                frame = None
-    if counts is None:
-        counts = _field_counts(data)
-        rows_in = len(counts)
-        if rows_in:
-            try:
-                frame = pl.read_csv(data, truncate_ragged_lines=True, **options)
-            except pl.exceptions.ComputeError as exc:
-                raise _csv_error(src, data, exc) from None
-    if frame is None:
-        frame = pl.DataFrame(schema={n: pl.String for n in names})
-    if frame.height != rows_in:
-        raise InputFileError(
-            src.display,
-            "could not be split into rows consistently: a quoted field may be unterminated",
-            expected=f"{rows_in} rows (one per line)",
-            found=f"{frame.height} rows",
-        )
-    # columns added directly (no query): a query's fixed cost counts over hundreds of files
-    frame = frame.hstack(
-        [
-            pl.Series(
-                "__fields",
-                np.full(rows_in, counts) if isinstance(counts, int) else counts,
-                dtype=pl.Int64,
-            ),
-            pl.Series("source_line", np.arange(2, rows_in + 2), dtype=pl.Int64),
-        ]
-    )
-    if not utf8_ok:
+    width = max(len(table.header_fields()), len(names))
+    frame = reader.split_rows(table, src.display, names, width)
+    rows_in = frame.height
+    if table.bad_lines:
         frame = frame.with_columns(
-            pl.any_horizontal(pl.col(n).str.contains("\ufffd", literal=True) for n in names)
-            .fill_null(False)
-            .alias("__bad_bytes")
+            pl.col("source_line").is_in(sorted(table.bad_lines)).alias("__bad_bytes")
         )
     if spec.prepare is not None:
         frame = spec.prepare(frame, ctx)
@@ -508,10 +429,15 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
     for c in spec.columns:
         constant = _constant_cast(frame, c.name, c.kind)
         casts.append(constant if constant is not None else static.casts[c.name])
-    checks = [static.field_check]
-    if not utf8_ok:
+    fields_bad, fields_reason = reader.field_count_problem(names, width)
+    checks: list[Check] = [(None, fields_reason, fields_bad)]
+    if table.bad_lines:
         checks.append(
-            (None, "undecodable bytes: the line is not valid UTF-8", pl.col("__bad_bytes"))
+            (
+                None,
+                "undecodable bytes: the line is neither UTF-8 nor Windows-1252 text",
+                pl.col("__bad_bytes"),
+            )
         )
     checks.extend(static.column_checks)
     if spec.checks is not None:
@@ -553,11 +479,7 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
 
     rejects = None
     if bad.height:
-        lines = data.split(b"\n")
-        raw = [
-            lines[i - 1].rstrip(b"\r").decode("utf-8", "replace")
-            for i in bad["source_line"].to_list()
-        ]
+        raw = [reader.decode_line(table, i) for i in bad["source_line"].to_list()]
         rejects = pl.DataFrame(
             {
                 "source_file": [src.display] * bad.height,
@@ -582,7 +504,9 @@ def process_file(src: SourceFile, staging: Path, sha: str) -> FileResult:
             kept.get_column("source_line").cast(pl.Int32),
         ]
     )
-    result = FileResult(spec.name, src.display, sha, rows_in=rows_in, rejects=rejects)
+    result = FileResult(
+        spec.name, src.display, sha, rows_in=rows_in, rejects=rejects, encoding=table.encoding
+    )
     result.rows_rejected = bad.height
     result.rows_kept = kept.height
     if result.rows_kept + result.rows_rejected != rows_in:

@@ -940,7 +940,10 @@ def engine_spec(dataset: PartnerDataset) -> DatasetSpec:
         )
     return DatasetSpec(
         name=dataset.name,
-        patterns=(dataset.raw_path,),
+        # a CSV, or the workbook Excel users receive (the sheet named after the dataset, or
+        # the first sheet); both at once is refused by the engine
+        patterns=(dataset.raw_path, dataset.raw_path.removesuffix(".csv") + ".xlsx"),
+        sheet_names=(dataset.name,),
         columns=tuple(columns),
         description=dataset.title,
         month_column="month" if dataset.month_from else None,

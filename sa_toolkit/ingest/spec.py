@@ -32,7 +32,8 @@ class Column:
     Parameters
     ----------
     source : str
-        The header text in the raw file, exactly as published.
+        The header text in the raw file, as published (matched ignoring case, spaces,
+        underscores and a byte-order mark).
     name : str
         The column name in the processed table.
     kind : str
@@ -127,6 +128,10 @@ class DatasetSpec:
     parallel : bool
         Files may be read several at once, in threads of the ingesting process (the
         hooks must then be plain functions of their arguments, as polars expressions are).
+    sheet_names : tuple of str
+        For a pattern matching ``.xlsx`` workbooks: the sheet to read, the first of these
+        names present (compared ignoring case and spaces); default the dataset's name,
+        else the workbook's first sheet.
     """
 
     name: str
@@ -140,6 +145,7 @@ class DatasetSpec:
     finish: FrameHook | None = None
     zip_members: bool = False
     parallel: bool = False
+    sheet_names: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict, compare=False)
 
     @property

@@ -1,0 +1,496 @@
+"""The one validated reader of tabular input files: CSV as Excel saves it, or ``.xlsx``.
+
+Every tabular input (police files, lookups, population, MSG, partner extracts, the
+``sa framework --values`` file) is read here, so each gets the same guarantees:
+
+- **Encodings.** UTF-8 with or without a byte-order mark and Windows-1252 (what Excel on
+  Windows writes) are read without loss; the encoding found is reported for provenance. A
+  line whose bytes are valid in neither is flagged (the engine quarantines it), never
+  decoded into replacement characters silently. A file mixing the two (extracts pasted
+  together) is read line by line.
+- **Excel's habits.** Blank lines (or lines of empty fields) at the end and empty columns
+  after the last named one are tolerated; a header differing only in case, spaces,
+  underscores or a byte-order mark is recognised.
+- **Workbooks.** ``.xlsx`` is read with openpyxl (cached values, never formulas): the
+  sheet named in the template docs if present, else the first; dates as Excel stores
+  them; title rows above the header are recognised and skipped, or refused with a
+  message naming the sheet and the header expected.
+- **Ragged rows.** Rows are split quote-aware and counted on the raw bytes
+  (:func:`field_counts`), so a row with more or fewer fields than the header is reported
+  with its line and field count, never shifted into the wrong columns.
+
+The result is always UTF-8 CSV bytes (:class:`TextTable`) that polars parses columnar; a
+clean UTF-8 CSV passes through untouched (no copy, no Python loop over lines).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from sa_toolkit.errors import InputFileError
+
+UTF8_BOM = b"\xef\xbb\xbf"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+#: rows of a sheet searched for the header (below title and notes rows)
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass
+class TextTable:
+    """A tabular file as UTF-8 CSV bytes: the header line, then one line per row."""
+
+    data: bytes
+    #: how the file was read, for provenance: ``utf-8``, ``utf-8 with byte-order mark``,
+    #: ``windows-1252``, ``utf-8 and windows-1252 (N lines)``, ``xlsx, sheet 'name'``
+    encoding: str
+    #: the header's line (CSV) or row (sheet) number in the original file
+    header_line: int = 1
+    #: original line numbers whose bytes are neither UTF-8 nor Windows-1252
+    bad_lines: frozenset[int] = field(default_factory=frozenset)
+    notes: list[str] = field(default_factory=list)
+
+    def header_fields(self) -> list[str]:
+        """The header's fields as text (quote-aware)."""
+        end = self.data.find(b"\n")
+        first = (self.data if end < 0 else self.data[:end]).rstrip(b"\r")
+        return next(csv.reader([first.decode("utf-8", "replace")]), [])
+
+    def line_of(self, record: int) -> int:
+        """The original line (row) number of data record ``record`` (0-based)."""
+        return self.header_line + 1 + record
+
+
+def normalise_name(name: str) -> str:
+    """A header name compared ignoring case, spaces, underscores and byte-order marks."""
+    return re.sub(r"[\s_\ufeff]+", "", str(name)).casefold()
+
+
+# ---------------------------------------------------------------- encodings
+def decode(raw: bytes) -> tuple[bytes, str, frozenset[int]]:
+    """``raw`` as UTF-8 bytes, the encoding read, and the lines valid in no encoding.
+
+    Clean UTF-8 (the usual case) is returned as it is, minus a byte-order mark.
+    """
+    bom = raw.startswith(UTF8_BOM)
+    data = raw[len(UTF8_BOM) :] if bom else raw
+    label = "utf-8 with byte-order mark" if bom else "utf-8"
+    if data.isascii():
+        return data, label, frozenset()
+    try:
+        data.decode("utf-8")
+        return data, label, frozenset()
+    except UnicodeDecodeError:
+        pass
+    # the slow path, for files that are not UTF-8 only: decide line by line
+    lines = data.split(b"\n")
+    out: list[bytes] = []
+    bad: list[int] = []
+    utf8_lines = cp1252_lines = 0
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            out.append(line)
+            continue
+        try:
+            line.decode("utf-8")
+            out.append(line)
+            utf8_lines += 1
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            out.append(line.decode("cp1252").encode("utf-8"))
+            cp1252_lines += 1
+        except UnicodeDecodeError:
+            bad.append(number)
+            out.append(line.decode("cp1252", "replace").encode("utf-8"))
+    if cp1252_lines and utf8_lines:
+        label = f"utf-8 and windows-1252 ({cp1252_lines:,} lines)"
+    elif cp1252_lines:
+        label = "windows-1252"
+    elif bad and not bom:
+        label = "unknown (not utf-8 or windows-1252)"
+    return b"\n".join(out), label, frozenset(bad)
+
+
+def drop_trailing_blank_lines(data: bytes) -> bytes:
+    """``data`` without the blank lines (or lines of empty fields) Excel leaves at the end.
+
+    Costs only the trailing lines, never a scan of the file.
+    """
+    end = len(data)
+    while end:
+        line_end = end - 1 if data[end - 1] == 10 else end
+        start = data.rfind(b"\n", 0, line_end) + 1
+        if start == 0 or data[start:line_end].strip(b" \t\r,"):
+            break
+        end = start
+    return data[:end]
+
+
+# ---------------------------------------------------------------- workbooks
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def _date_text(value: dt.datetime | dt.date, number_format: str) -> str:
+    """An Excel date as the text the templates use, following the cell's format."""
+    fmt = _QUOTED.sub("", number_format or "").lower()
+    if isinstance(value, dt.datetime):
+        has_time = value.time() != dt.time(0) or "h" in fmt or "s" in fmt
+        if has_time:
+            pattern = "%Y-%m-%d %H:%M" if value.second == 0 else "%Y-%m-%d %H:%M:%S"
+            return value.strftime(pattern)
+        value = value.date()
+    if isinstance(value, dt.date) and "y" in fmt and "m" in fmt and "d" not in fmt:
+        return value.strftime("%Y-%m")  # a month shown as e.g. "Apr-25"
+    return value.isoformat()
+
+
+def cell_text(value: object, number_format: str = "General") -> str:
+    """One cell's value as text, as a CSV saved by Excel would hold it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return _date_text(value, number_format)
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _choose_sheet(workbook, sheet_names: Sequence[str]):
+    by_name = {normalise_name(ws.title): ws for ws in workbook.worksheets}
+    for name in sheet_names:
+        if normalise_name(name) in by_name:
+            return by_name[normalise_name(name)]
+    return workbook.worksheets[0]
+
+
+def read_workbook(
+    raw: bytes,
+    display: str,
+    *,
+    is_header: Callable[[list[str]], bool],
+    expected: str,
+    sheet_names: Sequence[str] = (),
+) -> TextTable:
+    """A sheet of an ``.xlsx`` workbook as a :class:`TextTable` (line numbers = rows).
+
+    ``is_header(cells)`` recognises the header row; rows above it (titles, notes, merged
+    title cells) are skipped when they hold at most two values, otherwise the workbook
+    is refused naming the sheet and ``expected``.
+    """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise InputFileError(
+            display,
+            f"is not a readable Excel workbook ({type(exc).__name__})",
+            expected="an .xlsx file saved by Excel, or a CSV file",
+        ) from None
+    try:
+        if not workbook.worksheets:
+            raise InputFileError(display, "has no worksheet")
+        sheet = _choose_sheet(workbook, sheet_names)
+        rows: list[list[str]] = []
+        titles: list[str] = []
+        header_row = None
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            texts = [cell_text(c.value, getattr(c, "number_format", "General")) for c in cells]
+            while texts and not texts[-1].strip():
+                texts.pop()
+            if header_row is not None:
+                rows.append(texts)
+                continue
+            if not texts:
+                continue  # a blank row above the table
+            filled = [t.strip() for t in texts if t.strip()]
+            if not is_header(texts) and len(filled) <= 2 and number < HEADER_SEARCH_ROWS:
+                titles.append(" ".join(filled))  # a title or note above the table
+                continue
+            if not is_header(texts) and titles:
+                raise _no_header(display, sheet.title, titles, expected)
+            # the header, or a table whose header does not match (reported by the caller)
+            header_row = number
+            rows.append(texts)
+    except InputFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputFileError(
+            display, f"is not a readable Excel workbook ({type(exc).__name__})"
+        ) from None
+    finally:
+        workbook.close()
+    if header_row is None:
+        if titles:
+            raise _no_header(display, sheet.title, titles, expected)
+        raise InputFileError(display, f"sheet '{sheet.title}' is empty", expected=expected)
+    while len(rows) > 1 and not any(t.strip() for t in rows[-1]):
+        rows.pop()
+    width = len(rows[0])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for texts in rows:
+        # cells after the last one filled are blank, not missing fields
+        writer.writerow(texts + [""] * (width - len(texts)))
+    notes = [] if header_row == 1 else [f"header on row {header_row} below a title"]
+    return TextTable(
+        out.getvalue().encode("utf-8"),
+        f"xlsx, sheet '{sheet.title}'",
+        header_line=header_row,
+        notes=notes,
+    )
+
+
+def _no_header(display: str, sheet: str, titles: list[str], expected: str) -> InputFileError:
+    found = f"a title row '{titles[0][:60]}'" if titles else "no header row"
+    return InputFileError(
+        display,
+        f"sheet '{sheet}': no header row found in the first {HEADER_SEARCH_ROWS} rows "
+        "(the table must start with a row of column names; title rows above it are skipped)",
+        expected=expected,
+        found=found,
+    )
+
+
+# ---------------------------------------------------------------- any file
+def read_table_file(
+    raw: bytes,
+    display: str,
+    *,
+    is_header: Callable[[list[str]], bool],
+    expected: str,
+    sheet_names: Sequence[str] = (),
+) -> TextTable:
+    """A CSV or ``.xlsx`` file (by ``display``'s suffix) as a :class:`TextTable`."""
+    if display.lower().endswith(EXCEL_SUFFIXES):
+        table = read_workbook(
+            raw, display, is_header=is_header, expected=expected, sheet_names=sheet_names
+        )
+    else:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputFileError(
+                display,
+                "is unreadable: it is UTF-16 text (Excel's 'Unicode Text'), not UTF-8 or "
+                "Windows-1252 CSV",
+                line=1,
+                expected="a CSV file: in Excel, Save As 'CSV UTF-8 (Comma delimited)'",
+            )
+        if raw.startswith(b"PK\x03\x04"):
+            raise InputFileError(
+                display,
+                "is a zip or Excel workbook saved with a .csv name",
+                expected="a CSV file, or the workbook saved with an .xlsx name",
+            )
+        data, encoding, bad = decode(raw)
+        table = TextTable(data, encoding, bad_lines=bad)
+    table.data = drop_trailing_blank_lines(table.data)
+    if 1 in table.bad_lines:
+        raise InputFileError(
+            display,
+            "is unreadable: the header line is neither UTF-8 nor Windows-1252 text",
+            line=1,
+            expected="a CSV file saved as 'CSV UTF-8' or 'CSV (Comma delimited)'",
+        )
+    return table
+
+
+def header_problem(
+    display: str, found: list[str], expected: list[str], line: int = 1
+) -> InputFileError | None:
+    """The fault of a header that is not ``expected``, or None when it matches.
+
+    Names are compared by :func:`normalise_name`; empty names after the last expected
+    column (Excel's trailing empty columns) are allowed.
+    """
+    found = list(found)
+    while len(found) > len(expected) and not found[-1].strip():
+        found.pop()
+    want = [normalise_name(e) for e in expected]
+    got = [normalise_name(f) for f in found]
+    if got == want:
+        return None
+    for i in range(max(len(want), len(got))):
+        exp = expected[i] if i < len(expected) else None
+        have = found[i] if i < len(found) else None
+        if (want[i] if i < len(want) else None) != (got[i] if i < len(got) else None):
+            if exp is None:
+                problem = f"has an unexpected extra column {i + 1}"
+            elif have is None:
+                problem = f"is missing column {i + 1}"
+            elif normalise_name(exp) in got:
+                problem = f"has its columns in a different order or one missing at column {i + 1}"
+            else:
+                problem = f"header does not match at column {i + 1}"
+            return InputFileError(
+                display,
+                problem,
+                line=line,
+                column=exp or have,
+                expected=f"'{exp}'" if exp is not None else "no more columns",
+                found=f"'{have}'" if have is not None else "no column",
+            )
+    return None  # pragma: no cover - unreachable
+
+
+# ---------------------------------------------------------------- rows
+def field_counts(data: bytes) -> np.ndarray:
+    """Fields on each data line (header excluded), quote-aware, from the raw bytes.
+
+    Works on the positions of commas, newlines and quotes only (small arrays), so it costs
+    a few byte comparisons per input byte. A blank line has no fields.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    commas = np.flatnonzero(arr == 44)
+    if b'"' in data:
+        quotes = np.flatnonzero(arr == 34)
+        # a position is inside quotes when an odd number of quotes precede it
+        ends = ends[(np.searchsorted(quotes, ends) & 1) == 0]
+        commas = commas[(np.searchsorted(quotes, commas) & 1) == 0]
+    if len(arr) and arr[-1] != 10:
+        ends = np.append(ends, len(arr))
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    counts = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
+    # a blank line (or a lone carriage return) has no fields
+    blank = (ends - starts) - (arr[np.maximum(ends - 1, 0)] == 13) <= 0
+    counts[blank] = 0
+    return counts[1:]  # drop the header line
+
+
+def _csv_error(display: str, data: bytes, exc: Exception) -> InputFileError:
+    """A file polars cannot split into fields, named by the line of an unclosed quote."""
+    if data.count(b'"') % 2:
+        last = data.rfind(b'"')
+        return InputFileError(
+            display,
+            "has a quoted field that is never closed",
+            line=data.count(b"\n", 0, last) + 1,
+            expected='a closing quote (") before the end of the file',
+            found="none",
+        )
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputFileError(display, f"cannot be read as CSV ({reason})")
+
+
+def split_rows(table: TextTable, display: str, names: list[str], width: int) -> pl.DataFrame:
+    """Every data row as text under ``names``, with ``__fields`` and ``source_line``.
+
+    ``width`` is the header's field count (``len(names)`` plus Excel's trailing empty
+    columns, read as ``__trailing<i>``). A row with another field count is not shifted: it
+    keeps its fields in order, padded with nulls, and ``__fields`` tells the caller to
+    quarantine it. Raises :class:`InputFileError` for a file that cannot be split into
+    rows (an unclosed quote).
+    """
+    data = table.data
+    columns = names + [f"__trailing{i}" for i in range(width - len(names))]
+    options = dict(
+        has_header=True,
+        new_columns=columns,
+        infer_schema=False,
+        encoding="utf8-lossy",
+        raise_if_empty=False,
+    )
+    frame = None
+    counts: np.ndarray | int | None = None
+    if b'"' not in data:
+        # fast path: with no quotes, if no line has too many fields (polars raises) and the
+        # file holds exactly (lines x separators) commas, no line has too few either
+        arr = np.frombuffer(data, dtype=np.uint8)
+        lines = int(np.count_nonzero(arr == 10)) + (0 if data.endswith(b"\n") else 1)
+        if int(np.count_nonzero(arr == 44)) == lines * (width - 1):
+            try:
+                frame = pl.read_csv(data, **options) if lines > 1 else None
+                counts, rows_in = width, lines - 1
+            except pl.exceptions.ComputeError:
+                frame = None
+    if counts is None:
+        counts = field_counts(data)
+        rows_in = len(counts)
+        if rows_in:
+            try:
+                frame = pl.read_csv(data, truncate_ragged_lines=True, **options)
+            except pl.exceptions.ComputeError as exc:
+                raise _csv_error(display, data, exc) from None
+    if frame is None:
+        frame = pl.DataFrame(schema={n: pl.String for n in columns})
+    if frame.height != rows_in:
+        raise InputFileError(
+            display,
+            "could not be split into rows consistently: a quoted field may be unterminated",
+            expected=f"{rows_in} rows (one per line)",
+            found=f"{frame.height} rows",
+        )
+    first = table.header_line + 1
+    # columns added directly (no query): a query's fixed cost counts over hundreds of files
+    return frame.hstack(
+        [
+            pl.Series(
+                "__fields",
+                np.full(rows_in, counts) if isinstance(counts, int) else counts,
+                dtype=pl.Int64,
+            ),
+            pl.Series("source_line", np.arange(first, rows_in + first), dtype=pl.Int64),
+        ]
+    )
+
+
+def field_count_problem(names: list[str], width: int) -> tuple[pl.Expr, pl.Expr]:
+    """``(bad, reason)`` expressions for rows whose field count is wrong.
+
+    A row may have as many fields as the named columns, or as the header including its
+    trailing empty columns as long as those fields are blank.
+    """
+    n = len(names)
+    trailing = [f"__trailing{i}" for i in range(width - n)]
+    fields = pl.col("__fields")
+    count_bad = (fields != n) & (fields != width)
+    extra_filled = (
+        pl.any_horizontal(pl.col(t).str.strip_chars().str.len_bytes() > 0 for t in trailing)
+        .fill_null(False)
+        .alias("__extra")
+        if trailing
+        else pl.lit(False)
+    )
+    reason = (
+        pl.when(fields == 0)
+        .then(pl.lit("blank line: no fields"))
+        .when(fields > n)
+        .then(
+            pl.format(
+                "wrong number of fields: expected {}, found {} (a comma inside a value "
+                "that is not in quotes?)",
+                pl.lit(n),
+                fields,
+            )
+        )
+        .otherwise(pl.format("wrong number of fields: expected {}, found {}", pl.lit(n), fields))
+    )
+    return count_bad | extra_filled, reason
+
+
+def decode_line(table: TextTable, line: int) -> str:
+    """The text of original line ``line`` (for a quarantined row's ``raw``)."""
+    lines = table.data.split(b"\n")
+    index = line - table.header_line
+    if 0 <= index < len(lines):
+        return lines[index].rstrip(b"\r").decode("utf-8", "replace")
+    return ""
