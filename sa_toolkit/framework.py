@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sa_toolkit import safe_output
 from sa_toolkit.errors import InputFileError, UserError
 from sa_toolkit.indicators.catalogue import (
     POLARITIES,
@@ -90,39 +91,40 @@ def _clean(cell: object) -> str:
 
 
 def read_values(path: str | Path) -> pd.DataFrame:
-    """Read entered values (CSV or xlsx) as text, checking the header."""
+    """Read entered values (CSV or xlsx) as text through the validated reader.
+
+    Columns are found by name (ignoring case and spaces); a row with the wrong number of
+    fields is refused with its line, never read shifted. ``attrs["lines"]`` holds each
+    row's line (or sheet row) number.
+    """
+    from sa_toolkit.ingest.reader import read_text_table
+
     file = Path(path)
     if not file.is_file():
         raise InputFileError(str(file), "file not found")
     suffix = file.suffix.lower()
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(file, dtype=str, keep_default_na=False)
-        else:
-            raise InputFileError(
-                str(file), "unsupported file type", expected=".csv or .xlsx", found=suffix
-            )
-    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        raise InputFileError(str(file), f"cannot be read ({exc})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in VALUE_COLUMNS if c not in frame.columns]
-    if missing:
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise InputFileError(
-            str(file), f"missing column(s) {', '.join(missing)}",
-            line=1, expected="indicator_id,baseline,actual[," + ",".join(OPTIONAL_COLUMNS) + "]",
-            found=",".join(frame.columns),
-        )  # fmt: skip
+            str(file), "unsupported file type", expected=".csv or .xlsx", found=suffix
+        )
+    text, table = read_text_table(
+        file,
+        known=VALUE_COLUMNS + OPTIONAL_COLUMNS,
+        required=VALUE_COLUMNS,
+        sheet_names=("values", "Performance framework"),
+    )
+    lines = text["source_line"].to_list()
+    text = text.drop("source_line").fill_null("")
+    frame = pd.DataFrame({c: text[c].to_list() for c in text.columns}, dtype=str)
     ids = frame["indicator_id"].str.strip()
     for i, value in enumerate(ids):
         if not value:
             raise InputFileError(
-                str(file), "indicator_id is blank", line=i + 2, column="indicator_id"
+                str(file), "indicator_id is blank", line=lines[i], column="indicator_id"
             )
     dup = ids.duplicated()
     if dup.any():
-        line = int(np.argmax(dup.to_numpy())) + 2
+        line = lines[int(np.argmax(dup.to_numpy()))]
         raise InputFileError(
             str(file),
             f"indicator {ids[dup].iloc[0]!r} is listed twice",
@@ -138,13 +140,15 @@ def read_values(path: str | Path) -> pd.DataFrame:
             for i, value in enumerate(frame[column].str.strip()):
                 if value and value not in allowed:
                     raise InputFileError(
-                        str(file), f"unknown {column}", line=i + 2, column=column,
+                        str(file), f"unknown {column}", line=lines[i], column=column,
                         expected=", ".join(allowed), found=repr(value),
                     )  # fmt: skip
     frame["indicator_id"] = ids
     frame.attrs["unknown_columns"] = [
         c for c in frame.columns if c not in VALUE_COLUMNS + OPTIONAL_COLUMNS
     ]
+    frame.attrs["lines"] = lines
+    frame.attrs["encoding"] = table.encoding
     return frame
 
 
@@ -474,10 +478,11 @@ def write_framework(
     if suffix not in (".csv", ".xlsx", ".html"):
         raise UserError(f"--out must end in .csv, .xlsx or .html, not '{path.name}'")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # partner text (names, comments) reaches these files: no cell may be a formula
     if suffix == ".csv":
-        frame.to_csv(path, index=False)
+        safe_output.write_csv(frame, path)
     elif suffix == ".xlsx":
-        frame.to_excel(path, index=False, sheet_name="Performance framework")
+        safe_output.write_xlsx(frame, path, sheet_name="Performance framework")
     else:
         body = framework_html(frame, caption)
         path.write_text(

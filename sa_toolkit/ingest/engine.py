@@ -833,3 +833,7 @@ def _print_summary(console, summary: IngestSummary) -> None:
     if summary.removed:
         msg += f"; {len(summary.removed)} files no longer in raw/ removed"
     console.print(msg, highlight=False)
+    # files not read as plain UTF-8 CSV, so the analyst knows how each was understood
+    for f in summary.files:
+        if not f.skipped and f.encoding and not f.encoding.startswith("utf-8"):
+            console.print(f"{f.file}: read as {f.encoding}", highlight=False)

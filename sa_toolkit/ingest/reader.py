@@ -32,6 +32,7 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -494,3 +495,94 @@ def decode_line(table: TextTable, line: int) -> str:
     if 0 <= index < len(lines):
         return lines[index].rstrip(b"\r").decode("utf-8", "replace")
     return ""
+
+
+# ---------------------------------------------------------------- files read whole
+def read_text_table(
+    path: str | Path,
+    *,
+    known: Sequence[str],
+    required: Sequence[str],
+    sheet_names: Sequence[str] = (),
+) -> tuple[pl.DataFrame, TextTable]:
+    """A small table (a values or targets file, CSV or ``.xlsx``) as text.
+
+    For files an analyst types by hand and can fix: columns are found by name in any
+    order (``known`` names matched ignoring case and spaces and returned under their
+    canonical spelling; other columns keep their own names); ``required`` names must be
+    present. A row with the wrong number of fields or undecodable bytes raises
+    :class:`InputFileError` naming the file, line and field count, so no shifted row is
+    ever used. Returns every column as text (blank = null) plus ``source_line``, and the
+    :class:`TextTable` read (its ``encoding`` for provenance).
+    """
+    file = Path(path)
+    display = str(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise InputFileError(display, f"cannot be read ({exc.strerror or exc})") from None
+    expected = "a header row naming " + ", ".join(required)
+    if not raw.removeprefix(UTF8_BOM).strip():
+        raise InputFileError(display, "is empty", line=1, expected=expected)
+    canonical = {normalise_name(k): k for k in known}
+    needed = {normalise_name(r) for r in required}
+    table = read_table_file(
+        raw,
+        display,
+        is_header=lambda cells: needed <= {normalise_name(c) for c in cells},
+        expected=expected,
+        sheet_names=sheet_names,
+    )
+    header = table.header_fields()
+    width = len(header)
+    while header and not header[-1].strip():
+        header.pop()
+    names: list[str] = []
+    for i, text in enumerate(header):
+        name = canonical.get(normalise_name(text), text.strip()) or f"(unnamed column {i + 1})"
+        if name in names:
+            raise InputFileError(
+                display,
+                f"names the column '{name}' twice",
+                line=table.header_line,
+                column=name,
+                expected="each column once",
+            )
+        names.append(name)
+    missing = [r for r in required if r not in names]
+    if missing:
+        raise InputFileError(
+            display,
+            f"missing column(s) {', '.join(missing)}",
+            line=table.header_line,
+            expected=",".join(required)
+            + " (and optionally "
+            + ",".join(k for k in known if k not in required)
+            + ")",
+            found=",".join(header),
+        )
+    frame = split_rows(table, display, names, max(width, len(names)))
+    bad, reason = field_count_problem(names, max(width, len(names)))
+    frame = frame.with_columns(bad.alias("__bad"), reason.alias("__reason"))
+    ragged = frame.filter(pl.col("__bad"))
+    if ragged.height:
+        lines = ragged["source_line"].to_list()
+        first = ragged.row(0, named=True)
+        also = f"; also line(s) {', '.join(map(str, lines[1:6]))}" if len(lines) > 1 else ""
+        raise InputFileError(
+            display,
+            f"{len(lines)} row(s) cannot be read: {first['__reason']}{also}. Nothing was used",
+            line=lines[0],
+            expected=f"{len(names)} fields on every row (put a value holding a comma in "
+            'double quotes: "Smith Street, north")',
+            found=decode_line(table, lines[0])[:120],
+        )
+    if table.bad_lines:
+        line = min(table.bad_lines)
+        raise InputFileError(
+            display,
+            "holds bytes that are neither UTF-8 nor Windows-1252 text",
+            line=line,
+            expected="a CSV saved by Excel ('CSV UTF-8' or 'CSV (Comma delimited)')",
+        )
+    return frame.select(*names, "source_line"), table
