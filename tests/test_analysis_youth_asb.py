@@ -402,3 +402,46 @@ def test_ward_strand_sentence_uses_interval_against_partnership():
     # A's interval is wholly above 40%; B's is not; C has too few respondents to show
     text = asb.ward_strand_sentence(long, "asb_rubbish_litter", 40.0, threshold=5)
     assert text == "A (60%): significantly above the partnership's 40% for rubbish or litter"
+
+
+def test_probation_age_groups_line_up_when_a_group_has_no_orders_ending():
+    # a small partnership: no 18-24 year old ended an order in 2025/26, so that year has no
+    # percentage for them (missing, not 0%), but both age groups keep one row per year
+    # and the chart of the two groups draws (it crashed on series of unequal length)
+    fy_before = FY.previous()
+    quarters = ["2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1"]
+    rows = pd.DataFrame(
+        {
+            "area_code": "X1",
+            "quarter": quarters * 2,
+            "order_type": "licence",
+            "age_group": ["18-24"] * 8 + ["25+"] * 8,
+            "terminations": [1, 0, 1, 0, 0, 0, 0, 0] + [2] * 8,
+            "in_employment": [1, 0, 0, 0, 0, 0, 0, 0] + [1] * 8,
+            "in_settled_accommodation": [1, 0, 1, 0, 0, 0, 0, 0] + [2] * 8,
+        }
+    )
+    out = yc.probation_by_age(rows, "X1", [fy_before, FY])
+    assert len(out) == 4
+    young = out[out["age_group"] == "18-24"].set_index("year")
+    older = out[out["age_group"] == "25+"].set_index("year")
+    assert list(young.index) == list(older.index) == [fy_before.label, FY.label]
+    assert young.loc[fy_before.label, "employment"] == pytest.approx(50.0)  # 1 of 2
+    assert np.isnan(young.loc[FY.label, "employment"])
+    assert young.loc[FY.label, "terminations"] == 0
+    assert older.loc[FY.label, "employment"] == pytest.approx(50.0)  # 4 of 8
+    fig = yc.interval_chart(
+        young.index,
+        {
+            "18-24": (young["employment"], young["employment_lower"], young["employment_upper"]),
+            "25+": (older["employment"], older["employment_lower"], older["employment_upper"]),
+        },
+        title="t",
+        subtitle="s",
+        source="x",
+        ylabel="%",
+    )
+    assert fig is not None
+    # the sentence and title speak of the latest year with a percentage, never "nan%"
+    assert yc.probation_sentence(out) == f"No 18-24 year old ended a probation order in {FY.label}."
+    assert "nan" not in yc.employment_title(out)

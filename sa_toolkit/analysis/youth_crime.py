@@ -356,7 +356,8 @@ def probation_by_age(
 
     Returns ``year, age_group, terminations, in_employment, employment, employment_lower,
     employment_upper, in_settled_accommodation, accommodation, accommodation_lower,
-    accommodation_upper`` (percentages with Wilson intervals); years without all four
+    accommodation_upper`` (percentages with Wilson intervals; none for an age group with no
+    orders ending that year, which is still listed); years without all four
     quarters are left out.
     """
     from sa_toolkit.indicators import proportion
@@ -377,11 +378,22 @@ def probation_by_age(
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)[cols]
-    out = out[out["terminations"] > 0].reset_index(drop=True)
+    # every age group in every year, so that series by age line up year for year; a
+    # group with no orders ending has no percentage (missing, not zero)
+    grid = pd.MultiIndex.from_product(
+        [out["year"].unique(), sorted(out["age_group"].unique())], names=["year", "age_group"]
+    )
+    out = out.set_index(["year", "age_group"]).reindex(grid, fill_value=0).reset_index()
+    ended = out["terminations"] > 0
     for col, name in (("in_employment", "employment"), ("in_settled_accommodation",
                                                          "accommodation")):  # fmt: skip
-        p = proportion(out, col, "terminations", multiplier=100)
-        out[name], out[f"{name}_lower"], out[f"{name}_upper"] = p["value"], p["lower"], p["upper"]
+        for suffix in ("", "_lower", "_upper"):
+            out[name + suffix] = np.nan
+        if ended.any():
+            p = proportion(out[ended], col, "terminations", multiplier=100)
+            out.loc[ended, name] = p["value"].to_numpy()
+            out.loc[ended, f"{name}_lower"] = p["lower"].to_numpy()
+            out.loc[ended, f"{name}_upper"] = p["upper"].to_numpy()
     return out
 
 
@@ -513,6 +525,9 @@ def probation_sentence(outcomes: pd.DataFrame) -> str:
     if "18-24" not in latest.index:
         return "No probation outcomes for 18-24 year olds were supplied."
     y = latest.loc["18-24"]
+    if pd.isna(y["employment"]):
+        return f"No 18-24 year old ended a probation order in {y['year']}."
+    latest = latest.dropna(subset=["employment"])
     text = (
         f"{y['employment']:.0f}% of 18-24 year olds ending a probation order in "
         f"{y['year']} were in employment and {y['accommodation']:.0f}% in settled "
@@ -590,6 +605,7 @@ def hourly_chart(hourly: pd.DataFrame, *, title: str, subtitle: str, source: str
 def employment_title(outcomes: pd.DataFrame) -> str:
     """Chart title: employment of 18-24 year olds leaving probation against those 25 and over."""
     latest = outcomes[outcomes["year"] == outcomes["year"].max()].set_index("age_group")
+    latest = latest.dropna(subset=["employment"])  # a group with no orders ending
     if "18-24" not in latest.index:
         return "Employment at the end of probation by age"
     y = latest.loc["18-24"]

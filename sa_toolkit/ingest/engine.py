@@ -33,6 +33,7 @@ import polars as pl
 from sa_toolkit.errors import InputFileError
 from sa_toolkit.ingest import reader
 from sa_toolkit.ingest.spec import DatasetSpec, FileContext, registered_datasets
+from sa_toolkit.safe_output import write_polars_csv
 
 # 2: Windows-1252 lines decoded (were quarantined), trailing blank lines and empty
 # columns tolerated, headers matched ignoring case and spaces, .xlsx read
@@ -785,7 +786,8 @@ def _commit(processed_dir, staging, previous, new_results, kept_results, removed
         combined.write_parquet(tmp)
         os.replace(tmp, path)
         tmp_csv = path.with_name(f".{name}.csv.tmp")
-        combined.write_csv(tmp_csv)
+        # the raw lines of hostile rows: safe to open in Excel (no live formulas)
+        write_polars_csv(combined, tmp_csv)
         os.replace(tmp_csv, path.with_suffix(".csv"))
     # empty month folders left by removed files
     for spec_name in specs:

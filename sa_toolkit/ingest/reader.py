@@ -32,6 +32,7 @@ import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -454,13 +455,18 @@ def split_rows(table: TextTable, display: str, names: list[str], width: int) -> 
     )
 
 
-def field_count_problem(names: list[str], width: int) -> tuple[pl.Expr, pl.Expr]:
+def field_count_problem(names: Sequence[str], width: int) -> tuple[pl.Expr, pl.Expr]:
+    """See :func:`_field_count_problem` (cached: hundreds of files share one header)."""
+    return _field_count_problem(len(names), width)
+
+
+@lru_cache(maxsize=64)
+def _field_count_problem(n: int, width: int) -> tuple[pl.Expr, pl.Expr]:
     """``(bad, reason)`` expressions for rows whose field count is wrong.
 
     A row may have as many fields as the named columns, or as the header including its
     trailing empty columns as long as those fields are blank.
     """
-    n = len(names)
     trailing = [f"__trailing{i}" for i in range(width - n)]
     fields = pl.col("__fields")
     count_bad = (fields != n) & (fields != width)
