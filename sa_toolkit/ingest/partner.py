@@ -964,7 +964,8 @@ def template_section(dataset: PartnerDataset) -> str:
     lines = [
         f"## {dataset.title} — `{dataset.name}`",
         "",
-        f"Raw file `data/raw/{dataset.raw_path}`; template `data/templates/{dataset.name}.csv`; "
+        f"Raw file `data/raw/{dataset.raw_path}` (or `{dataset.name}.xlsx`: sheet "
+        f"`{dataset.name}`, else the first sheet); template `data/templates/{dataset.name}.csv`; "
         f"processed table `{dataset.name}`.",
         "",
         dataset.description,
