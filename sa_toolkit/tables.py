@@ -98,8 +98,15 @@ def partnership_lsoas(cfg) -> list[str]:
         return list(cfg.lsoas)
     path = Path(cfg.lookup)
     if path.is_file():
-        lookup = pd.read_csv(path, dtype=str, usecols=["LSOA21CD", "CSP24CD"])
-        lookup = lookup.rename(columns={"LSOA21CD": "lsoa_code", "CSP24CD": "csp_code"})
+        # the validated reader: Windows-1252 or a loose header read, a ragged row refused
+        from sa_toolkit.ingest.reader import read_text_table
+
+        text, _ = read_text_table(
+            path, known=["LSOA21CD", "CSP24CD"], required=["LSOA21CD", "CSP24CD"]
+        )
+        lookup = pd.DataFrame(
+            {"lsoa_code": text["LSOA21CD"].to_list(), "csp_code": text["CSP24CD"].to_list()}
+        )
         where = str(path)
     elif (Path(cfg.processed_dir) / "lookup").is_dir():
         # the lookup as ingested (e.g. when raw_dir was overridden but not the lookup path)

@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sa_toolkit.cli import app
+from sa_toolkit.errors import UserError
 from sa_toolkit.framework import read_values
 from sa_toolkit.ingest import reader
 from sa_toolkit.tables import read_table
@@ -472,3 +473,24 @@ def test_safe_xlsx_keeps_types_and_blanks(tmp_path):
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
     assert rows == [["=name", "n", "k"], ["=2*3", 1.5, 1], ["a\ufffdb", None, 2], [None, -2, 3]]
     assert sheet["A1"].data_type == "s" and sheet["A2"].data_type == "s"
+
+
+def test_partnership_lsoas_read_a_windows_1252_lookup_through_the_reader(tmp_path):
+    from types import SimpleNamespace
+
+    from sa_toolkit.tables import partnership_lsoas
+
+    lookup = tmp_path / "lookup.csv"
+    lookup.write_bytes(
+        b"\xef\xbb\xbflsoa21cd,LSOA21NM,WD24CD,WD24NM,csp24cd,CSP24NM\r\n"
+        b"W01000001,Ynys M\xf4n 001A,W05000001,Aberffraw,W22000001,Ynys M\xf4n\r\n"
+        b"W01000002,Ynys M\xf4n 001B,W05000001,Aberffraw,W22000001,Ynys M\xf4n\r\n"
+        b"W01000003,Gwynedd 001A,W05000002,Bangor,W22000002,Gwynedd\r\n\r\n"
+    )
+    cfg = SimpleNamespace(
+        lsoas=[], lookup=lookup, partnership_code="W22000001", processed_dir=tmp_path
+    )
+    assert partnership_lsoas(cfg) == ["W01000001", "W01000002"]
+    lookup.write_bytes(lookup.read_bytes().replace(b"Bangor", b"Bangor, north"))
+    with pytest.raises(UserError, match=r"line 4.*expected 6, found 7"):
+        partnership_lsoas(cfg)
