@@ -494,3 +494,43 @@ def test_partnership_lsoas_read_a_windows_1252_lookup_through_the_reader(tmp_pat
     lookup.write_bytes(lookup.read_bytes().replace(b"Bangor", b"Bangor, north"))
     with pytest.raises(UserError, match=r"line 4.*expected 6, found 7"):
         partnership_lsoas(cfg)
+
+
+# ---------------------------------------------------------------- real published files
+def _real_data() -> Path:
+    for candidate in (ROOT.parent / "shared" / "real-data", Path("/work/shared/real-data")):
+        if candidate.is_dir():
+            return candidate
+    pytest.skip("real published data (../shared/real-data) not present on this machine")
+
+
+def test_real_ons_lookups_through_the_reader():
+    geography = _real_data() / "geography"
+    # names with commas are quoted ("Bristol, City of"): three fields on every one of 314 rows
+    names, table = reader.read_text_table(
+        geography / "CSP19_names_and_codes_EW.csv",
+        known=["CSP19CD", "CSP19NM", "CSP19NMW"],
+        required=["CSP19CD", "CSP19NM"],
+    )
+    assert table.encoding == "utf-8"
+    assert len(names) == 314
+    by_code = dict(zip(names["CSP19CD"], names["CSP19NM"], strict=True))
+    assert by_code["E22000002"] == "Bristol, City of"
+    assert by_code["E22000134"] == "Kingston upon Hull, City of"
+    # the January 2017 lookup starts with a byte-order mark: its first column is still found
+    lookup, table = reader.read_text_table(
+        geography
+        / "Local_Authority_District_to_Community_Safety_Partnerships_to_Police_Force_Areas__January_2017__Lookup_in_England_and_Wales_Version_2.csv",
+        known=["LAD17CD", "CSP17CD"],
+        required=["LAD17CD", "CSP17CD"],
+    )
+    assert table.encoding == "utf-8 with byte-order mark"
+    assert len(lookup) == 348
+    lookup, _ = reader.read_text_table(
+        geography / "LAD19_CSP19_PFA19_EW_LU_December2019.csv",
+        known=["LAD19CD", "CSP19CD"],
+        required=["LAD19CD", "CSP19CD"],
+    )
+    newcastle = lookup.filter(lookup["LAD19CD"] == "E08000021")
+    assert newcastle["CSP19CD"].to_list() == ["E22000245"]
+    assert newcastle["source_line"].to_list() == [188]  # the line as in the file
