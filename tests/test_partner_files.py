@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from sa_toolkit.cli import app
 from sa_toolkit.errors import UserError
 from sa_toolkit.framework import read_values
-from sa_toolkit.ingest import reader
+from sa_toolkit.ingest import reader, run_ingest
 from sa_toolkit.tables import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -534,3 +534,22 @@ def test_real_ons_lookups_through_the_reader():
     newcastle = lookup.filter(lookup["LAD19CD"] == "E08000021")
     assert newcastle["CSP19CD"].to_list() == ["E22000245"]
     assert newcastle["source_line"].to_list() == [188]  # the line as in the file
+
+
+def test_real_police_archive_ingests_whole(tmp_path):
+    archive = _real_data() / "police_uk" / "northumbria-2013-06-to-2014-06.zip"
+    if not archive.is_file():
+        pytest.skip(f"{archive} not present")
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    (raw / "police_uk").mkdir(parents=True)
+    (raw / "police_uk" / archive.name).symlink_to(archive)  # read in place, never copied
+    summary = run_ingest(raw, processed, datasets=["police_street", "police_outcomes"])
+    by_dataset: dict[str, list] = {}
+    for f in summary.files:
+        by_dataset.setdefault(f.dataset, []).append(f)
+        assert f.rows_kept + f.rows_rejected == f.rows_in
+        assert f.encoding == "utf-8"
+    # the published row counts (shared/real-data/README.md): CRLF lines, no BOM
+    assert len(by_dataset["police_street"]) == len(by_dataset["police_outcomes"]) == 13
+    assert sum(f.rows_in for f in by_dataset["police_street"]) == 162_666
+    assert sum(f.rows_in for f in by_dataset["police_outcomes"]) == 91_059
