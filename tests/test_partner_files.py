@@ -553,3 +553,16 @@ def test_real_police_archive_ingests_whole(tmp_path):
     assert len(by_dataset["police_street"]) == len(by_dataset["police_outcomes"]) == 13
     assert sum(f.rows_in for f in by_dataset["police_street"]) == 162_666
     assert sum(f.rows_in for f in by_dataset["police_outcomes"]) == 91_059
+
+
+def test_a_partner_file_no_dataset_reads_is_named(tmp_path):
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    write_asb(raw, (ASB_HEADER + "\n" + ASB_ROW.format(n=1, place="A") + "\n").encode())
+    write_asb(raw, b"\xd0\xcf\x11\xe0 an old Excel 97 file", name="asb_incidents.xls")
+    write_asb(raw, b"x", name="asb-incidents-2025.csv")
+    result = ingest(raw, processed)
+    assert result.exit_code == 0, result.output
+    message = " ".join(result.output.split())
+    assert "Not read: partner/asb-incidents-2025.csv" in message
+    assert "Not read: partner/asb_incidents.xls" in message
+    assert "Not read: partner/asb_incidents.csv" not in message

@@ -206,6 +206,23 @@ def discover(raw_dir: Path, specs: dict[str, DatasetSpec]) -> list[SourceFile]:
     return found
 
 
+def unread_partner_files(raw_dir: Path, sources: list[SourceFile]) -> list[str]:
+    """Files in ``raw/partner/`` that no dataset reads (an ``.xls``, a misspelt name), so
+    that an extract is never left out without a word."""
+    folder = raw_dir / "partner"
+    if not folder.is_dir():
+        return []
+    read = {src.path for src in sources}
+    return [
+        path.relative_to(raw_dir).as_posix()
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        and path not in read
+        and not path.name.startswith((".", "~$"))
+        and path.name.lower() != "readme.md"
+    ]
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -681,6 +698,13 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None) -> Ingest
     _atomic_write_text(processed_dir / LOG_NAME, json.dumps(log, indent=1))
     if console is not None:
         _print_summary(console, summary)
+        if datasets is None:
+            for name in unread_partner_files(raw_dir, sources):
+                console.print(
+                    f"Not read: {name} (partner files are <dataset>.csv or <dataset>.xlsx, "
+                    "named as in data/templates/)",
+                    highlight=False,
+                )
     return summary
 
 
