@@ -170,8 +170,9 @@ class Mapping:
     codes: pd.Series  # index: source code
 
 
-def _mappings(lf: LookupFile) -> tuple[list[Mapping], list[dict]]:
-    """Functional level pairs a file holds; the key level must map to one value of each level.
+def _mappings(lf: LookupFile, ambiguous: list[str]) -> tuple[list[Mapping], list[dict]]:
+    """Functional level pairs a file holds. Key codes in two places are left out (and
+    described in ``ambiguous``).
 
     Returns the mappings and the rows with a blank key code (quarantined)."""
     frame = lf.frame
@@ -198,18 +199,21 @@ def _mappings(lf: LookupFile) -> tuple[list[Mapping], list[dict]]:
             pairs = frame[[s_col, t_col]].dropna().drop_duplicates()
             dup = pairs[s_col].duplicated(keep=False)
             if dup.any():
-                if source == key and not lf.is_vintage_map:
-                    code = pairs.loc[dup, s_col].iloc[0]
-                    values = pairs.loc[pairs[s_col] == code, t_col].tolist()
-                    raise InputFileError(
-                        lf.file,
-                        f"is ambiguous: {LEVEL_WORDS[source]} {code} lies in more than one "
-                        f"{LEVEL_WORDS[target]} ({', '.join(values[:3])})",
-                        column=t_col,
-                        expected=f"one {LEVEL_WORDS[target]} per {LEVEL_WORDS[source]} "
-                        "(ONS best-fit lookups give one)",
-                    )
-                continue  # not a function of the source level in this file: not used
+                if source != key or lf.is_vintage_map:
+                    continue  # not a function of the source level in this file: not used
+                # a code in two places (a local authority split between partnerships, an LSOA
+                # across wards in an output-area file): left unassigned by this file, and said
+                codes = sorted(pairs.loc[dup, s_col].unique())
+                shown = "; ".join(
+                    f"{c} in {', '.join(pairs.loc[pairs[s_col] == c, t_col].tolist()[:3])}"
+                    for c in codes[:3]
+                )
+                ambiguous.append(
+                    f"{lf.file}: {len(codes)} {LEVEL_WORDS[source]} codes lie in more than one "
+                    f"{LEVEL_WORDS[target]} ({shown}); this file does not assign them a "
+                    f"{LEVEL_WORDS[target]}."
+                )
+                pairs = pairs[~dup]
             maps.append(
                 Mapping(
                     source, target, lf.levels[target][0], lf.file, pairs.set_index(s_col)[t_col]
@@ -293,7 +297,7 @@ def build_lookup(files: list[LookupFile]) -> Geography:
     all_maps: list[Mapping] = []
     rejects: list[dict] = []
     for lf in files:
-        maps, bad = _mappings(lf)
+        maps, bad = _mappings(lf, notes)
         all_maps.extend(maps)
         rejects.extend(bad)
     names = _names(files)

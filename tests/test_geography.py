@@ -126,10 +126,14 @@ def test_of_two_vintages_the_newer_wins_and_is_reported():
     assert any("1 local authority codes map to a different partnership" in n for n in built.notes)
 
 
-def test_an_lsoa_in_two_local_authorities_is_ambiguous():
-    text = LSOA_LAD + "5,E01000001,Alpha 001A,E38000001,E08000002,Beta\n"
-    with pytest.raises(InputFileError, match="ambiguous.*E01000001"):
-        lookup_of(("a.csv", text))
+def test_a_local_authority_in_two_partnerships_is_left_unassigned_and_said():
+    # as East Suffolk (E07000244) in the ONS LAD19-CSP19 lookup: one LAD, two partnerships
+    text = LAD_CSP + "E08000002,Beta,E22000003,Beta South,E23000001,Northshire,3\n"
+    built = lookup_of(("a.csv", LSOA_LAD), ("b.csv", text))
+    lookup = built.lookup.set_index("lsoa_code")
+    assert pd.isna(lookup.loc["E01000004", "csp_code"])
+    assert lookup.loc["E01000001", "csp_code"] == "E22000001"
+    assert any("b.csv: 1 local authority codes lie in more than one partnership" in n for n in built.notes)
 
 
 def test_best_fit_lookup_extends_to_the_other_lsoa_vintage():

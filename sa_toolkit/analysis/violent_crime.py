@@ -164,7 +164,9 @@ def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
         "population",
         cfg.processed_dir,
         columns=["year", "lsoa_code", "age_min", "population"],
-        filters=[("lsoa_code", "in", lsoas), ("year", "<=", cfg.year.start_year)],
+        # every mid-year: population_by_lsoa takes the year's own, else the latest earlier,
+        # else the earliest (a year before the first estimate published, e.g. Census 2021)
+        filters=[("lsoa_code", "in", lsoas)],
     )
     msg_columns = ["area_code", "area_name", "area_type", "financial_year", "offence_group"]
     msg_columns += ["offences", "population"]
