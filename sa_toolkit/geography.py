@@ -461,6 +461,16 @@ class PlaceLevel:
     plural: str
     note: str
 
+    @property
+    def title(self) -> str:
+        """Column heading for one place: "Ward", "Neighbourhood (MSOA)"."""
+        return self.noun[:1].upper() + self.noun[1:]
+
+    def named(self, name: str) -> str:
+        """A place in a sentence: "Hendon ward"; an MSOA or LSOA name stands alone
+        ("Sunderland 013")."""
+        return f"{name} ward" if self.level == "ward" else str(name)
+
 
 def place_level(lookup_or_processed_dir, code: str | None = None) -> PlaceLevel:
     """The place level of a partnership's LSOAs (the most common among its rows)."""

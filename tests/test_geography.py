@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sa_toolkit.cli import app
-from sa_toolkit.errors import InputFileError, UserError
+from sa_toolkit.errors import UserError
 from sa_toolkit.geography import build_lookup, msoa_name, place_level, read_lookup_csv, recognise
 from sa_toolkit.ingest import run_ingest
 from sa_toolkit.tables import read_table
@@ -133,7 +133,9 @@ def test_a_local_authority_in_two_partnerships_is_left_unassigned_and_said():
     lookup = built.lookup.set_index("lsoa_code")
     assert pd.isna(lookup.loc["E01000004", "csp_code"])
     assert lookup.loc["E01000001", "csp_code"] == "E22000001"
-    assert any("b.csv: 1 local authority codes lie in more than one partnership" in n for n in built.notes)
+    assert any(
+        "b.csv: 1 local authority codes lie in more than one partnership" in n for n in built.notes
+    )
 
 
 def test_best_fit_lookup_extends_to_the_other_lsoa_vintage():

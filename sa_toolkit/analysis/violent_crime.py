@@ -25,6 +25,7 @@ import pandas as pd
 
 from sa_toolkit import findings
 from sa_toolkit.errors import ArgumentError
+from sa_toolkit.geography import place_level
 from sa_toolkit.paths import PACKAGE_DATA_DIR
 from sa_toolkit.periods import FinancialYear
 
@@ -157,7 +158,7 @@ def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
     areas = read_table(
         "lookup",
         cfg.processed_dir,
-        columns=["lsoa_code", "lsoa_name", "ward_code", "ward_name"],
+        columns=["lsoa_code", "lsoa_name", "ward_code", "ward_name", "place_level"],
         filters=[("lsoa_code", "in", lsoas)],
     )
     population = read_table(
@@ -517,7 +518,7 @@ def concentration_sentence(data: ViolentCrimeData, conc: pd.DataFrame, wards: pd
     if not wards.empty and wards["offences"].sum() > 0:
         top = wards.sort_values("offences", ascending=False).iloc[0]
         text += (
-            f"; {top['place']} ward had the most ({findings.format_number(top['offences'])} "
+            f"; {place_level(data.areas).named(top['place'])} had the most ({findings.format_number(top['offences'])} "
             f"offences, {findings.format_percent(top['share'])})"
         )
     return text + "."
@@ -953,7 +954,7 @@ def implications(
     if wards is not None and wards["offences"].sum() > 0:
         for _, row in wards.sort_values("offences", ascending=False).head(n_places).iterrows():
             places.append(
-                f"{row['place']} ward: {findings.format_number(row['offences'])} offences of "
+                f"{place_level(data.areas).named(row['place'])}: {findings.format_number(row['offences'])} offences of "
                 f"{data.focus_label.lower()} ({findings.format_percent(row['share'])}), "
                 f"{findings.format_number(row['rate'], 1)} per 1,000 residents"
             )
@@ -1046,14 +1047,16 @@ def _level_display(summary: pd.DataFrame, data: ViolentCrimeData) -> pd.DataFram
     )
 
 
-def places_display(table: pd.DataFrame, threshold: int, place: str = "LSOA") -> pd.DataFrame:
+def places_display(
+    table: pd.DataFrame, threshold: int, place: str = "LSOA", ward: str = "Ward"
+) -> pd.DataFrame:
     """A hotspot table (from :func:`place_table` / :func:`top_places`) for the report."""
     from sa_toolkit.disclosure import mask_small_counts
 
     out = pd.DataFrame(
         {
             place: table["place"].astype(str),
-            **({"Ward": table["ward"].astype(str)} if "ward" in table.columns else {}),
+            **({ward: table["ward"].astype(str)} if "ward" in table.columns else {}),
             "Offences": table["offences"].astype(int),
             "Share of partnership (%)": table["share"].round(1),
             "Rate per 1,000": table["rate"].round(1),
