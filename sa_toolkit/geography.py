@@ -54,8 +54,8 @@ LOOKUP_COLUMNS = [
 #: the plain-English name of each place level, for report wording
 PLACE_WORDS = {
     "ward": ("ward", "wards"),
-    "MSOA": ("neighbourhood (MSOA)", "neighbourhoods (MSOAs)"),
-    "LSOA": ("neighbourhood (LSOA)", "neighbourhoods (LSOAs)"),
+    "MSOA": ("MSOA", "MSOAs"),
+    "LSOA": ("LSOA", "LSOAs"),
 }
 
 

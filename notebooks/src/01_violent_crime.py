@@ -148,7 +148,7 @@ else:
 # %% [markdown]
 # ## Where violence happens
 #
-# Violence against the person (with the open police data only: violence and sexual offences) by ward (or, without a ward lookup, by neighbourhood: MSOA) and by LSOA in the assessed year. Rates rank only LSOAs with at least 10 offences, because a rate on a handful of offences is too unstable to rank.
+# Violence against the person (with the open police data only: violence and sexual offences) by ward (by MSOA where no ward lookup is supplied) and by LSOA in the assessed year. Rates rank only LSOAs with at least 10 offences, because a rate on a handful of offences is too unstable to rank.
 
 # %%
 places = place_level(data.areas)
