@@ -152,7 +152,7 @@ def test_ingest_recognises_the_published_files(sunderland):
     exp = sunderland["expected"]
     assert f"{exp['outside_lookup']:,} with an LSOA not in the lookup" in out
     assert f"{exp['no_location']:,} with no location" in out
-    assert "totals only, no ages" in out
+    assert "totals only, no ages" in out and "32,844 LSOAs (2011 LSOAs)" in out
 
 
 def test_partnership_lsoas_population_and_unmatched_records(sunderland):

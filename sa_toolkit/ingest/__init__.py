@@ -34,11 +34,13 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None):
     Then the geography lookups and population estimates, recognised by their columns
     (:mod:`.geography`), are read and added to the same ingest log and summary.
     """
+    import time
     from pathlib import Path
 
     from sa_toolkit.ingest import engine
     from sa_toolkit.ingest.geography import describe, ingest_reference
 
+    t0 = time.perf_counter()
     previous = engine._load_log(Path(processed_dir))
     summary = engine.run_ingest(raw_dir, processed_dir, console=None, datasets=datasets)
     if datasets is None or {"lookup", "population"} & set(datasets):
@@ -69,6 +71,7 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None):
         engine._atomic_write_text(log_path, json.dumps(log, indent=1))
     else:
         geo_summary = {}
+    summary.seconds = time.perf_counter() - t0
     if console is not None:
         engine._print_summary(console, summary)
         lines = describe(geo_summary)

@@ -223,9 +223,8 @@ def ingest_population(
         for year in info["years"]:
             if year in seen:
                 raise UserError(
-                    f"geography/population/: {seen[year]} and {info['file']} both hold "
-                    f"population estimates for {year}; keep one of them (people would be "
-                    "counted twice)."
+                    f"two population files hold estimates for {year}: {seen[year]} and "
+                    f"{info['file']}; keep one of them (people would be counted twice)."
                 )
             seen[year] = info["file"]
     keep = {o for e in entries for o in e["reference_outputs"]}
@@ -400,10 +399,9 @@ def describe(summary: dict) -> list[str]:
     pop = summary.get("population") or {}
     for f in pop.get("files", []):
         totals = ", ".join(f"{y}: {t:,}" for y, t in f["total_by_year"].items())
-        ages = "by sex and age" if f["ages"] else "totals only, no ages"
-        lines.append(
-            f"  {f['file']}: {f['layout']}, {f['lsoas']:,} LSOAs, {ages}; residents {totals}"
-        )
+        vintage = f" ({f['lsoa_vintage']} LSOAs)" if f.get("lsoa_vintage") else ""
+        what = f"{f['layout']}, by sex and age" if f["ages"] else "totals only, no ages"
+        lines.append(f"  {f['file']}: {what}; {f['lsoas']:,} LSOAs{vintage}; residents {totals}")
     police = summary.get("police") or {}
     if police:
         lines.append(
