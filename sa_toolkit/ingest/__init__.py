@@ -43,7 +43,7 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None):
     t0 = time.perf_counter()
     previous = engine._load_log(Path(processed_dir))
     summary = engine.run_ingest(raw_dir, processed_dir, console=None, datasets=datasets)
-    if datasets is None or {"lookup", "population"} & set(datasets):
+    if datasets is None or {"lookup", "population", "msg_crime"} & set(datasets):
         entries, geo_summary = ingest_reference(raw_dir, processed_dir, previous)
         ours = {e["file"] for e in entries}
         summary.removed = [f for f in summary.removed if f not in ours]
