@@ -238,7 +238,7 @@ display(
         formats={"rate_per_1000": 1, "lower": 1, "upper": 1, "share_%": 1},
         notes=[
             f"Rate per 1,000 residents (mid-{wards.attrs.get('population_year', '')} estimates); lower and upper: 95% interval (Byar's method).",
-            f"Incidents without a location are not placed in a {places.noun}.",
+            f"Incidents without a location are not counted in any {places.noun}.",
             *([places.note] if places.note else []),
         ],
     )

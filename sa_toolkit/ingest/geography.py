@@ -469,11 +469,11 @@ def describe(summary: dict) -> list[str]:
     for f in lookup.get("files", []):
         lines.append(f"  {f['file']}: {f['recognised_as']} ({f['rows']:,} rows)")
     if lookup:
-        by = ", ".join(f"{n:,} of {v}" for v, n in lookup["lsoas_by_vintage"].items())
-        levels = ", ".join(f"{n:,} by {lv}" for lv, n in lookup["place_levels"].items())
+        by = " and ".join(f"{n:,} LSOAs ({v} codes)" for v, n in lookup["lsoas_by_vintage"].items())
+        levels = ", ".join(f"{lv} for {n:,} LSOAs" for lv, n in lookup["place_levels"].items())
         lines.append(
-            f"  lookup: LSOAs {by}; {lookup['local_authorities']:,} local authorities, "
-            f"{lookup['partnerships']:,} partnerships; places named {levels}"
+            f"  lookup: {by}; {lookup['local_authorities']:,} local authorities, "
+            f"{lookup['partnerships']:,} partnerships; places named by {levels}"
         )
         lines.extend(f"  note: {n}" for n in lookup.get("notes", []))
     pop = summary.get("population") or {}
