@@ -38,12 +38,20 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None):
     from pathlib import Path
 
     from sa_toolkit.ingest import engine
-    from sa_toolkit.ingest.geography import describe, ingest_reference
 
     t0 = time.perf_counter()
     previous = engine._load_log(Path(processed_dir))
     summary = engine.run_ingest(raw_dir, processed_dir, console=None, datasets=datasets)
-    if datasets is None or {"lookup", "population", "msg_crime"} & set(datasets):
+    raw = Path(raw_dir)
+    # without geography or MSG files, now or at the last run, nothing is imported or read
+    # (pandas alone costs half a second of a national ingest)
+    wanted = datasets is None or {"lookup", "population", "msg_crime"} & set(datasets)
+    present = any((raw / d).is_dir() for d in ("geography", "msg")) or any(
+        "reference_outputs" in e for e in previous.get("files", [])
+    )
+    if wanted and present:
+        from sa_toolkit.ingest.geography import ingest_reference
+
         entries, geo_summary = ingest_reference(raw_dir, processed_dir, previous)
         ours = {e["file"] for e in entries}
         summary.removed = [f for f in summary.removed if f not in ours]
@@ -74,7 +82,10 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None):
     summary.seconds = time.perf_counter() - t0
     if console is not None:
         engine._print_summary(console, summary)
-        lines = describe(geo_summary)
+        if geo_summary:
+            from sa_toolkit.ingest.geography import describe
+
+        lines = describe(geo_summary) if geo_summary else []
         if lines:
             console.print("Geography and population:", highlight=False)
             for line in lines:
