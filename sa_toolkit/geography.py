@@ -513,13 +513,26 @@ def reader_notes(processed_dir, code: str | None = None) -> list[str]:
     police = summary.get("police") or {}
     outside = police.get("outside_lookup", 0)
     if police.get("records"):
-        text = (
-            f"{outside:,} of {police['records']:,} police records have a neighbourhood (LSOA) "
-            "that is not in the geography lookup"
+        records, no_loc = police["records"], police.get("no_location", 0)
+        lost = (
+            f"{no_loc:,} have no location: they cannot be placed in any partnership and are not "
+            "in these figures."
+            if no_loc
+            else ""
         )
-        no_loc = police.get("no_location", 0)
-        text += f", and {no_loc:,} have no location" if no_loc else ""
-        text += ": they cannot be placed in any partnership and are not in these figures."
+        if outside:
+            text = (
+                f"{outside:,} of {records:,} police records have an LSOA that is not in the "
+                "geography lookup: they cannot be placed in any partnership and are not in these "
+                "figures."
+            )
+            text += f" A further {lost}" if lost else ""
+        else:
+            text = (
+                f"Every police record with a location ({records - no_loc:,} of {records:,}) lies "
+                "in an LSOA of the geography lookup."
+            )
+            text += f" The other {lost}" if lost else ""
         notes.append(text)
     for join in summary.get("joins", []):
         if not join.get("ok", True):

@@ -206,7 +206,8 @@ def test_police_records_outside_the_lookup_are_counted(tmp_path):
     assert summary["police"]["outside_lookup_lsoas"] == 1
     assert summary["police"]["no_location"] == 1
     notes = " ".join(reader_notes(processed, "E22000001"))
-    assert "2 of 6 police records" in notes and "1 have no location" in notes
+    assert "2 of 6 police records have an LSOA that is not in the geography lookup" in notes
+    assert "A further 1 have no location" in notes
     log = (processed / "_ingest_log.json").read_text()
     assert "geography/LAD19_CSP19.csv" in log
     lookup = read_table("lookup", processed)
