@@ -327,7 +327,7 @@ def build_lookup(files: list[LookupFile]) -> Geography:
     for yy in sorted(by_vintage):
         fine = _merge_mappings(by_vintage[yy], notes)
         codes = sorted(set().union(*(s.index for (src, _), s in fine.items() if src == "LSOA")))
-        if not any(lf.levels["LSOA"][0] == yy for lf in lsoa_files):
+        if lsoa_files and not any(lf.levels["LSOA"][0] == yy for lf in lsoa_files):
             continue  # only a best-fit file holds this vintage: added by extension below
         table = pd.DataFrame({"lsoa_code": codes})
         for level in LEVELS[1:]:
@@ -349,6 +349,14 @@ def build_lookup(files: list[LookupFile]) -> Geography:
             "or wards (e.g. LSOA21_WD24_LAD24_EW_LU.csv or LSOA11_..._LAD20_..._LU.csv)"
         )
     lookup = pd.concat(frames, ignore_index=True)
+    lookup["derived_from"] = pd.Series("lookup", index=lookup.index, dtype="string")
+    # one row per code: a code unchanged between vintages is one LSOA (the newer vintage's
+    # row, its blanks filled from the older), so nothing downstream counts it twice
+    lookup = (
+        lookup.sort_values("lsoa_vintage", ascending=False, kind="stable")
+        .groupby("lsoa_code", sort=True, as_index=False)
+        .first()
+    )
     for lf in vintage_maps:
         lookup = _extend_vintage(lookup, lf, names, notes)
     lookup["lsoa_name"] = lookup["lsoa_code"].map(names["LSOA"]).astype("string")
@@ -381,7 +389,7 @@ def _extend_vintage(lookup: pd.DataFrame, lf: LookupFile, names, notes) -> pd.Da
         if v_from not in have:
             continue
         known = lookup[lookup["lsoa_vintage"] == v_from].set_index("lsoa_code")
-        existing = set(lookup.loc[lookup["lsoa_vintage"] == v_to, "lsoa_code"])
+        existing = set(lookup["lsoa_code"])  # unchanged codes are already there
         use = pairs[pairs[c_from].isin(known.index) & ~pairs[c_to].isin(existing)]
         if use.empty:
             continue

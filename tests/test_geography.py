@@ -148,11 +148,14 @@ def test_best_fit_lookup_extends_to_the_other_lsoa_vintage():
     built = lookup_of(("a.csv", LSOA_LAD), ("b.csv", LAD_CSP), ("bf.csv", best_fit))
     lookup = built.lookup
     new = lookup[lookup["lsoa_vintage"] == 2021].set_index("lsoa_code")
-    # the split LSOA's two 2021 parts join Alpha; the unchanged code is held for both vintages
-    assert sorted(new.index) == ["E01000001", "E01040001", "E01040002"]
+    # the split LSOA's two 2021 parts join Alpha; the unchanged code stays one row
+    assert sorted(new.index) == ["E01040001", "E01040002"]
+    assert lookup["lsoa_code"].is_unique and len(lookup) == 6
+    assert set(new["derived_from"]) == {"LSOA 2011 best fit"}
     assert set(new["csp_code"]) == {"E22000001"}
     assert new.loc["E01040001", "lsoa_name"] == "Alpha 001E"
     assert new.loc["E01040001", "ward_name"] == "Alpha 001"
+    assert lookup.set_index("lsoa_code").loc["E01000001", "derived_from"] == "lookup"
     assert any("best-fit" in n for n in built.notes)
 
 
@@ -254,3 +257,16 @@ def test_partnership_code_may_be_the_local_authority_code(tmp_path):
         partnership_lsoas(
             SimpleNamespace(lsoas=(), processed_dir=processed, partnership_code="E22999999")
         )
+
+
+def test_lookups_of_both_lsoa_vintages_give_one_row_per_code():
+    newer = "LSOA21CD,LSOA21NM,WD23CD,WD23NM,LAD23CD\nE01000001,Alpha 001A,E05000009,Hill,E08000001\nE01040001,Alpha 001E,E05000009,Hill,E08000001\n"
+    lookup = lookup_of(("a.csv", LSOA_LAD), ("n.csv", newer), ("b.csv", LAD_CSP)).lookup
+    assert lookup["lsoa_code"].is_unique and len(lookup) == 5
+    row = lookup.set_index("lsoa_code").loc["E01000001"]
+    # the newer row, with the ward only it holds; the partnership chained from the LAD
+    assert (
+        row["lsoa_vintage"] == 2021
+        and row["ward_name"] == "Hill"
+        and row["csp_code"] == "E22000001"
+    )

@@ -260,9 +260,6 @@ def police_against_lookup(
         return police, joins
     lookup = pd.read_parquet(lookup_path, columns=["lsoa_code", "lsoa_vintage"])
     vintages = sorted(int(v) for v in lookup["lsoa_vintage"].unique())
-    codes_by_vintage = {
-        v: set(lookup.loc[lookup["lsoa_vintage"] == v, "lsoa_code"]) for v in vintages
-    }
     all_codes = set(lookup["lsoa_code"])
     files = sorted(street.rglob("*.parquet")) if street.is_dir() else []
     if files:
@@ -289,24 +286,16 @@ def police_against_lookup(
                 str(k): int(v) for k, v in outside.groupby("month")["len"].sum().items()
             },
         }
-        # LSOA vintage of each month: codes new in 2021 (above the last 2011 code) or, with
-        # both vintages in the lookup, codes held by one vintage only
+        # LSOA vintage of each month: 2021 when a code above the last 2011 code in England
+        # occurs (about 1,900 English LSOAs are new in 2021, so a force's month holds some)
         month_vintage = {}
         for month, rows in counts[located].groupby("month"):
-            codes = set(rows["lsoa_code"])
-            eng = [c for c in codes if c.startswith("E01") and c[3:].isdigit()]
-            newer = any(int(c[3:]) > LAST_2011_ENGLAND_LSOA for c in eng)
-            if len(vintages) == 2:
-                only = {
-                    v: codes_by_vintage[v] - codes_by_vintage[o]
-                    for v, o in (vintages, vintages[::-1])
-                }
-                hits = {v: len(codes & only[v]) for v in vintages}
-                month_vintage[month] = (
-                    max(hits, key=hits.get) if any(hits.values()) else (2021 if newer else 2011)
-                )
-            else:
-                month_vintage[month] = 2021 if newer else 2011
+            eng = rows["lsoa_code"].astype(str)
+            eng = eng[eng.str.match(r"^E01\d{6}$")]
+            newer = bool(len(eng)) and bool(
+                (eng.str.slice(3).astype(int) > LAST_2011_ENGLAND_LSOA).any()
+            )
+            month_vintage[month] = 2021 if newer else 2011
         by_vintage: dict[int, list[str]] = {}
         for month, v in sorted(month_vintage.items()):
             by_vintage.setdefault(v, []).append(month)
