@@ -341,84 +341,6 @@ def _span(months: list[str]) -> str:
     return first if first == last else f"{first} to {last}"
 
 
-# ---------------------------------------------------------------- most similar group
-def _population_lookup(processed_dir: Path):
-    """``(csp_code, "2013/14") -> residents`` from the population estimates and the lookup
-    (the financial year's mid-year, else the nearest: periods.nearest_mid_year)."""
-    from sa_toolkit.periods import FinancialYear, nearest_mid_year
-
-    pop_dir, lookup_path = processed_dir / "population", processed_dir / "lookup" / "lookup.parquet"
-    if not lookup_path.is_file() or not pop_dir.is_dir() or not any(pop_dir.glob("*.parquet")):
-        return lambda code, fy: None
-    lookup = pd.read_parquet(lookup_path, columns=["lsoa_code", "csp_code"]).drop_duplicates(
-        "lsoa_code"
-    )
-    pop = pd.concat(
-        pd.read_parquet(f, columns=["year", "lsoa_code", "population"])
-        for f in sorted(pop_dir.glob("*.parquet"))
-    )
-    pop = pop.merge(lookup, on="lsoa_code", how="inner")
-    by = pop.groupby(["csp_code", "year"])["population"].sum()
-    years = sorted(int(y) for y in pop["year"].unique())
-
-    def population(code, fy):
-        used, _note = nearest_mid_year(years, FinancialYear.parse(fy))
-        value = by.get((code, used))
-        return None if value is None or pd.isna(value) else int(value)
-
-    return population
-
-
-def ingest_msg(raw_dir: Path, processed_dir: Path) -> tuple[list[dict], list[dict]]:
-    """Most Similar Group tables (Home Office open data or the simple CSV)."""
-    from sa_toolkit.ingest.msg import name_key, read_msg
-
-    paths = _files(raw_dir / "msg", (".csv", ".xlsx"))
-    out_dir = processed_dir / "msg_crime"
-    shutil.rmtree(out_dir, ignore_errors=True)
-    if not paths:
-        _write_rejects(processed_dir, "msg_crime", set(), [])
-        return [], []
-    codes: dict[str, str] = {}
-    lookup_path = processed_dir / "lookup" / "lookup.parquet"
-    if lookup_path.is_file():
-        names = (
-            pd.read_parquet(lookup_path, columns=["csp_code", "csp_name"])
-            .dropna()
-            .drop_duplicates()
-        )
-        codes = {name_key(n): c for c, n in zip(names["csp_code"], names["csp_name"], strict=True)}
-    population = _population_lookup(processed_dir)
-    entries, infos, rejects = [], [], []
-    for path in paths:
-        t0 = time.perf_counter()
-        rel = path.relative_to(raw_dir).as_posix()
-        frame, bad, info = read_msg(path, rel, codes, population)
-        out_rel = f"msg_crime/{path.stem}.parquet"
-        if len(frame):
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for col in ("area_code", "area_name", "area_type", "financial_year", "offence_group"):
-                frame[col] = frame[col].astype("string")
-            frame["population"] = pd.array(frame["population"], dtype="Int64")
-            frame.to_parquet(processed_dir / out_rel, index=False)
-        rejects.extend(bad)
-        infos.append(info)
-        entries.append(
-            _entry(
-                "msg_crime",
-                rel,
-                path,
-                _sha(path),
-                info["rows"],
-                len(bad),
-                time.perf_counter() - t0,
-                [out_rel] if len(frame) else [],
-            )
-        )
-    _write_rejects(processed_dir, "msg_crime", {e["file"] for e in entries}, rejects)
-    return entries, infos
-
-
 # ---------------------------------------------------------------- the step
 def ingest_reference(raw_dir, processed_dir, previous_log: dict) -> tuple[list[dict], dict]:
     """Lookup and population; the summary written to ``_geography.json``.
@@ -434,6 +356,8 @@ def ingest_reference(raw_dir, processed_dir, previous_log: dict) -> tuple[list[d
     lookup_entries, lookup_summary = ingest_lookup(raw_dir, processed_dir)
     pop_entries, pop_summary = ingest_population(raw_dir, processed_dir, previous)
     police, joins = police_against_lookup(processed_dir, lookup_summary, pop_summary)
+    from sa_toolkit.ingest.msg import ingest_msg
+
     msg_entries, msg_infos = ingest_msg(raw_dir, processed_dir)
     summary = {
         "msg": msg_infos,
