@@ -14,7 +14,7 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from sa_toolkit import charts, findings, report_tables
 from sa_toolkit.analysis import violent_crime as vc
@@ -266,6 +266,8 @@ if ages["shares"] is not None:
     )
 elif data.source != "incidents":
     display(absent("crime_incidents", "the ages of victims and suspects", cfg))
+elif ages.get("missing"):
+    display(Markdown(ages["missing"]))
 
 # %% [markdown]
 # ## Domestic abuse, repeat victimisation and alcohol

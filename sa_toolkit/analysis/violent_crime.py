@@ -585,6 +585,13 @@ def age_bands(ages: pd.Series) -> pd.Series:
     return pd.cut(pd.to_numeric(ages, errors="coerce"), edges, right=False, labels=labels)
 
 
+POPULATION_AGES_NEEDED = (
+    "The ages of victims and suspects cannot be compared with the residents' ages: the population "
+    "estimates supplied are totals only. Add the ONS small area population estimates by single "
+    "year of age to the population folder."
+)
+
+
 def age_profiles(data: ViolentCrimeData) -> dict:
     """Victims' and suspects' ages against the population's, with over-representation.
 
@@ -600,6 +607,9 @@ def age_profiles(data: ViolentCrimeData) -> dict:
     rows = focus_incidents(data)
     pop_rows = data.population[data.population["year"] == population_by_lsoa(data, data.year)[1]]
     pop = pop_rows.groupby(age_bands(pop_rows["age_min"]), observed=False)["population"].sum()
+    if pop.sum() == 0 and pop_rows["population"].sum() > 0:
+        # population totals without ages: nothing to compare the ages with
+        return {"shares": None, "ratios": None, "missing": POPULATION_AGES_NEEDED}
     shares = {}
     ratios = []
     for group, column in (("Victims", "victim_age"), ("Suspects", "suspect_age")):
