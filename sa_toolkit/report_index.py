@@ -214,6 +214,15 @@ def render_index(
             "<p>No ingest log was found in the processed data folder: run "
             "<code>sa ingest</code> to record the input files.</p>"
         )
+    from sa_toolkit.geography import reader_notes
+
+    geography_notes = reader_notes(cfg.processed_dir, cfg.partnership_code)
+    if geography_notes:
+        provenance += (
+            "<h3>Geography</h3><ul>"
+            + "".join(f"<li>{e(note)}</li>" for note in geography_notes)
+            + "</ul>"
+        )
     failed = [r for r in results if r.status == "failed"]
     summary = (
         f'<p class="status-failed">{len(failed)} of {len(results)} reports failed.</p>'

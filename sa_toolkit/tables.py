@@ -19,7 +19,8 @@ CATEGORY_COLUMNS = {
     "crime_type_published", "last_outcome_category", "outcome_type", "force", "type",
     "gender", "age_range", "self_defined_ethnicity", "officer_defined_ethnicity",
     "legislation", "object_of_search", "outcome", "ward_code", "ward_name", "csp_code",
-    "csp_name", "lad_code", "lad_name", "sex", "age_band", "area_code", "area_name",
+    "csp_name", "lad_code", "lad_name", "msoa_code", "msoa_name",
+    "pfa_code", "pfa_name", "place_level", "sex", "age_band", "area_code", "area_name",
     "area_type", "financial_year", "offence_group", "source_file",
 }  # fmt: skip
 
@@ -92,35 +93,30 @@ def read_table(name: str, processed_dir=None, columns=None, filters=None) -> pd.
 
 
 def partnership_lsoas(cfg) -> list[str]:
-    """The partnership's LSOA codes: ``partnership.lsoas`` or, if empty, the lookup rows
-    whose CSP code equals ``partnership.code``."""
+    """The partnership's LSOA codes: ``partnership.lsoas`` or, if empty, the rows of the
+    processed lookup whose partnership (CSP) or local authority code is ``partnership.code``
+    (codes of every LSOA vintage the lookup holds, so police data of either vintage joins)."""
     if cfg.lsoas:
         return list(cfg.lsoas)
-    path = Path(cfg.lookup)
-    if path.is_file():
-        # the validated reader: Windows-1252 or a loose header read, a ragged row refused
-        from sa_toolkit.ingest.reader import read_text_table
+    from sa_toolkit.geography import partnership_rows
 
-        text, _ = read_text_table(
-            path, known=["LSOA21CD", "CSP24CD"], required=["LSOA21CD", "CSP24CD"]
-        )
-        lookup = pd.DataFrame(
-            {"lsoa_code": text["LSOA21CD"].to_list(), "csp_code": text["CSP24CD"].to_list()}
-        )
-        where = str(path)
-    elif (Path(cfg.processed_dir) / "lookup").is_dir():
-        # the lookup as ingested (e.g. when raw_dir was overridden but not the lookup path)
-        lookup = read_table("lookup", cfg.processed_dir, columns=["lsoa_code", "csp_code"])
-        where = "the processed lookup table"
+    if (Path(cfg.processed_dir) / "lookup").is_dir():
+        lookup = read_table("lookup", cfg.processed_dir)
+        where = "the geography lookup"
     else:
         raise UserError(
-            f"partnership.lsoas is empty and the lookup {path} does not exist; "
-            "list the LSOAs in the configuration or add the lookup (sa demo writes one)"
+            "partnership.lsoas is empty and no geography lookup has been ingested: put the ONS "
+            "lookups in data/raw/geography/ and run `sa ingest` (sa demo writes one)"
         )
-    codes = lookup.loc[lookup["csp_code"] == cfg.partnership_code, "lsoa_code"].astype(str).tolist()
-    if not codes:
-        raise UserError(f"{where}: no LSOA has CSP code {cfg.partnership_code} (partnership.code)")
-    return sorted(codes)
+    rows = partnership_rows(lookup, cfg.partnership_code)
+    if rows.empty:
+        csps = lookup[["csp_code", "csp_name"]].dropna().drop_duplicates().head(6)
+        examples = ", ".join(f"{r.csp_code} {r.csp_name}" for r in csps.itertuples())
+        raise UserError(
+            f"{where}: no LSOA has partnership or local authority code {cfg.partnership_code} "
+            f"(partnership.code); it holds e.g. {examples}"
+        )
+    return sorted(rows["lsoa_code"].astype(str).unique())
 
 
 def partnership_street(cfg, months=None, columns=None) -> pd.DataFrame:

@@ -277,3 +277,19 @@ def test_key_findings_open_with_violence_and_stay_within_six():
         "Between 2024/25 and 2025/26, violence against the person did not change (12 offences)."
     )
     assert found[1] == "Knife crime did not change (12 offences)."
+
+
+def test_age_profiles_with_population_totals_only_say_the_age_file_is_needed():
+    # totals without ages (e.g. Census 2021 usual residents by LSOA): no age to compare with
+    population = pd.DataFrame(
+        {
+            "year": [2025] * 2,
+            "lsoa_code": ["L1", "L2"],
+            "age_min": [pd.NA] * 2,
+            "population": [200, 800],
+        }
+    )
+    rows = [_incident("2025-05", victim_age=17.0, suspect_age=18.0) for _ in range(6)]
+    ages = vc.age_profiles(_data(rows, population))
+    assert ages["shares"] is None and ages["ratios"] is None
+    assert "totals only" in ages["missing"] and "single year of age" in ages["missing"]

@@ -475,25 +475,29 @@ def test_safe_xlsx_keeps_types_and_blanks(tmp_path):
     assert sheet["A1"].data_type == "s" and sheet["A2"].data_type == "s"
 
 
-def test_partnership_lsoas_read_a_windows_1252_lookup_through_the_reader(tmp_path):
+def test_a_windows_1252_lookup_is_read_through_the_reader_and_a_ragged_one_refused(tmp_path):
     from types import SimpleNamespace
 
-    from sa_toolkit.tables import partnership_lsoas
+    from sa_toolkit.ingest import run_ingest
+    from sa_toolkit.tables import partnership_lsoas, read_table
 
-    lookup = tmp_path / "lookup.csv"
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    lookup = raw / "geography" / "lookup.csv"
+    lookup.parent.mkdir(parents=True)
     lookup.write_bytes(
         b"\xef\xbb\xbflsoa21cd,LSOA21NM,WD24CD,WD24NM,csp24cd,CSP24NM\r\n"
         b"W01000001,Ynys M\xf4n 001A,W05000001,Aberffraw,W22000001,Ynys M\xf4n\r\n"
         b"W01000002,Ynys M\xf4n 001B,W05000001,Aberffraw,W22000001,Ynys M\xf4n\r\n"
         b"W01000003,Gwynedd 001A,W05000002,Bangor,W22000002,Gwynedd\r\n\r\n"
     )
-    cfg = SimpleNamespace(
-        lsoas=[], lookup=lookup, partnership_code="W22000001", processed_dir=tmp_path
-    )
+    run_ingest(raw, processed)
+    cfg = SimpleNamespace(lsoas=[], partnership_code="W22000001", processed_dir=processed)
     assert partnership_lsoas(cfg) == ["W01000001", "W01000002"]
+    names = set(read_table("lookup", processed)["lsoa_name"].astype(str))
+    assert "Ynys M\u00f4n 001A" in names  # the Windows-1252 byte read as its letter
     lookup.write_bytes(lookup.read_bytes().replace(b"Bangor", b"Bangor, north"))
     with pytest.raises(UserError, match=r"line 4.*expected 6, found 7"):
-        partnership_lsoas(cfg)
+        run_ingest(raw, processed)
 
 
 # ---------------------------------------------------------------- real published files

@@ -14,7 +14,7 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
-from IPython.display import HTML, display
+from IPython.display import HTML, Markdown, display
 
 from sa_toolkit import charts, findings
 from sa_toolkit.analysis import overview as ov
@@ -207,3 +207,18 @@ display(
 
 # %%
 ov.implications_text(summary, matrix, ov.top_wards(data))
+
+# %% [markdown]
+# ## About the data: geography
+
+# %%
+from sa_toolkit.geography import reader_notes  # noqa: E402
+
+geography_notes = reader_notes(cfg.processed_dir, cfg.partnership_code)
+display(
+    Markdown(
+        "\n".join(f"- {note}" for note in geography_notes)
+        if geography_notes
+        else "Every police record with a location lies in an LSOA of the geography lookup."
+    )
+)

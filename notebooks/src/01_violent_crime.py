@@ -14,12 +14,13 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from sa_toolkit import charts, findings, report_tables
 from sa_toolkit.analysis import violent_crime as vc
 from sa_toolkit.analysis.priority_common import absent, not_available
 from sa_toolkit.disclosure import suppression_note
+from sa_toolkit.geography import place_level
 from sa_toolkit.notebook_params import notebook_context
 
 ctx = notebook_context(
@@ -147,17 +148,18 @@ else:
 # %% [markdown]
 # ## Where violence happens
 #
-# Violence against the person (with the open police data only: violence and sexual offences) by ward and by LSOA in the assessed year. Rates rank only LSOAs with at least 10 offences, because a rate on a handful of offences is too unstable to rank.
+# Violence against the person (with the open police data only: violence and sexual offences) by ward (by MSOA where no ward lookup is supplied) and by LSOA in the assessed year. Rates rank only LSOAs with at least 10 offences, because a rate on a handful of offences is too unstable to rank.
 
 # %%
-for table, label in ((wards, "Ward"), (lsoas, "LSOA")):
+places = place_level(data.areas)
+for table, label in ((wards, places.title), (lsoas, "LSOA")):
     for by, what in (("offences", "most offences"), ("rate", "highest rates")):
         top = vc.top_places(table, by=by)
         if top.empty:
             continue
         display(
             report_tables.html_table(
-                vc.places_display(top, data.threshold, place=label),
+                vc.places_display(top, data.threshold, place=label, ward=places.title),
                 caption=f"{label}s with the {what} of {data.focus_label.lower()}, {place_name}, {year_label}",
                 notes=[suppression_note(data.threshold)],
             )
@@ -264,6 +266,8 @@ if ages["shares"] is not None:
     )
 elif data.source != "incidents":
     display(absent("crime_incidents", "the ages of victims and suspects", cfg))
+elif ages.get("missing"):
+    display(Markdown(ages["missing"]))
 
 # %% [markdown]
 # ## Domestic abuse, repeat victimisation and alcohol

@@ -22,6 +22,7 @@ from sa_toolkit.analysis import anti_social_behaviour as asb
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
+from sa_toolkit.geography import place_level
 from sa_toolkit.indicators.computations import NotComputable, population
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.report_tables import html_table
@@ -55,7 +56,8 @@ if police_only:  # no partner extract: the police's ASB from the data.police.uk 
     incidents = asb.police_incidents(src)
 else:
     incidents = src.read("asb_incidents", asb.ASB_COLUMNS)
-lookup = src.read("lookup", ["lsoa_code", "ward_code", "ward_name"])
+lookup = src.read("lookup", ["lsoa_code", "ward_code", "ward_name", "place_level"])
+places = place_level(lookup)
 this_year = asb.in_year(incidents, cfg.year)
 by_source = asb.source_changes(incidents, cfg.year, compared).set_index("source")
 monthly = asb.monthly_by_source(incidents, months)
@@ -227,12 +229,17 @@ display(
             threshold,
             derived=["rate_per_1000", "lower", "upper", "share_%"],
         ),
-        caption=f"The ten wards with most anti-social behaviour incidents, {place}, {cfg.year.label}",
-        headers={"rate_per_1000": "Rate per 1,000", "share_%": "Share of incidents (%)"},
+        caption=f"The ten {places.plural} with most anti-social behaviour incidents, {place}, {cfg.year.label}",
+        headers={
+            "ward": places.title,
+            "rate_per_1000": "Rate per 1,000",
+            "share_%": "Share of incidents (%)",
+        },
         formats={"rate_per_1000": 1, "lower": 1, "upper": 1, "share_%": 1},
         notes=[
             f"Rate per 1,000 residents (mid-{wards.attrs.get('population_year', '')} estimates); lower and upper: 95% interval (Byar's method).",
-            "Incidents without a location are not placed in a ward.",
+            f"Incidents without a location are not counted in any {places.noun}.",
+            *([places.note] if places.note else []),
         ],
     )
 )

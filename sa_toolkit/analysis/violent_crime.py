@@ -25,6 +25,7 @@ import pandas as pd
 
 from sa_toolkit import findings
 from sa_toolkit.errors import ArgumentError
+from sa_toolkit.geography import place_level
 from sa_toolkit.paths import PACKAGE_DATA_DIR
 from sa_toolkit.periods import FinancialYear
 
@@ -157,14 +158,16 @@ def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
     areas = read_table(
         "lookup",
         cfg.processed_dir,
-        columns=["lsoa_code", "lsoa_name", "ward_code", "ward_name"],
+        columns=["lsoa_code", "lsoa_name", "ward_code", "ward_name", "place_level"],
         filters=[("lsoa_code", "in", lsoas)],
     )
     population = read_table(
         "population",
         cfg.processed_dir,
         columns=["year", "lsoa_code", "age_min", "population"],
-        filters=[("lsoa_code", "in", lsoas), ("year", "<=", cfg.year.start_year)],
+        # every mid-year: population_by_lsoa takes the year's own, else the latest earlier,
+        # else the earliest (a year before the first estimate published, e.g. Census 2021)
+        filters=[("lsoa_code", "in", lsoas)],
     )
     msg_columns = ["area_code", "area_name", "area_type", "financial_year", "offence_group"]
     msg_columns += ["offences", "population"]
@@ -515,7 +518,7 @@ def concentration_sentence(data: ViolentCrimeData, conc: pd.DataFrame, wards: pd
     if not wards.empty and wards["offences"].sum() > 0:
         top = wards.sort_values("offences", ascending=False).iloc[0]
         text += (
-            f"; {top['place']} ward had the most ({findings.format_number(top['offences'])} "
+            f"; {place_level(data.areas).named(top['place'])} had the most ({findings.format_number(top['offences'])} "
             f"offences, {findings.format_percent(top['share'])})"
         )
     return text + "."
@@ -582,6 +585,13 @@ def age_bands(ages: pd.Series) -> pd.Series:
     return pd.cut(pd.to_numeric(ages, errors="coerce"), edges, right=False, labels=labels)
 
 
+POPULATION_AGES_NEEDED = (
+    "The ages of victims and suspects cannot be compared with the residents' ages: the population "
+    "estimates supplied are totals only. Add the ONS small area population estimates by single "
+    "year of age to the population folder."
+)
+
+
 def age_profiles(data: ViolentCrimeData) -> dict:
     """Victims' and suspects' ages against the population's, with over-representation.
 
@@ -597,6 +607,9 @@ def age_profiles(data: ViolentCrimeData) -> dict:
     rows = focus_incidents(data)
     pop_rows = data.population[data.population["year"] == population_by_lsoa(data, data.year)[1]]
     pop = pop_rows.groupby(age_bands(pop_rows["age_min"]), observed=False)["population"].sum()
+    if pop.sum() == 0 and pop_rows["population"].sum() > 0:
+        # population totals without ages: nothing to compare the ages with
+        return {"shares": None, "ratios": None, "missing": POPULATION_AGES_NEEDED}
     shares = {}
     ratios = []
     for group, column in (("Victims", "victim_age"), ("Suspects", "suspect_age")):
@@ -951,7 +964,7 @@ def implications(
     if wards is not None and wards["offences"].sum() > 0:
         for _, row in wards.sort_values("offences", ascending=False).head(n_places).iterrows():
             places.append(
-                f"{row['place']} ward: {findings.format_number(row['offences'])} offences of "
+                f"{place_level(data.areas).named(row['place'])}: {findings.format_number(row['offences'])} offences of "
                 f"{data.focus_label.lower()} ({findings.format_percent(row['share'])}), "
                 f"{findings.format_number(row['rate'], 1)} per 1,000 residents"
             )
@@ -1044,14 +1057,16 @@ def _level_display(summary: pd.DataFrame, data: ViolentCrimeData) -> pd.DataFram
     )
 
 
-def places_display(table: pd.DataFrame, threshold: int, place: str = "LSOA") -> pd.DataFrame:
+def places_display(
+    table: pd.DataFrame, threshold: int, place: str = "LSOA", ward: str = "Ward"
+) -> pd.DataFrame:
     """A hotspot table (from :func:`place_table` / :func:`top_places`) for the report."""
     from sa_toolkit.disclosure import mask_small_counts
 
     out = pd.DataFrame(
         {
             place: table["place"].astype(str),
-            **({"Ward": table["ward"].astype(str)} if "ward" in table.columns else {}),
+            **({ward: table["ward"].astype(str)} if "ward" in table.columns else {}),
             "Offences": table["offences"].astype(int),
             "Share of partnership (%)": table["share"].round(1),
             "Rate per 1,000": table["rate"].round(1),

@@ -107,6 +107,11 @@ def population(
     if used is None:
         raise NotComputable("the population table holds no estimate for the partnership")
     rows = table[table["year"] == used]
+    if ages is not None and rows["age_min"].isna().all():
+        raise NotComputable(
+            f"the population estimates are totals only: a rate for ages {ages[0]}-{ages[1]} "
+            "needs the estimates by single year of age (ONS small area population estimates)"
+        )
     if ages is not None:
         rows = rows[(rows["age_min"] >= ages[0]) & (rows["age_min"] <= ages[1])]
     return float(rows["population"].sum()), note

@@ -372,6 +372,7 @@ def read_text_table(
     known: Sequence[str],
     required: Sequence[str],
     sheet_names: Sequence[str] = (),
+    display: str | None = None,
 ) -> tuple[pl.DataFrame, TextTable]:
     """A small table (a values or targets file, CSV or ``.xlsx``) as text.
 
@@ -384,7 +385,7 @@ def read_text_table(
     :class:`TextTable` read (its ``encoding`` for provenance).
     """
     file = Path(path)
-    display = str(path)
+    display = display or str(path)
     try:
         raw = file.read_bytes()
     except OSError as exc:
