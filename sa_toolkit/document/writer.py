@@ -122,6 +122,13 @@ class AssessmentDocument:
                         for run in cells[i].paragraphs[0].runs:
                             run.font.color.rgb = RGBColor.from_string(colour)
                             run.bold = True
+        # wide tables in a smaller type, so that words are not broken over lines
+        size = Pt(11 if width <= 3 else 9.5 if width <= 6 else 8)
+        for row in table.rows:
+            for cell in row.cells:
+                for para in cell.paragraphs:
+                    for run in para.runs:
+                        run.font.size = size
         self.doc.add_paragraph()
         return table
 
