@@ -36,6 +36,8 @@ class Prepared:
     top_html: str
     written: list[Path] = field(default_factory=list)
     fingerprint: str = ""
+    #: every report of the assessment (run now or kept from the last render)
+    reports: list[str] = field(default_factory=list)
 
 
 def demo_notice_html() -> str:
@@ -57,7 +59,9 @@ def prepare(cfg: Config, all_reports: Sequence[str], chosen: Sequence[str]) -> P
     pieces = content.read_content(cfg, list(all_reports))
     additions = content.report_blocks(cfg, list(chosen), pieces)
     top = demo_notice_html() if demo_data.is_demo(cfg.processed_dir) else ""
-    return Prepared(pieces, additions, top, written, content.content_fingerprint(cfg))
+    return Prepared(
+        pieces, additions, top, written, content.content_fingerprint(cfg), list(all_reports)
+    )
 
 
 def finish(
@@ -79,7 +83,7 @@ def finish(
     from sa_toolkit import report_index, summary_page
 
     titles = {r.name: r.title for r in results}
-    pending = content.to_be_written(prepared.pieces, titles)
+    pending = content.to_be_written(prepared.pieces, titles, prepared.reports)
     demo = demo_data.is_demo(cfg.processed_dir)
     manifest.update(
         {
@@ -105,7 +109,7 @@ def finish(
     try:
         from sa_toolkit.document import build_document
 
-        path = build_document(cfg, staging, results, summary, prepared.pieces, demo=demo)
+        path = build_document(cfg, staging, results, summary, pending, demo=demo)
         document = path.name
         manifest["document"] = {"file": document}
     except Exception as exc:  # noqa: BLE001 - the reports stand without the document

@@ -153,15 +153,21 @@ def read_content(cfg: Config, reports: list[str]) -> list[Piece]:
     return pieces
 
 
-def to_be_written(pieces: list[Piece], titles: dict[str, str] | None = None) -> list[str]:
-    """Plain names of everything still to be written, e.g. "Commentary on Violent crime"."""
+def to_be_written(
+    pieces: list[Piece], titles: dict[str, str] | None = None, reports: list[str] | None = None
+) -> list[str]:
+    """Plain names of everything still to be written, e.g. "Analyst's commentary on
+    Violent crime". With ``reports``, only the pieces that appear in one of them."""
     out = []
+    by_key = {f.key: f for f in CONTENT_FILES}
     for piece in pieces:
         if piece.report is not None:
+            if reports is not None and piece.report not in reports:
+                continue
             if piece.missing:
                 name = (titles or {}).get(piece.report, piece.report)
-                out.append(f"Commentary on the {name} report")
-        else:
+                out.append(f"Analyst's commentary on {name}")
+        elif reports is None or any(r in reports for r in by_key[piece.key].reports):
             out.extend(piece.missing)
     return out
 
@@ -197,7 +203,8 @@ def _outline(text: str, default_title: str) -> tuple[str, list[Section]]:
     if not sections:
         return title, [Section(title, _pending(body))]
     out = [Section(name, _pending(lines)) for name, lines in sections]
-    if _pending(body):
+    # text before the first section (an introduction) is optional, but not a marker
+    if any(_MARKER_RE.match(p.strip()) for p in "\n".join(body).split("\n\n")):
         out.insert(0, Section(title, True))
     return title, out
 

@@ -216,13 +216,11 @@ def build_document(
     folder: Path,
     results: Sequence[Any],
     summary: dict[str, Any] | None,
-    pieces=None,
+    pending: Sequence[str] = (),
     demo: bool = False,
 ) -> Path:
     """Write ``strategic_assessment_<year>.docx`` into ``folder`` (the run's staging folder)."""
     import nbformat
-
-    from sa_toolkit import content
 
     doc = AssessmentDocument()
     doc.doc.core_properties.title = f"{cfg.partnership_name}: strategic assessment {cfg.year.label}"
@@ -234,7 +232,6 @@ def build_document(
     )
     if demo:
         doc.notice(demo_data.NOTICE)
-    pending = content.to_be_written(pieces or [], {r.name: r.title for r in results})
     if pending:
         doc.notice(
             "Draft: the analyst's text is still to be written for " + "; ".join(pending) + ".",
