@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,7 @@ def finish(
         }
     )
     summary = changes = state = error = None
+    started = time.perf_counter()
     try:
         summary = asum.compute_summary(cfg, shared_dir)
         previous, state = asum.previous_summary(cfg)
@@ -105,7 +107,9 @@ def finish(
         manifest["summary_error"] = error
         if console is not None:
             console.print(f"[yellow]The summary could not be computed:[/] {error}", highlight=False)
+    summary_seconds = time.perf_counter() - started
     document = None
+    started = time.perf_counter()
     try:
         from sa_toolkit.document import build_document
 
@@ -118,6 +122,11 @@ def finish(
             console.print(
                 f"[yellow]The Word document could not be written:[/] {exc}", highlight=False
             )
+    # what the summary and the document add to the run, for the benchmarks
+    manifest["finish_seconds"] = {
+        "summary": round(summary_seconds, 2),
+        "document": round(time.perf_counter() - started, 2),
+    }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     (staging / RUN_LOG).write_text(
         report_index.render_run_log(cfg, results, inputs, manifest), encoding="utf-8"

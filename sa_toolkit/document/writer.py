@@ -19,6 +19,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 #: traffic light cell colours (as the reports' chips) and text colours
 RAG_FILL = {
@@ -86,8 +87,8 @@ class AssessmentDocument:
 
     def figure(self, png: bytes, alt: str, title: str) -> None:
         self.figures += 1
-        self.doc.add_picture(io.BytesIO(png), width=FIGURE_WIDTH)
-        picture_para = self.doc.paragraphs[-1]
+        picture_para = self.doc.add_paragraph()
+        picture_para.add_run().add_picture(io.BytesIO(png), width=FIGURE_WIDTH)
         picture_para.paragraph_format.keep_with_next = True
         for doc_pr in picture_para._p.iter(qn("wp:docPr")):
             doc_pr.set("descr", " ".join(alt.split()))
@@ -99,36 +100,31 @@ class AssessmentDocument:
         self.tables += 1
         self._caption("Table", self.tables, caption)
         width = max([len(header)] + [len(r) for r in rows]) if (header or rows) else 1
-        table = self.doc.add_table(rows=0, cols=width)
+        grid = ([header] if header else []) + [list(r) for r in rows]
+        # all rows at once, and the cells read once: python-docx's add_row and row.cells
+        # re-walk the whole table each call, quadratic for a 60-row framework
+        table = self.doc.add_table(rows=len(grid), cols=width)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        if header:
-            cells = table.add_row().cells
-            for i, text in enumerate(header):
-                cells[i].text = ""
-                run = cells[i].paragraphs[0].add_run(text)
-                run.bold = True
-                _shade(cells[i], "F3F2F1")
-            _repeat_header(table.rows[0])
-        for row in rows:
-            cells = table.add_row().cells
-            for i, text in enumerate(row[:width]):
-                cells[i].text = text
-                label = text.strip()
-                if (rag_col is not None and i == rag_col) or label in RAG_FILL:
-                    if label in RAG_FILL:
-                        fill, colour = RAG_FILL[label]
-                        _shade(cells[i], fill)
-                        for run in cells[i].paragraphs[0].runs:
-                            run.font.color.rgb = RGBColor.from_string(colour)
-                            run.bold = True
-        # wide tables in a smaller type, so that words are not broken over lines
+        cells = table._cells
         size = Pt(11 if width <= 3 else 9.5 if width <= 6 else 8)
-        for row in table.rows:
-            for cell in row.cells:
-                for para in cell.paragraphs:
-                    for run in para.runs:
-                        run.font.size = size
+        for r, values in enumerate(grid):
+            for i, text in enumerate(values[:width]):
+                cell = cells[r * width + i]
+                # the cell's own first paragraph, found directly (cell.paragraphs is an xpath)
+                run = Paragraph(cell._tc.find(qn("w:p")), cell).add_run(text)
+                run.font.size = size
+                label = text.strip()
+                if header and r == 0:
+                    run.bold = True
+                    _shade(cell, "F3F2F1")
+                elif label in RAG_FILL and (rag_col is None or i == rag_col):
+                    fill, colour = RAG_FILL[label]
+                    _shade(cell, fill)
+                    run.font.color.rgb = RGBColor.from_string(colour)
+                    run.bold = True
+        if header:
+            _repeat_header(table.rows[0])
         self.doc.add_paragraph()
         return table
 
