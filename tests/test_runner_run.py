@@ -12,6 +12,7 @@ import re
 import pytest
 from rich.console import Console
 from runner_support import FIXTURES, make_project, snapshot
+from runner_support import write_commentary as write_text
 
 from sa_toolkit import render, runner
 from sa_toolkit.config import load_config
@@ -227,11 +228,8 @@ def test_a_swap_interrupted_between_renames_is_undone(tmp_path):
     assert sorted(p.name for p in reports.iterdir()) == ["2024-25"]
 
 
-def write_commentary(cfg, names, text="The analyst's reading of this report.") -> None:
-    folder = cfg.root / "content" / cfg.year.slug / "commentary"
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        (folder / f"{name}.md").write_text(f"# Commentary\n\n{text}\n", encoding="utf-8")
+def write_commentary(cfg, names, text="") -> None:
+    write_text(cfg.root, cfg.year.slug, names, text)
 
 
 def test_publish_refuses_while_text_is_to_be_written_and_succeeds_once_written(tmp_path):
@@ -258,7 +256,7 @@ def test_publish_refuses_while_text_is_to_be_written_and_succeeds_once_written(t
         runner.publish_year(cfg, console=quiet())
     assert runner.run_assessment(cfg, console=quiet()).ok
     page = (cfg.report_dir / "01_alpha.html").read_text(encoding="utf-8")
-    assert 'class="sa-to-be-written"' not in page and "reading of this report" in page
+    assert 'class="sa-to-be-written"' not in page and "reading of the 01_alpha report" in page
     # text changed after the render is not published unseen
     write_commentary(cfg, ["02_beta"], text="A later change.")
     with pytest.raises(UserError, match="changed after the reports were rendered"):
