@@ -55,7 +55,7 @@ def survey_summary_html(cfg: Config) -> str:
         latest_rows = result["by_wave"][result["by_wave"]["wave"].astype(int) == latest]
         for row in latest_rows.itertuples():
             rows.append(
-                f'<tr><th scope="row">{html.escape(str(row.question))}</th>'
+                f'<tr><th scope="row" style="text-align:left">{html.escape(str(row.question))}</th>'
                 f'<td class="num">{findings.format_number(row.value)}%</td>'
                 "<td>n/a (one wave)</td></tr>"
             )
@@ -65,7 +65,7 @@ def survey_summary_html(cfg: Config) -> str:
             moved = row.after - row.before
             verdict = "significant" if bool(row.significant) else "not significant"
             rows.append(
-                f'<tr><th scope="row">{html.escape(str(row.question))}</th>'
+                f'<tr><th scope="row" style="text-align:left">{html.escape(str(row.question))}</th>'
                 f'<td class="num">{findings.format_number(row.before)}%</td>'
                 f'<td class="num">{findings.format_number(row.after)}%</td>'
                 f"<td>{moved:+.1f} points ({verdict})</td></tr>"
@@ -78,7 +78,7 @@ def survey_summary_html(cfg: Config) -> str:
     return (
         '<table class="sa-table sa-survey-summary"><caption>Residents\' survey: share agreeing, '
         f"weighted, latest survey by the end of {html.escape(cfg.year.label)}</caption>"
-        f'<thead><tr><th scope="col">Question</th>{head}</tr></thead>'
+        f'<thead><tr><th scope="col" style="text-align:left">Question</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         '<p class="sa-note">Weighted percentages; a change is significant at the 5% level '
         "allowing for the survey's weighting (details in the safer communities report).</p>"
