@@ -40,6 +40,8 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from sa_toolkit.demo_data import FOOTER as DEMO_FOOTER
+from sa_toolkit.demo_data import demo_in_kernel
 from sa_toolkit.errors import ArgumentError
 
 # Analysis Function palettes (afcharts 1.2, config/af_colours.yaml). Copied as constants
@@ -153,6 +155,8 @@ def new_figure(
         use_house_style()
     if not source.lower().startswith("source"):
         source = f"Source: {source}"
+    if demo_in_kernel():  # the built-in demo: every chart says its figures are made up
+        source = f"{source}. {DEMO_FOOTER}"
     width, height = figsize
     pad = 0.12
     title_lines = _wrap(title, width - 2 * pad, TITLE_SIZE)
@@ -215,13 +219,20 @@ def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
     return buffer.getvalue()
 
 
-def img_html(png: bytes, alt_text: str, *, css_class: str = "sa-figure") -> str:
-    """An ``<img>`` embedding PNG bytes as base64, with escaped alt text."""
+def img_html(
+    png: bytes, alt_text: str, *, css_class: str = "sa-figure", title: str | None = None
+) -> str:
+    """An ``<img>`` embedding PNG bytes as base64, with escaped alt text.
+
+    ``title`` (the chart's finding) is kept as ``data-sa-title`` for the Word document's
+    figure caption.
+    """
     encoded = base64.b64encode(png).decode("ascii")
     alt = html.escape(" ".join(str(alt_text).split()), quote=True)
+    data_title = f' data-sa-title="{html.escape(title, quote=True)}"' if title else ""
     return (
         f'<figure class="{css_class}" style="margin:1em 0">'
-        f'<img src="data:image/png;base64,{encoded}" alt="{alt}" '
+        f'<img src="data:image/png;base64,{encoded}" alt="{alt}"{data_title} '
         f'style="max-width:100%;height:auto"></figure>'
     )
 
@@ -286,7 +297,7 @@ def save_and_show(
     if show:
         from IPython.display import HTML, display
 
-        display(HTML(img_html(png, alt_text)))
+        display(HTML(img_html(png, alt_text, title=getattr(fig, "sa_title", None))))
     if "matplotlib.pyplot" in sys.modules:
         import matplotlib.pyplot as plt
 

@@ -33,7 +33,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "data": {"raw_dir": "path", "processed_dir": "path"},
     "disclosure": {"suppression_threshold": "whole number from 1 to 100"},
     "performance": {"amber_tolerance": "number >= 0", "significance_level": "number in (0, 1)"},
-    "reports": {"output_dir": "path"},
+    "reports": {"output_dir": "path", "content_dir": "path"},
     "run": {"jobs": "whole number >= 0", "timeout_seconds": "whole number >= 1"},
     "demo": {"seed": "whole number", "first_year": "financial year"},
 }
@@ -66,6 +66,8 @@ class Config:
     demo_first_year: FinancialYear
     root: Path
     source: Path | None = None
+    #: the analyst's Markdown (``<content_dir>/<year>/``, see sa_toolkit.content)
+    content_dir: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -79,7 +81,7 @@ class Config:
         for key in ("year", "baseline_year", "demo_first_year"):
             if key in clean:
                 clean[key] = FinancialYear.parse(clean[key])
-        for key in ("raw_dir", "processed_dir", "output_dir", "lookup"):
+        for key in ("raw_dir", "processed_dir", "output_dir", "lookup", "content_dir"):
             if key in clean:
                 clean[key] = paths.resolve(clean[key], self.root)
         if "raw_dir" in clean and "lookup" not in clean:
@@ -240,6 +242,7 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         amber_tolerance=get("performance", "amber_tolerance", 2.0),
         significance_level=get("performance", "significance_level", 0.05),
         output_dir=paths.resolve(get("reports", "output_dir", "reports"), root),
+        content_dir=paths.resolve(get("reports", "content_dir", "content"), root),
         jobs=get("run", "jobs", 0),
         timeout_seconds=get("run", "timeout_seconds", 900),
         demo_seed=get("demo", "seed", 20261125),

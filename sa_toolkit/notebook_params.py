@@ -12,12 +12,14 @@ configuration through :mod:`sa_toolkit.paths`, never through the current folder.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sa_toolkit import demo_data
 from sa_toolkit.config import Config, load_config
 
 # same key as sa_toolkit.render reads (not imported: nbconvert is slow to import in a kernel)
@@ -83,6 +85,8 @@ def notebook_context(
     cfg = load_config(config_path or None, **overrides)
     out = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix="sa-notebook-"))
     (out / "figures").mkdir(parents=True, exist_ok=True)
+    # the synthetic demo: chart footers say so (sa_toolkit.charts reads this in the kernel)
+    os.environ[demo_data.ENV] = "1" if demo_data.is_demo(cfg.processed_dir) else "0"
     return NotebookContext(cfg=cfg, output_dir=out)
 
 

@@ -1,7 +1,8 @@
-"""The year's ``index.html`` and ``manifest.json``.
+"""The year's run log (``run_log.html``) and ``manifest.json``.
 
-The index is what a reviewer opens first: partnership, year, one link and one-line
-headline per report (a failed report is marked failed), the run date and the data
+The run log is one link from the summary page (``index.html``, written by
+:mod:`sa_toolkit.summary_page`): partnership, year, one link, status, headline and run
+time per report (a failed report is marked failed), the run date and the data
 provenance (each input file with rows read, rows rejected and SHA-256, from the ingest
 log ``data/processed/_ingest_log.json``). The manifest records what is needed to
 reproduce the run: parameters, package versions, git commit, inputs and each notebook's
@@ -20,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sa_toolkit import demo_data
 from sa_toolkit.config import Config
 
 INGEST_LOG = "_ingest_log.json"
@@ -149,16 +151,17 @@ td.hash { font-family: ui-monospace, monospace; font-size: 0.8rem; word-break: b
 .status-succeeded { color: #00703c; }
 .failed-error { color: #d4351c; font-size: 0.9rem; }
 details summary { cursor: pointer; margin-bottom: 0.5rem; }
+.sa-demo-notice { border: 3px solid #d4351c; padding: 0.6rem 0.9rem; background: #fef7f6; }
 """
 
 
-def render_index(
+def render_run_log(
     cfg: Config,
     results: Sequence[Any],
     inputs: list[dict[str, Any]],
     manifest: dict[str, Any],
 ) -> str:
-    """The index page (self-contained: inline CSS, no scripts, no remote resources)."""
+    """The run log page (self-contained: inline CSS, no scripts, no remote resources)."""
     e = html.escape
     rows = []
     for r in results:
@@ -232,7 +235,12 @@ def render_index(
     run_date = datetime.fromisoformat(manifest["generated_at"]).strftime("%d %B %Y, %H:%M UTC")
     commit = manifest.get("git", {}).get("commit")
     commit_text = f", toolkit commit {e(commit[:10])}" if commit else ""
-    title = f"{cfg.partnership_name}: strategic assessment {cfg.year.label}"
+    title = f"{cfg.partnership_name}: strategic assessment {cfg.year.label}, run log"
+    demo_notice = (
+        f'<p class="sa-demo-notice"><strong>{e(demo_data.NOTICE)}</strong></p>'
+        if manifest.get("synthetic_demo")
+        else ""
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -243,7 +251,9 @@ def render_index(
 </head>
 <body>
 <main>
-<h1>{e(cfg.partnership_name)}</h1>
+<p><a href="index.html">Back to the summary</a></p>
+{demo_notice}
+<h1>{e(cfg.partnership_name)}: run log</h1>
 <p class="sub">Strategic assessment {e(cfg.year.label)} (April {cfg.year.start_year} to March
 {cfg.year.start_year + 1}), baseline year {e(cfg.baseline_year.label)}.
 Partnership code {e(cfg.partnership_code)}.</p>

@@ -279,12 +279,21 @@ def _register_engine() -> None:
 
 
 def execute_and_render(
-    source: str, out_dir: str, parameters: dict[str, Any], cwd: str, timeout: int
+    source: str,
+    out_dir: str,
+    parameters: dict[str, Any],
+    cwd: str,
+    timeout: int,
+    additions: dict[str, str] | None = None,
+    top_html: str = "",
 ) -> dict[str, Any]:
     """Execute one notebook into ``out_dir`` and render its HTML (runs in a worker).
 
-    Never raises for a notebook fault: the result's ``status`` says ``failed`` and
-    ``error`` holds the message; the executed notebook and HTML are still written.
+    ``additions`` (the analyst's text, :func:`sa_toolkit.content.report_blocks`) and
+    ``top_html`` (the synthetic demo notice) are put into the executed notebook before it
+    is rendered. Never raises for a notebook fault: the result's ``status`` says
+    ``failed`` and ``error`` holds the message; the executed notebook and HTML are still
+    written.
     """
     import nbformat
     import papermill
@@ -333,6 +342,11 @@ def execute_and_render(
                 errors = _error_outputs(nb)
                 if errors:
                     error = errors[0]
+            if additions or top_html:
+                from sa_toolkit.content import add_to_notebook
+
+                add_to_notebook(nb, additions, top_html)
+                nbformat.write(nb, out_ipynb)
             if _exporter is None:
                 _exporter = render.make_exporter()
             render.render_html(nb, out_html, title, exporter=_exporter)
@@ -512,6 +526,11 @@ def run_assessment(
         shared = staging / SHARED_DIR
         shared.mkdir()
         params = {**parameters, "output_dir": str(staging)}
+        from sa_toolkit import assessment_output
+
+        prepared = assessment_output.prepare(
+            cfg, [p.stem for p in available], [p.stem for p in chosen]
+        )
         console.print(
             f"Running {len(chosen)} notebook(s) for {cfg.partnership_name}, "
             f"{cfg.year.label}, {n_jobs} at a time",
@@ -531,8 +550,9 @@ def run_assessment(
             log_path,
             order=order,
             shared_dir=shared,
+            additions=prepared.additions,
+            top_html=prepared.top_html,
         )
-        shutil.rmtree(shared, ignore_errors=True)
         merged = _merge(previous, results)
 
         from sa_toolkit import report_index
@@ -548,10 +568,11 @@ def run_assessment(
         manifest = report_index.build_manifest(
             cfg, parameters, merged, inputs, run_seconds, only=[p.stem for p in chosen]
         )
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        (staging / INDEX).write_text(
-            report_index.render_index(cfg, merged, inputs, manifest), encoding="utf-8"
+        # the summary reads the overview's framework from the shared folder, then it goes
+        assessment_output.finish(
+            cfg, staging, merged, inputs, manifest, prepared, shared, console=console
         )
+        shutil.rmtree(shared, ignore_errors=True)
         archived = _swap_in(staging, report_dir, archive=published.exists())
 
     result = RunResult(report_dir, merged, round(time.perf_counter() - started, 2), archived)
@@ -598,6 +619,8 @@ def _run_all(
     *,
     order=None,
     shared_dir=None,
+    additions=None,
+    top_html="",
 ) -> list[NotebookResult]:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
@@ -615,7 +638,14 @@ def _run_all(
     ):
         for nb_path in order or chosen:
             future = pool.submit(
-                execute_and_render, str(nb_path), str(staging), params, str(nb_dir), timeout
+                execute_and_render,
+                str(nb_path),
+                str(staging),
+                params,
+                str(nb_dir),
+                timeout,
+                (additions or {}).get(nb_path.stem),
+                top_html,
             )
             by_future[future] = nb_path.stem
         pending = set(by_future)
@@ -843,6 +873,11 @@ def publish_year(cfg: Config, console: Console | None = None) -> Path:
             f"{cfg.year.label} cannot be published: report(s) {', '.join(failed)} failed; "
             "fix them and run `sa run` again"
         )
+    from sa_toolkit.assessment_output import check_publishable
+
+    refusal = check_publishable(cfg, manifest)
+    if refusal:
+        raise UserError(refusal)
     import hashlib
 
     record = {

@@ -36,6 +36,15 @@ def make_project(root: Path, notebooks: list[str], config_text: str = CONFIG) ->
     return config
 
 
+def write_commentary(root: Path, year_slug: str, names: list[str], text: str = "") -> None:
+    """The analyst's commentary for fixture reports, so that the year can be published."""
+    folder = root / "content" / year_slug / "commentary"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        body = text or f"The analyst's reading of the {name} report."
+        (folder / f"{name}.md").write_text(f"# Commentary\n\n{body}\n", encoding="utf-8")
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Relative path -> SHA-256 of every file under ``folder``."""
     return {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from runner_support import make_project, snapshot
+from runner_support import make_project, snapshot, write_commentary
 from typer.testing import CliRunner
 
 from sa_toolkit.cli import app
@@ -66,6 +66,7 @@ def test_unknown_only_exit_2(tmp_path):
 
 def test_run_with_a_broken_notebook_exits_1_and_publish_then_refuses(tmp_path):
     config = make_project(tmp_path, WITH_BROKEN)
+    write_commentary(tmp_path, "2024-25", ["01_alpha", "02_beta", "03_broken"])
     result = invoke("--config", str(config), "run", "--jobs", "2")
     assert result.exit_code == 1, result.output
     assert "failed 03_broken: ValueError: deliberately broken fixture notebook" in result.output
@@ -88,6 +89,7 @@ def test_run_with_a_broken_notebook_exits_1_and_publish_then_refuses(tmp_path):
 
 def test_publish_then_run_refuses_and_force_archives(tmp_path):
     config = make_project(tmp_path, ["good/02_beta.ipynb"])
+    write_commentary(tmp_path, "2024-25", ["02_beta"])
     assert invoke("--config", str(config), "run").exit_code == 0
     published = invoke("--config", str(config), "publish")
     assert published.exit_code == 0

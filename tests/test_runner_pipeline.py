@@ -81,5 +81,8 @@ def test_manifest_and_provenance_match_the_inputs(pipeline_run, rendered_reports
     assert hashlib.sha256((raw / sample["file"]).read_bytes()).hexdigest() == sample["sha256"]
     rows = sum(1 for _ in (raw / sample["file"]).open(encoding="utf-8")) - 1
     assert sample["rows_in"] == rows
+    # the provenance is on the run log, one link from the summary page
     index = (rendered_reports / "index.html").read_text(encoding="utf-8")
-    assert sample["file"] in index and sample["sha256"] in index
+    assert 'href="run_log.html"' in index and sample["sha256"] not in index
+    run_log = (rendered_reports / "run_log.html").read_text(encoding="utf-8")
+    assert sample["file"] in run_log and sample["sha256"] in run_log

@@ -12,6 +12,7 @@ import re
 import pytest
 from rich.console import Console
 from runner_support import FIXTURES, make_project, snapshot
+from runner_support import write_commentary as write_text
 
 from sa_toolkit import render, runner
 from sa_toolkit.config import load_config
@@ -102,7 +103,7 @@ def test_figures_go_to_the_final_folder(broken_run):
     assert leftovers == []
 
 
-def test_index_links_every_report_with_headline_status_and_provenance(broken_run):
+def test_index_links_every_report_with_headline_and_the_run_log(broken_run):
     cfg, _ = broken_run
     index = (cfg.report_dir / "index.html").read_text(encoding="utf-8")
     assert "Fixture Partnership" in index and "2024/25" in index
@@ -111,11 +112,20 @@ def test_index_links_every_report_with_headline_status_and_provenance(broken_run
     assert "Alpha rose 10% in 2024/25" in index  # headline from output metadata
     assert "Beta fell in 2024/25" in index  # headline from a cell tagged 'headline'
     assert "1 of 3 reports failed" in index
-    row = re.search(r"<tr><td><a href=\"03_broken.html\">.*?</tr>", index).group(0)
-    assert "Failed" in row and "deliberately broken" in row
-    assert "police_uk/2024-04/2024-04-demo-street.csv" in index
-    assert "a" * 64 in index and "1,200" in index and "1,197" in index
+    assert 'href="run_log.html"' in index
+    assert "a" * 64 not in index  # checksums are on the run log, not the board's page
     assert render.remote_references(index) == []
+
+
+def test_run_log_has_status_seconds_and_provenance(broken_run):
+    cfg, _ = broken_run
+    run_log = (cfg.report_dir / "run_log.html").read_text(encoding="utf-8")
+    assert 'href="index.html"' in run_log
+    row = re.search(r"<tr><td><a href=\"03_broken.html\">.*?</tr>", run_log).group(0)
+    assert "Failed" in row and "deliberately broken" in row
+    assert "police_uk/2024-04/2024-04-demo-street.csv" in run_log
+    assert "a" * 64 in run_log and "1,200" in run_log and "1,197" in run_log
+    assert render.remote_references(run_log) == []
 
 
 def test_manifest_records_parameters_versions_inputs_and_durations(broken_run):
@@ -218,8 +228,46 @@ def test_a_swap_interrupted_between_renames_is_undone(tmp_path):
     assert sorted(p.name for p in reports.iterdir()) == ["2024-25"]
 
 
+def write_commentary(cfg, names, text="") -> None:
+    write_text(cfg.root, cfg.year.slug, names, text)
+
+
+def test_publish_refuses_while_text_is_to_be_written_and_succeeds_once_written(tmp_path):
+    cfg = load_config(make_project(tmp_path, GOOD))
+    assert runner.run_assessment(cfg, console=quiet()).ok
+    # sa run wrote the templates; each report shows the visible note
+    template = cfg.root / "content" / "2024-25" / "commentary" / "01_alpha.md"
+    assert template.is_file() and "To be written" in template.read_text(encoding="utf-8")
+    page = (cfg.report_dir / "01_alpha.html").read_text(encoding="utf-8")
+    assert 'class="sa-to-be-written"' in page
+    assert "Draft" in (cfg.report_dir / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(UserError) as refused:
+        runner.publish_year(cfg, console=quiet())
+    message = str(refused.value)
+    # named in plain words: both reports' commentary; the overview's pieces are not asked
+    # for, since this assessment has no overview report to hold them
+    assert "commentary on Alpha" in message and "commentary on Beta" in message
+    assert "Horizon scanning" not in message
+    assert not (cfg.report_dir / "PUBLISHED.json").exists()
+
+    # written, but the rendered reports still hold the notes: run again first
+    write_commentary(cfg, ["01_alpha", "02_beta"])
+    with pytest.raises(UserError, match="run `sa run` again"):
+        runner.publish_year(cfg, console=quiet())
+    assert runner.run_assessment(cfg, console=quiet()).ok
+    page = (cfg.report_dir / "01_alpha.html").read_text(encoding="utf-8")
+    assert 'class="sa-to-be-written"' not in page and "reading of the 01_alpha report" in page
+    # text changed after the render is not published unseen
+    write_commentary(cfg, ["02_beta"], text="A later change.")
+    with pytest.raises(UserError, match="changed after the reports were rendered"):
+        runner.publish_year(cfg, console=quiet())
+    assert runner.run_assessment(cfg, console=quiet()).ok
+    assert runner.publish_year(cfg, console=quiet()).is_file()
+
+
 def test_publish_refuses_plain_run_and_force_archives(tmp_path):
     cfg = load_config(make_project(tmp_path, GOOD))
+    write_commentary(cfg, ["01_alpha", "02_beta"])
     first = runner.run_assessment(cfg, console=quiet())
     assert first.ok
     marker = runner.publish_year(cfg, console=quiet())

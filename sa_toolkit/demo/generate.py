@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from sa_toolkit.demo.content import write_demo_content
 from sa_toolkit.demo.geography import FORCE_SLUG, build_geography
 from sa_toolkit.demo.msg import write_msg
 from sa_toolkit.demo.police import write_police
 from sa_toolkit.demo.population import POPULATION_DIR, write_lookup, write_population
+from sa_toolkit.demo_data import write_marker
 from sa_toolkit.errors import UserError
 from sa_toolkit.periods import year_range
 
@@ -103,4 +105,11 @@ def generate_demo(cfg, scale: float = 1.0, force: bool = False) -> str:
             lines.append(f"  partner: {len(partner_summary)} extracts ({rows} rows)")
         elif partner_summary:
             lines.append(f"  partner: {partner_summary}")
+    # say that these data are made up (carried to the processed data and every report)
+    write_marker(raw_dir, seed=seed, scale=scale, first_year=first.label, last_year=last.label)
+    written = write_demo_content(cfg, last, force=force)
+    lines.append(
+        f"  content: example analyst's text for {last.previous().label} and {last.label} "
+        f"({len(written)} files written in {Path(cfg.content_dir or cfg.root / 'content')})"
+    )
     return "\n".join(lines)

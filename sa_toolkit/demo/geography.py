@@ -25,33 +25,34 @@ FORCE_SLUG = "demo-metropolitan"  # data.police.uk file name part: YYYY-MM-<forc
 FORCE_NAME = "Demo Metropolitan Police Service"
 CENTRE_LAT, CENTRE_LON = 51.470, -0.060
 
+# Ward names start with "Demo" so that no reader takes a demo ward for a real place.
 WARD_NAMES = [
-    "Market Cross",
-    "Abbey Fields",
-    "Brookside",
-    "Canal Wharf",
-    "Dockside",
-    "Elm Park",
-    "Foxhill",
-    "Gasworks",
-    "Hatfield Green",
-    "Ironbridge",
-    "Jubilee",
-    "Kingsmead",
-    "Lantern Hill",
-    "Millbank Estate",
-    "Northgate",
-    "Old Kent Way",
-    "Priory",
-    "Queens Row",
-    "Riverside North",
-    "Station Road",
+    "Demo Market Cross",
+    "Demo Abbey Fields",
+    "Demo Brookside",
+    "Demo Canal Wharf",
+    "Demo Dockside",
+    "Demo Elm Park",
+    "Demo Foxhill",
+    "Demo Gasworks",
+    "Demo Hatfield Green",
+    "Demo Ironbridge",
+    "Demo Jubilee",
+    "Demo Kingsmead",
+    "Demo Lantern Hill",
+    "Demo Millbank Estate",
+    "Demo Northgate",
+    "Demo Old Kent Way",
+    "Demo Priory",
+    "Demo Queens Row",
+    "Demo Riverside North",
+    "Demo Station Road",
 ]
-NEIGHBOUR_WARD_NAMES = ["Riverside Quay", "Tannery Lane"]
+NEIGHBOUR_WARD_NAMES = ["Demo Riverside Quay", "Demo Tannery Lane"]
 # Wards whose LSOAs lie on the arterial route through the borough
-ARTERIAL_WARDS = {"Old Kent Way", "Station Road", "Northgate"}
-ESTATE_WARDS = {"Millbank Estate", "Gasworks", "Dockside", "Foxhill"}
-TOWN_CENTRE_WARD = "Market Cross"
+ARTERIAL_WARDS = {"Demo Old Kent Way", "Demo Station Road", "Demo Northgate"}
+ESTATE_WARDS = {"Demo Millbank Estate", "Demo Gasworks", "Demo Dockside", "Demo Foxhill"}
+TOWN_CENTRE_WARD = "Demo Market Cross"
 
 
 @dataclass(frozen=True)

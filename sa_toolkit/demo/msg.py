@@ -22,10 +22,11 @@ MSG_HEADER = [
     "Financial year", "Area code", "Area name", "Area type", "Offence group", "Offences",
     "Population",
 ]  # fmt: skip
+# "Demo" names, so that no reader takes a demo peer for a real partnership
 PEER_NAMES = [
-    "Ashbury", "Bramcote", "Castleford Vale", "Dunmore", "Eastbridge", "Fairholme", "Glenmoor",
-    "Harrowgate Fields", "Ivybridge Park", "Juniper Hill", "Kestrel Bay", "Longmead", "Marston Cross",
-    "Netherby",
+    "Demo Ashbury", "Demo Bramcote", "Demo Castleford Vale", "Demo Dunmore", "Demo Eastbridge",
+    "Demo Fairholme", "Demo Glenmoor", "Demo Harrowgate Fields", "Demo Ivybridge Park",
+    "Demo Juniper Hill", "Demo Kestrel Bay", "Demo Longmead", "Demo Marston Cross", "Demo Netherby",
 ]  # fmt: skip
 REGION = ("X12000007", "Demo London region", "region", 8_900_000, 0.92)
 NATIONAL = ("X04000001", "England and Wales", "national", 60_500_000, 0.62)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import polars as pl
 
+from sa_toolkit.demo_data import carry_marker
 from sa_toolkit.errors import InputFileError
 from sa_toolkit.ingest import reader
 from sa_toolkit.ingest.spec import DatasetSpec, FileContext, registered_datasets
@@ -694,6 +695,8 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None) -> Ingest
         "files": sorted(
             (f.log_entry() for f in summary.files), key=lambda e: (e["dataset"], e["file"])
         ),
+        # the synthetic demo's marker follows the raw folder (sa_toolkit.demo_data)
+        "synthetic_demo": carry_marker(raw_dir, processed_dir),
     }
     _atomic_write_text(processed_dir / LOG_NAME, json.dumps(log, indent=1))
     if console is not None:

@@ -1,0 +1,166 @@
+"""What ``sa run`` writes around the reports: the analyst's text, the summary, the document.
+
+Called by :mod:`sa_toolkit.runner`:
+
+- :func:`prepare` before the notebooks run: writes the templates of missing content
+  files, reads the year's content and renders what each report gets (and the synthetic
+  demo notice), so the workers only insert ready HTML;
+- :func:`finish` after they ran, in the staging folder: the summary
+  (``assessment_summary.json``), ``index.html`` (the board's summary), ``run_log.html``,
+  the Word document and the manifest's record of what is still to be written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sa_toolkit import content, demo_data
+from sa_toolkit.config import Config
+
+INDEX = "index.html"
+RUN_LOG = "run_log.html"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Prepared:
+    """The content read before the run, and what each report gets."""
+
+    pieces: list[content.Piece]
+    additions: dict[str, dict[str, str]]
+    top_html: str
+    written: list[Path] = field(default_factory=list)
+    fingerprint: str = ""
+    #: every report of the assessment (run now or kept from the last render)
+    reports: list[str] = field(default_factory=list)
+
+
+def demo_notice_html() -> str:
+    return (
+        '<div class="sa-demo-notice" role="note"><strong>'
+        f"{html.escape(demo_data.NOTICE)}</strong></div>"
+    )
+
+
+def prepare(cfg: Config, all_reports: Sequence[str], chosen: Sequence[str]) -> Prepared:
+    """Templates for missing content files, the content read, each report's additions.
+
+    Raises ``UserError`` for an invalid ``priorities.yml`` before anything runs.
+    """
+    from sa_toolkit.assessment_summary import apply_overrides
+
+    written = content.ensure_content_files(cfg, list(all_reports))
+    apply_overrides([], content.content_dir(cfg) / content.PRIORITIES_FILE)  # checked early
+    pieces = content.read_content(cfg, list(all_reports))
+    additions = content.report_blocks(cfg, list(chosen), pieces)
+    top = demo_notice_html() if demo_data.is_demo(cfg.processed_dir) else ""
+    return Prepared(
+        pieces, additions, top, written, content.content_fingerprint(cfg), list(all_reports)
+    )
+
+
+def finish(
+    cfg: Config,
+    staging: Path,
+    results: Sequence[Any],
+    inputs: list[dict[str, Any]],
+    manifest: dict[str, Any],
+    prepared: Prepared,
+    shared_dir: Path | None,
+    console=None,
+) -> dict[str, Any]:
+    """Write the summary, the pages and the document into ``staging``; return the manifest.
+
+    A fault in the summary or the document never loses the reports: the page says what
+    could not be computed and the manifest records it.
+    """
+    from sa_toolkit import assessment_summary as asum
+    from sa_toolkit import report_index, summary_page
+
+    titles = {r.name: r.title for r in results}
+    pending = content.to_be_written(prepared.pieces, titles, prepared.reports)
+    demo = demo_data.is_demo(cfg.processed_dir)
+    manifest.update(
+        {
+            "synthetic_demo": demo,
+            "content_dir": str(content.content_dir(cfg)),
+            "content_sha256": prepared.fingerprint,
+            "to_be_written": pending,
+        }
+    )
+    summary = changes = state = error = None
+    started = time.perf_counter()
+    try:
+        summary = asum.compute_summary(cfg, shared_dir)
+        previous, state = asum.previous_summary(cfg)
+        changes = asum.changes_since(previous, summary)
+        summary["changes_since_last_year"] = changes
+        asum.write_summary(summary, staging)
+    except Exception as exc:  # noqa: BLE001 - the reports stand without the summary
+        error = f"{type(exc).__name__}: {exc}"
+        manifest["summary_error"] = error
+        if console is not None:
+            console.print(f"[yellow]The summary could not be computed:[/] {error}", highlight=False)
+    summary_seconds = time.perf_counter() - started
+    document = None
+    started = time.perf_counter()
+    try:
+        from sa_toolkit.document import build_document
+
+        path = build_document(cfg, staging, results, summary, pending, demo=demo)
+        document = path.name
+        manifest["document"] = {"file": document}
+    except Exception as exc:  # noqa: BLE001 - the reports stand without the document
+        manifest["document"] = {"file": None, "error": f"{type(exc).__name__}: {exc}"}
+        if console is not None:
+            console.print(
+                f"[yellow]The Word document could not be written:[/] {exc}", highlight=False
+            )
+    # what the summary and the document add to the run, for the benchmarks
+    manifest["finish_seconds"] = {
+        "summary": round(summary_seconds, 2),
+        "document": round(time.perf_counter() - started, 2),
+    }
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (staging / RUN_LOG).write_text(
+        report_index.render_run_log(cfg, results, inputs, manifest), encoding="utf-8"
+    )
+    (staging / INDEX).write_text(
+        summary_page.render_summary_page(
+            cfg, results, manifest, summary, changes, state, error, document
+        ),
+        encoding="utf-8",
+    )
+    if pending and console is not None:
+        console.print(
+            f"{len(pending)} part(s) of the analyst's text are still to be written in "
+            f"{content.content_dir(cfg)} (the reports show a note; `sa publish` waits for "
+            "them).",
+            highlight=False,
+        )
+    return manifest
+
+
+def check_publishable(cfg: Config, manifest: dict[str, Any]) -> str | None:
+    """Why the rendered year cannot be published yet (None when it can)."""
+    pending = manifest.get("to_be_written") or []
+    if pending:
+        return (
+            f"{cfg.year.label} cannot be published: the analyst's text is still to be written "
+            f"for {'; '.join(pending)}. Write it in {content.content_dir(cfg)} (replace each "
+            "'To be written' paragraph) and run `sa run` again"
+        )
+    recorded = manifest.get("content_sha256")
+    if recorded and recorded != content.content_fingerprint(cfg):
+        return (
+            f"{cfg.year.label} cannot be published: the analyst's text in "
+            f"{content.content_dir(cfg)} changed after the reports were rendered; run "
+            "`sa run` again so that the reports include it"
+        )
+    return None

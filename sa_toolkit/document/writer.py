@@ -1,0 +1,256 @@
+"""A python-docx document with numbered, captioned figures and tables.
+
+:class:`AssessmentDocument` wraps :class:`docx.Document`: headings use Word's heading
+styles (so the navigation pane and a table of contents work), figures and tables get
+"Figure N" / "Table N" captions with Word ``SEQ`` fields (Word renumbers them when fields
+are updated), pictures carry their alt text in ``descr``, and table header rows repeat on
+each page. :func:`add_html` turns the HTML the notebooks display (key findings, tables,
+figures, notes, the analyst's text) into those elements, with BeautifulSoup.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+#: traffic light cell colours (as the reports' chips) and text colours
+RAG_FILL = {
+    "Red": ("D4351C", "FFFFFF"),
+    "Amber": ("F47738", "0B0C0C"),
+    "Green": ("00703C", "FFFFFF"),
+    "Not rated": ("505A5F", "FFFFFF"),
+}
+FIGURE_WIDTH = Inches(6.3)
+_SKIP = {"style", "script", "noscript", "template"}
+
+
+class AssessmentDocument:
+    """The document being written, with its figure and table counters."""
+
+    def __init__(self) -> None:
+        self.doc = Document()
+        self.figures = 0
+        self.tables = 0
+        normal = self.doc.styles["Normal"]
+        normal.font.name = "Arial"
+        normal.font.size = Pt(11)
+        for section in self.doc.sections:
+            section.left_margin = section.right_margin = Inches(1)
+
+    # ------------------------------------------------------------------ text
+
+    def heading(self, text: str, level: int) -> None:
+        self.doc.add_heading(" ".join(text.split()), level=max(1, min(level, 4)))
+
+    def paragraph(self, text: str = "", style: str | None = None, bold: bool = False):
+        para = self.doc.add_paragraph(style=style)
+        if text:
+            run = para.add_run(" ".join(text.split()))
+            run.bold = bold
+        return para
+
+    def bullets(self, items, style: str = "List Bullet") -> None:
+        for item in items:
+            self.paragraph(item, style=style)
+
+    def notice(self, text: str, colour: str = "D4351C") -> None:
+        para = self.doc.add_paragraph()
+        run = para.add_run(text)
+        run.bold = True
+        run.font.color.rgb = RGBColor.from_string(colour)
+
+    # ------------------------------------------------------------------ captions
+
+    def _caption(self, kind: str, number: int, text: str) -> None:
+        """``Figure 3: text`` in the Caption style, the number a Word SEQ field."""
+        para = self.doc.add_paragraph(style="Caption")
+        para.add_run(f"{kind} ")
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), f" SEQ {kind} \\* ARABIC ")
+        run = OxmlElement("w:r")
+        text_el = OxmlElement("w:t")
+        text_el.text = str(number)
+        run.append(text_el)
+        field.append(run)
+        para._p.append(field)
+        para.add_run(f": {' '.join(text.split())}")
+        # keep a table's caption with the table, a figure's with the figure above it
+        para.paragraph_format.keep_with_next = kind == "Table"
+
+    def figure(self, png: bytes, alt: str, title: str) -> None:
+        self.figures += 1
+        picture_para = self.doc.add_paragraph()
+        picture_para.add_run().add_picture(io.BytesIO(png), width=FIGURE_WIDTH)
+        picture_para.paragraph_format.keep_with_next = True
+        for doc_pr in picture_para._p.iter(qn("wp:docPr")):
+            doc_pr.set("descr", " ".join(alt.split()))
+            doc_pr.set("title", " ".join(title.split()))
+        self._caption("Figure", self.figures, title)
+
+    def table(self, caption: str, header: list[str], rows: list[list[str]], rag_col=None):
+        """A captioned table; ``rag_col`` (index) cells are coloured by their text."""
+        self.tables += 1
+        self._caption("Table", self.tables, caption)
+        width = max([len(header)] + [len(r) for r in rows]) if (header or rows) else 1
+        grid = ([header] if header else []) + [list(r) for r in rows]
+        # all rows at once, and the cells read once: python-docx's add_row and row.cells
+        # re-walk the whole table each call, quadratic for a 60-row framework
+        table = self.doc.add_table(rows=len(grid), cols=width)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        cells = table._cells
+        size = Pt(11 if width <= 3 else 9.5 if width <= 6 else 8)
+        for r, values in enumerate(grid):
+            for i, text in enumerate(values[:width]):
+                cell = cells[r * width + i]
+                # the cell's own first paragraph, found directly (cell.paragraphs is an xpath)
+                run = Paragraph(cell._tc.find(qn("w:p")), cell).add_run(text)
+                run.font.size = size
+                label = text.strip()
+                if header and r == 0:
+                    run.bold = True
+                    _shade(cell, "F3F2F1")
+                elif label in RAG_FILL and (rag_col is None or i == rag_col):
+                    fill, colour = RAG_FILL[label]
+                    _shade(cell, fill)
+                    run.font.color.rgb = RGBColor.from_string(colour)
+                    run.bold = True
+        if header:
+            _repeat_header(table.rows[0])
+        self.doc.add_paragraph()
+        return table
+
+    def save(self, path) -> None:
+        self.doc.save(str(path))
+
+
+def _shade(cell, fill: str) -> None:
+    props = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    props.append(shading)
+
+
+def _repeat_header(row) -> None:
+    props = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    props.append(flag)
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+def _text(node) -> str:
+    return " ".join(node.get_text(" ", strip=True).split())
+
+
+def _figure_title(img) -> str:
+    title = img.get("data-sa-title")
+    if title:
+        return title
+    alt = img.get("alt", "")
+    first = re.split(r"(?<=[.:])\s", alt, maxsplit=1)[0]
+    return first.rstrip(".:") or "Figure"
+
+
+def _inline_paragraph(doc: AssessmentDocument, node, style: str | None = None) -> None:
+    """A paragraph keeping bold and italic runs."""
+    para = doc.doc.add_paragraph(style=style)
+    pending = "sa-to-be-written" in (node.get("class") or [])
+
+    def walk(el, bold=False, italic=False):
+        for child in el.children:
+            if isinstance(child, str):
+                text = re.sub(r"\s+", " ", child)
+                if text.strip() or (text == " " and para.runs):
+                    run = para.add_run(text)
+                    run.bold = bold or pending
+                    run.italic = italic
+                    if pending:
+                        run.font.color.rgb = RGBColor.from_string("B35900")
+            elif child.name in ("strong", "b"):
+                walk(child, True, italic)
+            elif child.name in ("em", "i"):
+                walk(child, bold, True)
+            elif child.name == "br":
+                para.add_run().add_break()
+            elif child.name not in _SKIP:
+                walk(child, bold, italic)
+
+    walk(node)
+
+
+def _table(doc: AssessmentDocument, node) -> None:
+    caption_el = node.find("caption")
+    caption = _text(caption_el) if caption_el else "Table"
+    header: list[str] = []
+    rows: list[list[str]] = []
+    head = node.find("thead")
+    if head:
+        header = [_text(c) for c in head.find_all(["th", "td"])]
+    for tr in node.find_all("tr"):
+        if head and tr.find_parent("thead") is head:
+            continue
+        cells = [_text(c) for c in tr.find_all(["th", "td"], recursive=False)]
+        if not header and not rows and all(c.name == "th" for c in tr.find_all(["th", "td"])):
+            header = cells
+            continue
+        rows.append(cells)
+    doc.table(caption, header, rows)
+
+
+def add_html(doc: AssessmentDocument, markup: str, heading_offset: int = 0) -> None:
+    """Add the elements of an HTML fragment to the document.
+
+    ``h1``/``h2`` become Heading 2 (the report is Heading 1), ``h3`` Heading 3 and so on
+    (plus ``heading_offset``); paragraphs keep bold and italic; lists become bullets;
+    tables become captioned Word tables; images become numbered figures with alt text.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    _walk(doc, soup, heading_offset)
+
+
+def _walk(doc: AssessmentDocument, node, offset: int) -> None:
+    for child in node.children:
+        if isinstance(child, str):
+            if child.strip() and type(child).__name__ == "NavigableString":
+                doc.paragraph(child.strip())
+            continue
+        name = child.name
+        if name in _SKIP:
+            continue
+        if name and re.fullmatch(r"h[1-6]", name):
+            doc.heading(_text(child), max(2, int(name[1])) + offset)
+        elif name == "p":
+            if _text(child):
+                _inline_paragraph(doc, child)
+        elif name in ("ul", "ol"):
+            style = "List Number" if name == "ol" else "List Bullet"
+            for item in child.find_all("li", recursive=False):
+                _inline_paragraph(doc, item, style=style)
+        elif name == "table":
+            _table(doc, child)
+        elif name == "img":
+            src = child.get("src", "")
+            if src.startswith("data:image/png;base64,"):
+                png = base64.b64decode(src.split(",", 1)[1])
+                doc.figure(png, child.get("alt", ""), _figure_title(child))
+        elif name == "figcaption":
+            continue
+        elif name in ("pre", "code"):
+            doc.paragraph(_text(child))
+        else:
+            _walk(doc, child, offset)
