@@ -270,3 +270,20 @@ def test_lookups_of_both_lsoa_vintages_give_one_row_per_code():
         and row["ward_name"] == "Hill"
         and row["csp_code"] == "E22000001"
     )
+
+
+def test_police_months_whose_every_record_is_in_the_lookup_raise_no_vintage_warning(tmp_path):
+    # codes unchanged between the vintages join whole: no "cannot be placed" warning for 0 records
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    write(
+        raw / "geography" / "lookup.csv",
+        "LSOA21CD,LSOA21NM,WD24CD,WD24NM,CSP24CD,CSP24NM,LAD24CD,LAD24NM\n"
+        "E01000001,Place 001A,E05000001,North,E22000001,Place,E06000001,Place\n",
+    )
+    _police_raw(raw, [_street("E01000001", "2023-06")], "2023-06")
+    run_ingest(raw, processed)
+    from sa_toolkit.geography import load_summary
+
+    summary = load_summary(processed)
+    assert summary["police"]["outside_lookup"] == 0
+    assert [j for j in summary["joins"] if not j["ok"]] == []
