@@ -312,15 +312,21 @@ def build_framework(
             computed_any = False
             # a year with no computable baseline (the first year of data) has no period
             base_period = act_period = ""
-            for key, parsed, fy in (("baseline", base, baseline_year), ("actual", act, year)):
+            for key, parsed, fy, other in (
+                ("baseline", base, baseline_year, year),
+                ("actual", act, year, baseline_year),
+            ):
                 if parsed.number is not None or (origin == "entered" and parsed.text):
                     continue
                 try:
-                    result = compute(comp, data, fy)
+                    # like for like with the other year, as the reports (sa_toolkit.coverage)
+                    result = compute(comp, data, fy, compared_with=other)
                 except NotComputable as exc:
                     notes.append(f"{key} not computed: {exc}")
                     continue
                 computed_any = True
+                if result.months_note and result.months_note not in notes:
+                    notes.append(result.months_note)
                 parsed = Parsed(result.value, f"{result.value:g}", result.note)
                 if key == "baseline":
                     base, base_period = parsed, result.period

@@ -18,7 +18,7 @@ from IPython.display import HTML, display
 
 from sa_toolkit import charts, findings
 from sa_toolkit.analysis import overview as ov
-from sa_toolkit.analysis.priority_common import absent, not_available
+from sa_toolkit.analysis.priority_common import absent, not_available, note
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.indicators.computations import DataSource
 from sa_toolkit.notebook_params import notebook_context
@@ -62,17 +62,20 @@ display(
         f"(Excel, {len(framework)} indicators)</a></p>"
     )
 )
-display(
-    html_table(
-        ov.framework_display(framework, threshold),
-        caption=f"Performance framework, {name}, {cfg.year.previous().label} to {cfg.year.label}",
-        rag_columns="Traffic light",
-        notes=[
-            f"Counts below {threshold} are shown as <{threshold}.",
-            ov.framework_sentence(summary, cfg.year.label),
-        ],
+if framework.empty:
+    display(note(ov.framework_not_computed(framework)))
+else:
+    display(
+        html_table(
+            ov.framework_display(framework, threshold),
+            caption=f"Performance framework, {name}, {cfg.year.previous().label} to {cfg.year.label}",
+            rag_columns="Traffic light",
+            notes=[
+                f"Counts below {threshold} are shown as <{threshold}.",
+                ov.framework_sentence(summary, cfg.year.label),
+            ],
+        )
     )
-)
 
 # %% [markdown]
 # ## Most Similar Group comparison
@@ -142,7 +145,9 @@ saved = charts.save_and_show(
     ctx.output_dir,
 )
 mix = ov.crime_mix(data, threshold)
-if not trend["compared"]:
+if trend["months_note"]:
+    display(note(trend["months_note"]))
+if not trend["compared"] and not trend["too_few_months"]:
     display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
 display(
     html_table(

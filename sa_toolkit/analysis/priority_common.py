@@ -415,6 +415,17 @@ def not_available(what: str, year_label: str):
     return HtmlBlock(f"<p class='sa-missing'>{escape(not_available_text(what, year_label))}</p>")
 
 
+def note(text: str):
+    """A plain-text note shown in the report as a paragraph of class ``sa-missing`` (as
+    :func:`absent`), e.g. a like-for-like comparison's months (``coverage``); ``""`` shows
+    nothing."""
+    from html import escape
+
+    from sa_toolkit.findings import HtmlBlock
+
+    return HtmlBlock(f"<p class='sa-missing'>{escape(text)}</p>" if text else "")
+
+
 def ward_names(lookup: pd.DataFrame | None) -> pd.Series:
     """Ward code -> ward name from the lookup table (empty when there is no lookup)."""
     if lookup is None or lookup.empty:
