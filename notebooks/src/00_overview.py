@@ -18,7 +18,7 @@ from IPython.display import HTML, display
 
 from sa_toolkit import charts, findings
 from sa_toolkit.analysis import overview as ov
-from sa_toolkit.analysis.priority_common import absent, not_available, note
+from sa_toolkit.analysis.priority_common import absent, coverage_note, not_available
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.indicators.computations import DataSource
 from sa_toolkit.notebook_params import notebook_context
@@ -63,7 +63,7 @@ display(
     )
 )
 if framework.empty:
-    display(note(ov.framework_not_computed(framework)))
+    display(coverage_note(ov.framework_not_computed(framework)))
 else:
     display(
         html_table(
@@ -146,7 +146,7 @@ saved = charts.save_and_show(
 )
 mix = ov.crime_mix(data, threshold)
 if trend["months_note"]:
-    display(note(trend["months_note"]))
+    display(coverage_note(trend["months_note"]))
 if not trend["compared"] and not trend["too_few_months"]:
     display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
 display(

@@ -18,7 +18,7 @@ from IPython.display import display
 
 from sa_toolkit import charts, findings, report_tables
 from sa_toolkit.analysis import violent_crime as vc
-from sa_toolkit.analysis.priority_common import absent, not_available
+from sa_toolkit.analysis.priority_common import absent, coverage_note, not_available
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.notebook_params import notebook_context
 
@@ -97,7 +97,8 @@ for chart in ("volume", "serious"):
 # Rates use the mid-year population estimate of the year's start. The change is tested with an exact test of two Poisson rates (populations allowed for); a small p-value means the change is unlikely to be chance.
 
 # %%
-if not data.has_comparison:
+display(coverage_note(data.months_note))
+if not data.has_comparison and not data.compare.has_previous:
     display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
 compared = f"{cfg.year.previous().label} and " if data.has_comparison else ""
 display(

@@ -415,7 +415,7 @@ def not_available(what: str, year_label: str):
     return HtmlBlock(f"<p class='sa-missing'>{escape(not_available_text(what, year_label))}</p>")
 
 
-def note(text: str):
+def coverage_note(text: str):
     """A plain-text note shown in the report as a paragraph of class ``sa-missing`` (as
     :func:`absent`), e.g. a like-for-like comparison's months (``coverage``); ``""`` shows
     nothing."""

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit import findings
+from sa_toolkit.coverage import Coverage, YearComparison, compare_years, with_gaps
 from sa_toolkit.errors import ArgumentError
 from sa_toolkit.paths import PACKAGE_DATA_DIR
 from sa_toolkit.periods import FinancialYear
@@ -103,8 +104,25 @@ class ViolentCrimeData:
     #: MSG table supplied (False: no peer comparison can be made)
     msg_supplied: bool = True
     #: False when the data hold nothing for ``year.previous()`` (the assessed year is the
-    #: first of the data): changes on last year are then "not available"
+    #: first of the data), or too few of the same months (``coverage``): changes on last
+    #: year are then "not available"
     has_comparison: bool = True
+    #: the like-for-like comparison of the source's months (None: every month held)
+    compare: YearComparison | None = None
+
+    @property
+    def months_note(self) -> str:
+        """What the year's figures count when months are missing (``""`` when none)."""
+        return self.compare.note() if self.compare is not None else ""
+
+    def year_rows(self, year: FinancialYear) -> pd.DataFrame:
+        """Incidents counted for the assessed or the comparison year: the months both hold
+        (like for like, :mod:`sa_toolkit.coverage`); another year: all its months."""
+        cmp = self.compare
+        if cmp is not None and year in (cmp.year, cmp.previous):
+            months = cmp.this_months if year == cmp.year else cmp.last_months
+            return self.incidents[self.incidents["month"].isin(months)]
+        return in_year(self.incidents, year)
 
     @property
     def comparison(self) -> FinancialYear | None:
@@ -131,14 +149,15 @@ class ViolentCrimeData:
 
 def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
     """Read the incidents, lookup, population and MSG tables for the report (once each)."""
-    from sa_toolkit.analysis.priority_common import comparison_year, table_supplied
+    from sa_toolkit.analysis.priority_common import table_supplied
     from sa_toolkit.tables import partnership_lsoas, read_table, table_months
 
     lsoas = partnership_lsoas(cfg)
     first = min(cfg.baseline_year, cfg.year.previous()).first_month
     source = "incidents" if table_supplied("crime_incidents", cfg.processed_dir) else "police"
-    held = table_months("crime_incidents" if source == "incidents" else "police_street",
-                        cfg.processed_dir)  # fmt: skip
+    table = "crime_incidents" if source == "incidents" else "police_street"
+    held = table_months(table, cfg.processed_dir)
+    compare = compare_years(Coverage.of(table, held), cfg.year)
     if held:
         # months before the data begin are not shown as months without crime
         first = max(first, min(held[0], cfg.year.first_month))
@@ -194,7 +213,8 @@ def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
         cfg=cfg,
         source=source,
         msg_supplied=msg_supplied,
-        has_comparison=comparison_year(cfg, held or None) is not None,
+        has_comparison=compare.compared and compare.has_previous,
+        compare=compare,
     )
 
 
@@ -223,7 +243,7 @@ def in_year(incidents: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
 def focus_incidents(data: ViolentCrimeData, year: FinancialYear | None = None) -> pd.DataFrame:
     """Violence against the person (:data:`FOCUS`; with the police data only, violence and
     sexual offences) in the assessed year (or ``year``)."""
-    rows = in_year(data.incidents, year or data.year)
+    rows = data.year_rows(year or data.year)
     return rows[measure_mask(rows, data.measures.loc[data.focus])]
 
 
@@ -244,7 +264,8 @@ def population_by_lsoa(data: ViolentCrimeData, year: FinancialYear) -> tuple[pd.
 
 
 def monthly_counts(data: ViolentCrimeData, chart: str | None = None) -> pd.DataFrame:
-    """Offences per month, one column per measure (label), every month present."""
+    """Offences per month, one column per measure (label), every month present; a month
+    the source does not hold is NaN (a gap in the chart, never a zero)."""
     chosen = data.measures if chart is None else data.measures[data.measures["chart"] == chart]
     out = {}
     for _, definition in chosen.iterrows():
@@ -252,6 +273,10 @@ def monthly_counts(data: ViolentCrimeData, chart: str | None = None) -> pd.DataF
         out[definition["label"]] = rows.groupby("month").size().reindex(data.months, fill_value=0)
     frame = pd.DataFrame(out, index=data.months).fillna(0).astype(int)
     frame.index.name = "month"
+    if data.compare is not None and not data.compare.coverage.months.empty:
+        held = data.compare.coverage.months
+        if not data.months.isin(held).all():
+            frame = with_gaps(frame, data.compare.coverage)
     return frame
 
 
@@ -269,7 +294,8 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
     from sa_toolkit.indicators import poisson_change, rate
 
     previous = data.year.previous()
-    this_rows, last_rows = in_year(data.incidents, data.year), in_year(data.incidents, previous)
+    # like for like: the months both years hold (data.year_rows)
+    this_rows, last_rows = data.year_rows(data.year), data.year_rows(previous)
     pop_now = float(population_by_lsoa(data, data.year)[0].sum())
     pop_before = float(population_by_lsoa(data, previous)[0].sum())
     if not data.has_comparison:
@@ -698,7 +724,7 @@ def shares_and_repeats(data: ViolentCrimeData) -> pd.DataFrame:
         shares["significant"] = changes["significant"]
         shares["unlinked"] = np.nan
         out.append(shares.drop(columns=["x0", "n0"]))
-    abuse = in_year(data.incidents, data.year)
+    abuse = data.year_rows(data.year)
     abuse = abuse[abuse["domestic_abuse"].astype("boolean").fillna(False)].reset_index(drop=True)
     if abuse["victim_id"].astype("string").str.strip().replace("", pd.NA).notna().any():
         repeats = repeat_victimisation(
@@ -905,6 +931,8 @@ def key_findings(
         night_sentence(times) if times else None,
     ]
     out.extend(s for s in optional if s)
+    if data.months_note:  # months missing: the headline says what was compared
+        out[0] = f"{out[0].rstrip()} {data.months_note}"
     return out[:6]
 
 
