@@ -26,6 +26,7 @@ from sa_toolkit.indicators.catalogue import (
     TARGET_TYPES,
     UNITS,
     break_between,
+    context_between,
     load_catalogue,
     load_series_breaks,
 )
@@ -365,6 +366,9 @@ def build_framework(
         change = np.nan
         significant, p_value = None, None
         brk = break_between(indicator_id, baseline_year, year, breaks)
+        # events the comparison spans (COVID-19 restrictions): compared, and said so
+        for event in context_between(indicator_id, baseline_year, year, breaks).itertuples():
+            notes.append(f"{event.comparison_note} ({event.reason})")
         if brk is not None:
             notes.append(f"{brk['comparison_note']} ({brk['reason']})")
         elif unit and base.number is not None and act.number is not None:
@@ -511,6 +515,7 @@ def framework_command(config_loader, values, out, year, use_data, console) -> pd
     frame = build_framework(
         entered,
         year=cfg.year,
+        series_breaks=load_series_breaks(raw_dir=cfg.raw_dir),
         data=source,
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,

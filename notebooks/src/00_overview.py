@@ -130,7 +130,7 @@ saved = charts.save_and_show(
         title=ov.trend_chart_title(trend, cfg.year.label),
         subtitle=f"Recorded offences (all types except anti-social behaviour) and police-recorded anti-social behaviour incidents per month, {name}, {trend['period']}",
         source=ov.STREET_SOURCE,
-        breaks=ov.series_breaks_for(["total_crime_rate", "asb_rate"], both.index),
+        breaks=ov.series_breaks_for(["total_crime_rate", "asb_rate"], both.index, cfg.raw_dir),
         measure="Number",
     ),
     "00_overview_crime_trend",

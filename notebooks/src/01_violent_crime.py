@@ -56,7 +56,7 @@ _ = findings.show_key_findings(
 # Monthly recorded offences with their 12-month rolling average, and financial-year totals. Knife and gun crime count offences flagged as involving a knife or sharp instrument, or a firearm; serious violence is homicide, attempted murder and wounding with intent.
 
 # %%
-breaks = vc.series_breaks_for_priority()
+breaks = vc.series_breaks_for_priority(raw_dir=cfg.raw_dir)
 note = data.source_note
 if data.source != "incidents":
     display(

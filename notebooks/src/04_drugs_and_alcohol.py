@@ -91,7 +91,7 @@ else:
         subtitle=f"Recorded drug offences per month by kind, {place}, "
         f"{monthly.index[0].strftime('%B %Y')} to {monthly.index[-1].strftime('%B %Y')}",
         source="Police crime recording system extract (Home Office offence codes 92A-92E)",
-        breaks=pc.breaks_for(["drug_offences_rate"]),
+        breaks=pc.breaks_for(["drug_offences_rate"], cfg.raw_dir),
     )
     charts.save_and_show(
         fig,

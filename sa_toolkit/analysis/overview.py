@@ -774,12 +774,15 @@ def trend_frame(trend: dict) -> pd.DataFrame:
     return pd.DataFrame({"Recorded crime": trend["crime"], ASB: trend["asb"]})
 
 
-def series_breaks_for(indicator_ids, months: pd.PeriodIndex) -> dict:
-    """Series breaks of the given catalogue indicators that fall inside ``months``."""
+def series_breaks_for(indicator_ids, months: pd.PeriodIndex, raw_dir=None) -> dict:
+    """Series breaks (not comparable) of the given catalogue indicators inside ``months``
+    (package registry and, with ``raw_dir``, the partnership's own)."""
     from sa_toolkit.indicators.catalogue import load_series_breaks
 
-    table = load_series_breaks()
-    table = table[table["indicator"].isin(list(indicator_ids))]
+    table = load_series_breaks(raw_dir=raw_dir)
+    table = table[
+        table["indicator"].isin(list(indicator_ids)) & (table["effect"] == "not_comparable")
+    ]
     out = {}
     for _, row in table.iterrows():
         month = pd.Period(row["starts"], freq="M")
@@ -1052,7 +1055,8 @@ def category_trends(data: OverviewData) -> pd.DataFrame:
     out = out[["crime_type", "trend", "slope"]].copy()
     # categories measured by a catalogue indicator with a break inside the window
     catalogue = load_catalogue()
-    breaks = load_series_breaks()
+    breaks = load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None))
+    breaks = breaks[breaks["effect"] == "not_comparable"]
     start = FinancialYear.parse(years[0]).start
     end = cfg.year.end
     broken = {}

@@ -388,14 +388,16 @@ def trend_title(summary: pd.DataFrame, measures: list[str], year_label: str) -> 
     return f"{row['label']} {verb} {findings.format_percent(pct)} in {year_label}{tail}"
 
 
-def series_breaks_for_priority(priority: str = "violent_crime") -> pd.DataFrame:
-    """Rows of ``series_breaks.csv`` for the priority's indicators (for ``monthly_trend``)."""
+def series_breaks_for_priority(priority: str = "violent_crime", raw_dir=None) -> pd.DataFrame:
+    """Rows of ``series_breaks.csv`` (package and, with ``raw_dir``, the partnership's own)
+    for the priority's indicators that make years not comparable (for ``monthly_trend``)."""
     from sa_toolkit.indicators.catalogue import load_catalogue, load_series_breaks
 
     catalogue = load_catalogue()
     ids = set(catalogue.index[catalogue["priority"] == priority])
-    breaks = load_series_breaks()
-    return breaks[breaks["indicator"].isin(ids)].reset_index(drop=True)
+    breaks = load_series_breaks(raw_dir=raw_dir)
+    keep = breaks["indicator"].isin(ids) & (breaks["effect"] == "not_comparable")
+    return breaks[keep].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- peers
