@@ -145,8 +145,9 @@ saved = charts.save_and_show(
     ctx.output_dir,
 )
 mix = ov.crime_mix(data, threshold)
-if trend["months_note"]:
-    display(coverage_note(trend["months_note"]))
+display(coverage_note(trend["months_note"]))
+for caveat in trend["caveats"]:
+    display(coverage_note(caveat))
 if not trend["compared"] and not trend["too_few_months"]:
     display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
 display(

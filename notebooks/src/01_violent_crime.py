@@ -98,6 +98,8 @@ for chart in ("volume", "serious"):
 
 # %%
 display(coverage_note(data.months_note))
+for caveat in data.caveats():
+    display(coverage_note(caveat))
 if not data.has_comparison and not data.compare.has_previous:
     display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
 compared = f"{cfg.year.previous().label} and " if data.has_comparison else ""

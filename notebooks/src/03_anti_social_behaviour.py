@@ -23,6 +23,11 @@ from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
 from sa_toolkit.coverage import compare_years, table_coverage
+from sa_toolkit.indicators.catalogue import (
+    comparison_caveats,
+    comparison_flags,
+    load_series_breaks,
+)
 from sa_toolkit.indicators.computations import NotComputable, population
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.report_tables import html_table
@@ -99,6 +104,14 @@ SOURCE_ASB = (
 key = [asb.headline_sentence(by_source, cfg.year, threshold, police_only)]
 if asb_comparison.note():  # months missing: the headline says what was compared
     key[0] = f"{key[0].rstrip()} {asb_comparison.note()}"
+# events the comparison spans (COVID-19 restrictions): said in the headline and below
+asb_breaks = load_series_breaks(raw_dir=cfg.raw_dir)
+asb_caveats, asb_flags = [], []
+if compared:
+    asb_caveats = comparison_caveats(["asb_rate"], cfg.year.previous(), cfg.year, asb_breaks)
+    asb_flags = comparison_flags(["asb_rate"], cfg.year.previous(), cfg.year, asb_breaks)
+if asb_flags:
+    key[0] = f"{key[0].rstrip()} {' '.join(asb_flags)}"
 key.append(asb.season_sentence(season))
 if len(wards) and wards["incidents"].sum():
     key.append(asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold))
@@ -151,6 +164,8 @@ changes["change_%"] = changes["change"].round(1)
 changes["significant"] = changes["significant"].map({True: "yes", False: "no"})
 shown_columns = ["source", "before", "after", "change_%", "p_value", "significant"]
 display(pc.coverage_note(asb_comparison.note()))
+for caveat in asb_caveats:
+    display(pc.coverage_note(caveat))
 if not compared:
     if not asb_comparison.has_previous:
         display(pc.not_available(f"Change on {previous_label}", previous_label))

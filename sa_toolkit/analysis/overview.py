@@ -721,6 +721,17 @@ def crime_trend(data: OverviewData) -> dict:
         out[f"{key}_change"] = _pct(out[f"{key}_last"], out[f"{key}_this"]) if compared else None
     first, final = counts.index[0], counts.index[-1]
     out["period"] = f"{first.strftime('%B %Y')} to {final.strftime('%B %Y')}"
+    # breaks and events (COVID-19 restrictions, counting rule changes) the comparison spans
+    from sa_toolkit.indicators.catalogue import (
+        comparison_caveats,
+        comparison_flags,
+        load_series_breaks,
+    )
+
+    breaks = load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None))
+    ids, previous = ["total_crime_rate", "asb_rate"], cfg.year.previous()
+    out["caveats"] = comparison_caveats(ids, previous, cfg.year, breaks) if compared else []
+    out["flags"] = comparison_flags(ids, previous, cfg.year, breaks) if compared else []
     return out
 
 
@@ -1255,6 +1266,8 @@ def key_findings(
     if trend.get("months_note") and not trend.get("too_few_months"):
         # like for like, or a year with months missing: the headline says so
         out[0] = out[0].rstrip() + " " + trend["months_note"]
+    if trend.get("flags"):  # a comparison spanning COVID-19 restrictions or a rule change
+        out[0] = out[0].rstrip() + " " + " ".join(trend["flags"])
     out.append(framework_sentence(framework, cfg.year.label))
     out.extend(msg_sentences(msg_table, cfg)[:1])
     if cost is not None:

@@ -79,7 +79,7 @@ def compute_performance_framework(cfg, source: DataSource | None = None) -> pd.D
         None,
         year=cfg.year,
         # the package's registry and the partnership's own breaks (<raw_dir>/series_breaks.csv)
-        series_breaks=load_series_breaks(raw_dir=cfg.raw_dir),
+        series_breaks=load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None)),
         data=source if source is not None else DataSource.from_config(cfg),
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
@@ -203,7 +203,7 @@ def priority_framework(
             values,
             year=cfg.year,
             catalogue=catalogue,
-            series_breaks=load_series_breaks(raw_dir=cfg.raw_dir),
+            series_breaks=load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None)),
             data=src if src is not None else local_source(cfg),
             tolerance=cfg.amber_tolerance,
             significance_level=cfg.significance_level,

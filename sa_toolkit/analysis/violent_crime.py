@@ -115,6 +115,26 @@ class ViolentCrimeData:
         """What the year's figures count when months are missing (``""`` when none)."""
         return self.compare.note() if self.compare is not None else ""
 
+    def caveats(self, short: bool = False) -> list[str]:
+        """Series breaks and events (COVID-19 restrictions, counting rule changes) that the
+        comparison with last year spans, for the measures' indicators (``short``: the
+        one-line notes for a headline)."""
+        from sa_toolkit.indicators.catalogue import (
+            comparison_caveats,
+            comparison_flags,
+            load_series_breaks,
+        )
+
+        if not self.has_comparison:
+            return []
+        ids = [str(i) for i in self.measures["indicator_id"] if str(i).strip()]
+        if self.source == "police":  # the open data's category is this indicator's
+            ids.append("violence_and_sexual_offences_rate")
+        ids = ids or ["*"]
+        breaks = load_series_breaks(raw_dir=getattr(self.cfg, "raw_dir", None))
+        text = comparison_flags if short else comparison_caveats
+        return text(ids, self.year.previous(), self.year, breaks)
+
     def year_rows(self, year: FinancialYear) -> pd.DataFrame:
         """Incidents counted for the assessed or the comparison year: the months both hold
         (like for like, :mod:`sa_toolkit.coverage`); another year: all its months."""
@@ -935,6 +955,9 @@ def key_findings(
     out.extend(s for s in optional if s)
     if data.months_note:  # months missing: the headline says what was compared
         out[0] = f"{out[0].rstrip()} {data.months_note}"
+    flags = data.caveats(short=True)
+    if flags:  # the comparison spans COVID-19 restrictions or a counting rule change
+        out[0] = f"{out[0].rstrip()} {' '.join(flags)}"
     return out[:6]
 
 

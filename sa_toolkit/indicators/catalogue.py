@@ -286,3 +286,18 @@ def comparison_caveats(
                     f"(source: {row.source})."
                 )
     return list(seen.values())
+
+
+def comparison_flags(
+    indicator_ids, baseline: FinancialYear, actual: FinancialYear, breaks: pd.DataFrame
+) -> list[str]:
+    """The short notes (``comparison_note``, capitalised) of the breaks and events the
+    comparison spans, each once: for a headline ("Compared with care: 2020/21 was a year of
+    COVID-19 restrictions.")."""
+    out: list[str] = []
+    for indicator in indicator_ids:
+        for note in breaks_between(indicator, baseline, actual, breaks)["comparison_note"]:
+            text = f"{str(note)[:1].upper()}{str(note)[1:]}."
+            if text not in out:
+                out.append(text)
+    return out
