@@ -190,7 +190,7 @@ class YearComparison:
 
     @property
     def missing(self) -> pd.PeriodIndex:
-        both = self.previous.months.append(self.year.months)
+        both = self.previous.months.append(self.year.months).sort_values()
         return both[~both.isin(self.coverage.months)]
 
     @property
@@ -222,9 +222,12 @@ class YearComparison:
             return f"{self.year.label}: {self.n_months} of 12 months; {gaps}."
         left_out = self.year.months[~self.year.months.isin(self.this_months)]
         names = _join([m.strftime("%B") for m in left_out])
+        # the same words whichever of the two years is computed first (the framework
+        # computes a baseline against its actual year)
+        first, second = sorted((self.previous, self.year))
         return (
-            f"Like for like: the same {self.n_months} months of {self.previous.label} and "
-            f"{self.year.label} compared ({names} left out of both); {gaps}."
+            f"Like for like: the same {self.n_months} months of {first.label} and "
+            f"{second.label} compared ({names} left out of both); {gaps}."
         )
 
     def total(self, monthly: pd.Series, which: str = "this") -> float:
