@@ -16,8 +16,15 @@ month's crime. The rule every report and the performance framework follow:
   complete financial years only, so that no calendar month is averaged over fewer years
   than the others.
 
+Which months a source holds depends on how it is published. data.police.uk is one file
+per force and month (:data:`MONTHLY_FILES`): a month without a file is missing. A monthly
+count table (the treatment extract) has a row for every month it covers: a month without
+rows is missing too. An event extract (crime, ASB or fire incidents) is one file covering
+a period: a month inside it without any event is a month with none (a quiet month for
+fires in a small area), so such a source holds every month from its first to its last.
+
 The month sets come from :func:`sa_toolkit.tables.table_months` (the ``period=YYYY-MM``
-folders of a processed table, one per month the raw files hold), so nothing is read.
+folders of a processed table), so nothing is read.
 """
 
 from __future__ import annotations
@@ -42,6 +49,12 @@ SOURCE_NAMES = {
     "fire_incidents": "the fire incident extract",
     "treatment_monthly": "the drug and alcohol treatment extract",
 }
+
+
+#: sources where every month held has its own rows (a month without rows is missing)
+MONTHLY_FILES = frozenset(
+    {"police_street", "police_outcomes", "police_stop_search", "treatment_monthly"}
+)
 
 
 def source_name(table: str) -> str:
@@ -104,7 +117,13 @@ class Coverage:
 
     @classmethod
     def of(cls, table: str, months: Iterable) -> Coverage:
-        return cls(table, _months(months))
+        """The coverage of ``table`` from the months its rows fall in: those months for a
+        source published month by month (:data:`MONTHLY_FILES`), else every month from
+        the first to the last (an event extract's quiet month is a month with none)."""
+        held = _months(months)
+        if table in MONTHLY_FILES or held.empty:
+            return cls(table, held)
+        return cls(table, pd.period_range(held[0], held[-1], freq="M"))
 
     @property
     def name(self) -> str:

@@ -51,6 +51,14 @@ def test_coverage_names_gaps_inside_its_span():
     assert cov.summary().startswith("April 2019 to March 2022 (34 months); 2 missing in between")
 
 
+def test_event_extract_quiet_month_is_a_month_with_none():
+    # fires in a small area: no fire in May 2024 is a month with none, not missing data;
+    # a data.police.uk month without a file is missing
+    held = _months("2024-04", "2024-09", ("2024-05",))
+    assert Coverage.of("fire_incidents", held).gaps.empty
+    assert [str(m) for m in Coverage.of("police_street", held).gaps] == ["2024-05"]
+
+
 # ----------------------------------------------------------------------------- like for like
 
 
