@@ -186,6 +186,7 @@ else:
                 + (", ".join(cost["uncosted"]) or "none")
                 + ".",
                 "Unit costs: " + "; ".join(cost["cost_source"]) + ".",
+                ov.cost_partial_note(cost),
             ],
         )
     )

@@ -928,6 +928,10 @@ def cost_by_year(data: OverviewData) -> dict | None:
     unit = costed.drop_duplicates("crime_type").set_index("crime_type")
     total = table.sum()
     uncosted = [c for c in crime_columns(data.counts) if c not in types and totals[c].sum() > 0]
+    # a year with months missing from the police data: its cost is over the months held
+    held = {y: len(data.police.present_in(FinancialYear.parse(y))) for y in years}
+    partial = {y: n for y, n in held.items() if n < 12}
+    change = _pct(float(total.iloc[0]), float(total.iloc[-1]))
     return {
         "table": table,
         "total": total,
@@ -935,7 +939,9 @@ def cost_by_year(data: OverviewData) -> dict | None:
         "price_year": cfg.year.label,
         "first": years[0],
         "last": years[-1],
-        "change": _pct(float(total.iloc[0]), float(total.iloc[-1])),
+        # not set against each other when either end year lacks months
+        "change": None if years[0] in partial or years[-1] in partial else change,
+        "partial": partial,
         "uncosted": uncosted,
         "cost_source": sorted(set(unit["cost_source"].dropna().astype(str))),
     }
@@ -958,6 +964,14 @@ def cost_sentence(cost: dict) -> str:
             f"(at {cost['price_year']} prices)."
         )
     pct = cost["change"]
+    if cost.get("partial") and (
+        cost["first"] in cost["partial"] or cost["last"] in cost["partial"]
+    ):
+        return (
+            f"The estimated cost of crime was £{first:,.1f}m in {cost['first']} and £{last:,.1f}m "
+            f"in {cost['last']} (at {cost['price_year']} prices), not compared: "
+            + cost_partial_note(cost)
+        )
     if pct is None or round(pct) == 0:
         move = "was about the same"
     else:
@@ -966,6 +980,14 @@ def cost_sentence(cost: dict) -> str:
         f"The estimated cost of crime {move} between {cost['first']} and "
         f"{cost['last']} (£{first:,.1f}m to £{last:,.1f}m at {cost['price_year']} prices)."
     )
+
+
+def cost_partial_note(cost: dict) -> str:
+    """``"2013/14 covers 10 of 12 months (months missing from the police data)."``"""
+    parts = [f"{y} covers {n} of 12 months" for y, n in cost.get("partial", {}).items()]
+    if not parts:
+        return ""
+    return "; ".join(parts) + " (months missing from the police data)."
 
 
 def cost_chart(cost: dict, cfg: Config):
