@@ -326,8 +326,9 @@ def build_framework(
                     notes.append(f"{key} not computed: {exc}")
                     continue
                 computed_any = True
-                if result.months_note and result.months_note not in notes:
-                    notes.append(result.months_note)
+                months_note = result.months_note.rstrip(".")  # notes are joined by "; "
+                if months_note and months_note not in notes:
+                    notes.append(months_note)
                 parsed = Parsed(result.value, f"{result.value:g}", result.note)
                 if key == "baseline":
                     base, base_period = parsed, result.period
