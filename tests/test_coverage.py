@@ -289,3 +289,50 @@ def test_real_download_coverage_names_the_missing_months(tmp_path):
     assert cmp.compared and cmp.n_months == 10 and not cmp.has_previous
     # 2014/15 holds April to June 2014 only: not totalled as a year
     assert not compare_years(cov, FY(2014)).compared
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+def test_violent_crime_year_summary_counts_the_same_months():
+    from sa_toolkit.analysis import violent_crime as vc
+    from tests.test_analysis_violent_crime import _data, _incident
+
+    # 2024/25: 2 offences a month; 2025/26: 3 a month; the source lacks May 2024 and
+    # February 2026 -> 10 common months: 20 against 30 (not 22 against 33)
+    held = _months("2024-04", "2026-03", ("2024-05", "2026-02"))
+    rows = [
+        _incident(str(m))
+        for m in held
+        for _ in range(2 if m.year * 12 + m.month < 2025 * 12 + 4 else 3)
+    ]
+    data = _data(rows)
+    data.compare = compare_years(
+        Coverage("police_street", pd.PeriodIndex(held, freq="M")), FY(2025)
+    )
+    summary = vc.year_summary(data).set_index("measure")
+    vap = summary.loc["violence_against_the_person"]
+    assert (vap["previous"], vap["actual"]) == (20, 30)
+    assert "the same 10 months of 2024/25 and 2025/26" in data.months_note
+    # the monthly chart series: the two missing months are NaN, the others counted
+    monthly = vc.monthly_counts(data, "volume")
+    assert monthly.loc[pd.Period("2024-05", "M")].isna().all()
+    assert monthly.loc[pd.Period("2024-06", "M")].max() == 2
+
+
+def test_asb_source_changes_like_for_like():
+    from sa_toolkit.analysis import anti_social_behaviour as asb
+
+    held = _months("2024-04", "2026-03", ("2025-08",))  # August missing from 2025/26
+    rows = [
+        {"month": m, "source": "police"}
+        for m in held
+        for _ in range(4 if m.year * 12 + m.month < 2025 * 12 + 4 else 5)
+    ]
+    frame = pd.DataFrame(rows)
+    frame["month"] = pd.PeriodIndex(frame["month"], freq="M")
+    cmp = compare_years(Coverage("police_street", pd.PeriodIndex(held, freq="M")), FY(2025))
+    table = asb.source_changes(frame, FY(2025), True, cmp).set_index("source")
+    # 11 common months: 44 against 55 (+25%), not 48 against 55
+    assert (table.loc["police", "before"], table.loc["police", "after"]) == (44, 55)
+    assert table.loc["all sources", "change"] == pytest.approx(25.0)
