@@ -164,7 +164,10 @@ else:
                 searches["rates"][["measure", "numerator", "searches", "value", "lower", "upper"]],
                 caption=f"Stop and search for drugs {where}: outcomes, {fy.label}"
                 + (
-                    f" ({searches['last_year']:,} searches in {fy.previous().label})"
+                    f" ({searches['this_year_compared']:,} searches against {searches['last_year']:,} "
+                    f"in {fy.previous().label}, the same months)"
+                    if searches["last_year"] is not None and searches["months_note"]
+                    else f" ({searches['last_year']:,} searches in {fy.previous().label})"
                     if searches["last_year"] is not None
                     else ""
                 ),
@@ -176,7 +179,7 @@ else:
                     "lower": "95% CI lower",
                     "upper": "95% CI upper",
                 },  # fmt: skip
-                notes=placed,
+                notes=[placed, searches["months_note"]],
             )
         )
     else:
