@@ -291,9 +291,9 @@ def compare_years(
     if last.empty:
         if len(this) < MIN_MONTHS_COMPARED:
             reason = (
-                f"{year.label} not totalled: {coverage.name} hold only {len(this)} of its 12 "
-                f"months (at least {MIN_MONTHS_COMPARED} needed); "
-                f"{months_in_words(coverage.missing_in(year))} missing."
+                f"{year.label} is not a whole year's figure: {coverage.name} hold only "
+                f"{len(this)} of its 12 months (at least {MIN_MONTHS_COMPARED} needed for a "
+                f"year's value); {months_in_words(coverage.missing_in(year))} missing."
             )
             return YearComparison(year, previous, coverage, this, empty, False, reason)
         return YearComparison(year, previous, coverage, this, empty, True)
