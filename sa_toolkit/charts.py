@@ -387,7 +387,10 @@ def monthly_trend(
 
     The line is never drawn across a series break: each segment between breaks is
     drawn (and its rolling average computed) on its own, and each break is marked by a
-    dashed vertical line and its label. Missing months leave a gap.
+    dashed vertical line and its label. A missing month (NaN, or absent from the index
+    inside its span) is a gap, never a zero: the monthly line breaks there, the month is
+    shaded and labelled "No data", no rolling average is drawn over a window that holds it,
+    and a financial year that lacks it gets no total bar.
 
     Parameters
     ----------
@@ -456,6 +459,7 @@ def monthly_trend(
     if multi:  # colours name the series; these two entries explain the line weights
         ax.plot([], [], color=TEXT_GREY, linewidth=2.2, label=f"{rolling}-month average")
     ax.plot([], [], color=TEXT_GREY if multi else CATEGORICAL[0], alpha=0.45, label="Monthly")
+    _mark_missing_months(ax, frame)
     for month, label in break_map.items():
         x = month.to_timestamp()
         ax.axvline(x, color="black", linestyle="--", linewidth=1)
@@ -498,11 +502,44 @@ def monthly_trend(
     return fig
 
 
+def missing_months(frame: pd.DataFrame) -> pd.PeriodIndex:
+    """Months of a monthly frame (``period[M]`` index) where no series has a value."""
+    return frame.index[frame.isna().all(axis=1).to_numpy()]
+
+
+def _mark_missing_months(ax, frame: pd.DataFrame) -> None:
+    """Shade each run of months without data and label it, so a gap reads as missing."""
+    from sa_toolkit.coverage import runs
+
+    for i, (first, last) in enumerate(runs(missing_months(frame))):
+        ax.axvspan(
+            first.to_timestamp(),
+            (last + 1).to_timestamp(),
+            facecolor="#d9d9d9",
+            edgecolor=TEXT_GREY,
+            hatch="//",
+            linewidth=0,
+            label="No data for the month" if i == 0 else None,
+        )
+        ax.annotate(
+            "No data",
+            xy=(first.to_timestamp(), 0),
+            xycoords=("data", "axes fraction"),
+            xytext=(1, 2),
+            textcoords="offset points",
+            fontsize=7,
+            color="black",
+            rotation=90,
+        )
+
+
 def _financial_year_panel(ax, frame: pd.DataFrame, break_map, measure: str) -> None:
     idx = frame.index
     start = idx.year - (idx.month < 4).astype(int)
     labels = np.array([f"{s}/{(s + 1) % 100:02d}" for s in start])
-    complete = pd.Series(1, index=idx).groupby(labels).count() == 12
+    # a year is complete when all twelve months hold data (a missing month is no zero)
+    has_data = pd.Series(frame.notna().any(axis=1).to_numpy(), index=idx)
+    complete = has_data.groupby(labels).sum() == 12
     years = [y for y in complete.index if complete[y]]
     if not years:
         ax.set_axis_off()

@@ -27,6 +27,7 @@ from sa_toolkit.indicators.catalogue import (
     TARGET_TYPES,
     UNITS,
     break_between,
+    context_between,
     load_catalogue,
     load_series_breaks,
 )
@@ -316,15 +317,22 @@ def build_framework(
             computed_any = False
             # a year with no computable baseline (the first year of data) has no period
             base_period = act_period = ""
-            for key, parsed, fy in (("baseline", base, baseline_year), ("actual", act, year)):
+            for key, parsed, fy, other in (
+                ("baseline", base, baseline_year, year),
+                ("actual", act, year, baseline_year),
+            ):
                 if parsed.number is not None or (origin == "entered" and parsed.text):
                     continue
                 try:
-                    result = compute(comp, data, fy)
+                    # like for like with the other year, as the reports (sa_toolkit.coverage)
+                    result = compute(comp, data, fy, compared_with=other)
                 except NotComputable as exc:
                     notes.append(f"{key} not computed: {exc}")
                     continue
                 computed_any = True
+                months_note = result.months_note.rstrip(".")  # notes are joined by "; "
+                if months_note and months_note not in notes:
+                    notes.append(months_note)
                 parsed = Parsed(result.value, f"{result.value:g}", result.note)
                 if key == "baseline":
                     base, base_period = parsed, result.period
@@ -363,6 +371,9 @@ def build_framework(
         change = np.nan
         significant, p_value = None, None
         brk = break_between(indicator_id, baseline_year, year, breaks)
+        # events the comparison spans (COVID-19 restrictions): compared, and said so
+        for event in context_between(indicator_id, baseline_year, year, breaks).itertuples():
+            notes.append(f"{event.comparison_note} ({event.reason})")
         if brk is not None:
             notes.append(f"{brk['comparison_note']} ({brk['reason']})")
         elif unit and base.number is not None and act.number is not None:
@@ -510,6 +521,7 @@ def framework_command(config_loader, values, out, year, use_data, console) -> pd
     frame = build_framework(
         entered,
         year=cfg.year,
+        series_breaks=load_series_breaks(raw_dir=cfg.raw_dir),
         data=source,
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,

@@ -107,7 +107,7 @@ def monthly_crime_counts(cfg: Config, crime_types: Sequence[str] | None = None):
     Counts street-level crimes (:func:`sa_toolkit.tables.partnership_street`) from April
     of the baseline year (or of the year before the assessment year, whichever is
     earlier) to the assessment year's March; every month appears (0 when there were
-    none). ``crime_types=None`` gives one column, ``All crime``, of every type except
+    none; NaN when the police data lack the month). ``crime_types=None`` gives one column, ``All crime``, of every type except
     anti-social behaviour.
 
     Returns
@@ -140,4 +140,10 @@ def monthly_crime_counts(cfg: Config, crime_types: Sequence[str] | None = None):
     )
     counts.index.name = "month"
     counts.columns.name = None
+    # a month the police data do not hold is missing (NaN), not a month without crime
+    from sa_toolkit.coverage import table_coverage, with_gaps
+
+    coverage = table_coverage("police_street", cfg.processed_dir)
+    if not coverage.months.empty and not counts.index.isin(coverage.months).all():
+        counts = with_gaps(counts, coverage)
     return counts

@@ -70,6 +70,76 @@ def load_ingest_log(processed_dir: Path) -> list[dict[str, Any]]:
     ]
 
 
+def source_coverage(cfg: Config) -> list[dict[str, Any]]:
+    """Per monthly source, the months it holds and the months missing (``coverage``).
+
+    One entry per month-partitioned processed table that was ingested: ``table, source``
+    (plain name), ``first, last, months`` (count), ``gaps`` (months missing between the
+    first and the last) and ``missing_in_year`` / ``missing_in_previous`` (months of the
+    assessed year and the year before that the source lacks; all twelve when it holds
+    none of that year). Months are ``YYYY-MM`` text.
+    """
+    from sa_toolkit.coverage import SOURCE_NAMES, table_coverage
+
+    out = []
+    for table in SOURCE_NAMES:
+        cov = table_coverage(table, cfg.processed_dir)
+        if cov.months.empty:
+            continue
+        out.append(
+            {
+                "table": table,
+                "source": cov.name[4:] if cov.name.startswith("the ") else cov.name,
+                "first": str(cov.months[0]),
+                "last": str(cov.months[-1]),
+                "months": len(cov.months),
+                "gaps": [str(m) for m in cov.gaps],
+                "missing_in_year": [str(m) for m in cov.missing_in(cfg.year)],
+                "missing_in_previous": [str(m) for m in cov.missing_in(cfg.year.previous())],
+            }
+        )
+    return out
+
+
+def _coverage_section(cfg: Config, coverage: list[dict[str, Any]]) -> str:
+    """The index's "Months covered" table: each source's months with the gaps named."""
+    import pandas as pd
+
+    from sa_toolkit.coverage import MIN_MONTHS_COMPARED, months_in_words, span_in_words
+
+    e = html.escape
+    if not coverage:
+        return "<p>No monthly data were found in the processed data folder.</p>"
+
+    def words(months: list[str], whole: str) -> str:
+        if len(months) == 12:
+            return whole
+        return months_in_words(pd.PeriodIndex(months, freq="M")) if months else "none"
+
+    rows = []
+    for c in coverage:
+        span = span_in_words(pd.PeriodIndex([c["first"], c["last"]], freq="M"))
+        rows.append(
+            "<tr>"
+            f"<td>{e(c['source'][:1].upper() + c['source'][1:])}</td>"
+            f"<td>{e(span)} ({c['months']} months)</td>"
+            f"<td>{e(words(c['gaps'], 'none'))}</td>"
+            f"<td>{e(words(c['missing_in_previous'], 'all (no data for the year)'))}</td>"
+            f"<td>{e(words(c['missing_in_year'], 'all (no data for the year)'))}</td>"
+            "</tr>"
+        )
+    return (
+        "<p>A month missing from a source is a gap, never a zero: charts break their line "
+        "there, and a comparison of two years uses the months both hold (like for like), or "
+        f"is not made when fewer than {MIN_MONTHS_COMPARED} are left.</p>"
+        "<table><thead><tr><th>Source</th><th>Months held</th>"
+        "<th>Missing between first and last month</th>"
+        f"<th>Missing from {e(cfg.year.previous().label)}</th>"
+        f"<th>Missing from {e(cfg.year.label)}</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 def package_versions(names: Sequence[str] = RECORDED_PACKAGES) -> dict[str, str | None]:
     versions: dict[str, str | None] = {}
     for name in names:
@@ -119,6 +189,7 @@ def build_manifest(
         "platform": platform.platform(),
         "packages": package_versions(),
         "inputs": inputs,
+        "coverage": source_coverage(cfg),
         "notebooks": [
             {
                 "name": r.name,
@@ -266,6 +337,8 @@ Partnership code {e(cfg.partnership_code)}.</p>
 {"".join(rows)}
 </tbody>
 </table>
+<h2>Months covered</h2>
+{_coverage_section(cfg, manifest.get("coverage") or source_coverage(cfg))}
 <h2>Data provenance</h2>
 {provenance}
 <p>Parameters, package versions and checksums are in <a href="manifest.json">manifest.json</a>.</p>

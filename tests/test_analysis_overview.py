@@ -195,12 +195,16 @@ def test_priority_matrix_scores_by_the_documented_rules():
     assert list(matrix.index) == ["Robbery", ov.ASB]  # highest score first
 
 
-def test_trend_not_assessed_across_a_series_break():
-    # public_order_rate has a series break from 2022-04 (series_breaks.csv), inside
-    # the five years 2021/22 to 2025/26.
-    cfg = _cfg()
-    data = _overview_data(cfg)
+def test_trend_not_assessed_across_a_series_break(tmp_path):
+    # the demo's own break (public_order_rate from 2022-04, in <raw_dir>/series_breaks.csv)
+    # falls inside the five years 2021/22 to 2025/26; without the file there is none
+    from sa_toolkit.demo.generate import write_series_breaks
+
+    data = _overview_data(_cfg(raw_dir=tmp_path))
     data.counts["Public order"] = 30
+    trends = ov.category_trends(data).set_index("crime_type")
+    assert not trends.loc["Public order", "trend"].startswith("not assessed")
+    write_series_breaks(tmp_path)
     trends = ov.category_trends(data).set_index("crime_type")
     assert trends.loc["Public order", "trend"].startswith("not assessed: series break")
 

@@ -12,6 +12,8 @@ from sa_toolkit.indicators.catalogue import (
     CATALOGUE_PATH,
     PRIORITIES,
     break_between,
+    comparison_caveats,
+    context_between,
     load_catalogue,
     load_series_breaks,
     validate_catalogue,
@@ -75,15 +77,73 @@ def test_catalogue_rejects_bad_values():
         validate_catalogue(entries)
 
 
-def test_series_breaks_include_demo_public_order_and_2008_counting_rules():
+def test_series_breaks_hold_real_events_with_sources_and_no_demo_break():
     breaks = load_series_breaks()
-    assert {"NI15", "NI20", "public_order_rate"} <= set(breaks["indicator"])
+    assert {"NI15", "NI20", "violence_and_sexual_offences_rate", "*"} <= set(breaks["indicator"])
+    # the demo's invented public order step (April 2022) is not a real event
+    assert not breaks["reason"].str.contains("demo", case=False).any()
+    assert not (
+        (breaks["indicator"] == "public_order_rate") & (breaks["first_period"] == "2022-04")
+    ).any()
+    assert (breaks["source"].str.strip() != "").all()
     fy = FinancialYear
-    # public order steps up from 2022-04: 2021/22 -> 2022/23 crosses it, 2022/23 -> 2023/24 does not
-    assert break_between("public_order_rate", fy(2021), fy(2022), breaks) is not None
-    assert break_between("public_order_rate", fy(2022), fy(2023), breaks) is None
     row = break_between("NI15", fy(2007), fy(2008), breaks)
     assert row["comparison_note"] == "comparison not possible: counting rules changed"
+    # COVID-19: context for every indicator. Restrictions began on 23 March 2020 (the last
+    # days of 2019/20) and ran into July 2021: every comparison from 2018/19 -> 2019/20 to
+    # 2021/22 -> 2022/23 spans them; 2017/18 -> 2018/19 and 2022/23 -> 2023/24 do not
+    for base, spans in (
+        (2017, False), (2018, True), (2019, True), (2020, True), (2021, True), (2022, False),
+    ):  # fmt: skip
+        events = context_between("asb_rate", fy(base), fy(base + 1), breaks)
+        assert bool(events["reason"].str.contains("COVID-19").any()) == spans, base
+    # a context event is no break: the years are still compared
+    assert break_between("asb_rate", fy(2019), fy(2020), breaks) is None
+    # Home Office Counting Rules changes of April 2018 and May 2023 (stalking and harassment)
+    assert len(context_between("violence_and_sexual_offences_rate", fy(2017), fy(2018), breaks))
+    hocr_2023 = context_between("total_crime_rate", fy(2022), fy(2023), breaks)
+    assert hocr_2023["reason"].str.contains("31 May 2023").any()
+
+
+def test_local_series_breaks_join_the_registry(tmp_path):
+    from sa_toolkit.demo.generate import write_series_breaks
+
+    write_series_breaks(tmp_path)
+    fy = FinancialYear
+    assert break_between("public_order_rate", fy(2021), fy(2022), load_series_breaks()) is None
+    both = load_series_breaks(raw_dir=tmp_path)
+    row = break_between("public_order_rate", fy(2021), fy(2022), both)
+    assert row is not None and "demo data" in row["reason"]
+    assert break_between("public_order_rate", fy(2022), fy(2023), both) is None
+
+
+def test_local_series_breaks_bad_rows_named(tmp_path):
+    header = "indicator,first_period,reason,comparison_note,effect,source\n"
+    (tmp_path / "series_breaks.csv").write_text(
+        header + "public_order_rate,2022-04,changed,not comparable,maybe,Force memo\n"
+    )
+    with pytest.raises(InputFileError, match="unknown effect") as err:
+        load_series_breaks(raw_dir=tmp_path)
+    assert "line 2" in str(err.value) and "effect" in str(err.value)
+    (tmp_path / "series_breaks.csv").write_text(
+        header + "public_order_rate,2022-04,changed,not comparable,not_comparable,\n"
+    )
+    with pytest.raises(InputFileError, match="source is blank"):
+        load_series_breaks(raw_dir=tmp_path)
+    (tmp_path / "series_breaks.csv").write_text("indicator,first_period,reason\n")
+    with pytest.raises(InputFileError, match="unexpected header"):
+        load_series_breaks(raw_dir=tmp_path)
+
+
+def test_comparison_caveats_name_the_event_and_its_source():
+    fy = FinancialYear
+    text = comparison_caveats(
+        ["total_crime_rate", "asb_rate"], fy(2019), fy(2020), load_series_breaks()
+    )
+    assert len(text) == 1
+    assert text[0].startswith("2019/20 and 2020/21 to be compared with care: COVID-19")
+    assert "SI 2020/350" in text[0]
+    assert comparison_caveats(["asb_rate"], fy(2024), fy(2025), load_series_breaks()) == []
 
 
 def _light(**kw):

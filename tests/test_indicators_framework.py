@@ -223,13 +223,19 @@ def test_serious_acquisitive_crime_rate_from_police_data():
     assert "NI28" not in frame.index
 
 
-def test_public_order_change_across_the_2022_break_is_not_computed():
+def test_public_order_change_across_the_2022_break_is_not_computed(tmp_path):
+    # the demo's own break (written by sa demo beside its raw data, not package data)
+    from sa_toolkit.demo.generate import write_series_breaks
+    from sa_toolkit.indicators.catalogue import load_series_breaks
+
+    write_series_breaks(tmp_path)
     street = pd.concat([_police(2021, {"Public order": 5}), _police(2022, {"Public order": 9})])
     population = pd.DataFrame({"year": [2021, 2022], "lsoa_code": ["E01", "E01"], "age_min": [0, 0],
                                "population": [6000, 6000]})  # fmt: skip
     frame = build_framework(
-        None, year="2022/23", data=_source({"police_street": street, "population": population})
-    )
+        None, year="2022/23", data=_source({"police_street": street, "population": population}),
+        series_breaks=load_series_breaks(raw_dir=tmp_path),
+    )  # fmt: skip
     row = frame.set_index("indicator_id").loc["public_order_rate"]
     assert row["baseline"] == pytest.approx(10.0) and row["actual"] == pytest.approx(18.0)
     assert pd.isna(row["change"]) and row["rag"] == ""

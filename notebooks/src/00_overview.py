@@ -18,7 +18,7 @@ from IPython.display import HTML, Markdown, display
 
 from sa_toolkit import charts, findings
 from sa_toolkit.analysis import overview as ov
-from sa_toolkit.analysis.priority_common import absent, not_available
+from sa_toolkit.analysis.priority_common import absent, coverage_note, not_available
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.indicators.computations import DataSource
 from sa_toolkit.notebook_params import notebook_context
@@ -62,17 +62,20 @@ display(
         f"(Excel, {len(framework)} indicators)</a></p>"
     )
 )
-display(
-    html_table(
-        ov.framework_display(framework, threshold),
-        caption=f"Performance framework, {name}, {cfg.year.previous().label} to {cfg.year.label}",
-        rag_columns="Traffic light",
-        notes=[
-            f"Counts below {threshold} are shown as <{threshold}.",
-            ov.framework_sentence(summary, cfg.year.label),
-        ],
+if framework.empty:
+    display(coverage_note(ov.framework_not_computed(framework)))
+else:
+    display(
+        html_table(
+            ov.framework_display(framework, threshold),
+            caption=f"Performance framework, {name}, {cfg.year.previous().label} to {cfg.year.label}",
+            rag_columns="Traffic light",
+            notes=[
+                f"Counts below {threshold} are shown as <{threshold}.",
+                ov.framework_sentence(summary, cfg.year.label),
+            ],
+        )
     )
-)
 
 # %% [markdown]
 # ## Most Similar Group comparison
@@ -127,7 +130,7 @@ saved = charts.save_and_show(
         title=ov.trend_chart_title(trend, cfg.year.label),
         subtitle=f"Recorded offences (all types except anti-social behaviour) and police-recorded anti-social behaviour incidents per month, {name}, {trend['period']}",
         source=ov.STREET_SOURCE,
-        breaks=ov.series_breaks_for(["total_crime_rate", "asb_rate"], both.index),
+        breaks=ov.series_breaks_for(["total_crime_rate", "asb_rate"], both.index, cfg.raw_dir),
         measure="Number",
     ),
     "00_overview_crime_trend",
@@ -142,7 +145,10 @@ saved = charts.save_and_show(
     ctx.output_dir,
 )
 mix = ov.crime_mix(data, threshold)
-if not trend["compared"]:
+display(coverage_note(trend["months_note"]))
+for caveat in trend["caveats"]:
+    display(coverage_note(caveat))
+if not trend["compared"] and not trend["too_few_months"]:
     display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
 display(
     html_table(
@@ -180,6 +186,7 @@ else:
                 + (", ".join(cost["uncosted"]) or "none")
                 + ".",
                 "Unit costs: " + "; ".join(cost["cost_source"]) + ".",
+                ov.cost_partial_note(cost),
             ],
         )
     )

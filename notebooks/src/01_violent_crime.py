@@ -18,7 +18,7 @@ from IPython.display import Markdown, display
 
 from sa_toolkit import charts, findings, report_tables
 from sa_toolkit.analysis import violent_crime as vc
-from sa_toolkit.analysis.priority_common import absent, not_available
+from sa_toolkit.analysis.priority_common import absent, coverage_note, not_available
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.geography import place_level
 from sa_toolkit.notebook_params import notebook_context
@@ -57,7 +57,7 @@ _ = findings.show_key_findings(
 # Monthly recorded offences with their 12-month rolling average, and financial-year totals. Knife and gun crime count offences flagged as involving a knife or sharp instrument, or a firearm; serious violence is homicide, attempted murder and wounding with intent.
 
 # %%
-breaks = vc.series_breaks_for_priority()
+breaks = vc.series_breaks_for_priority(raw_dir=cfg.raw_dir)
 note = data.source_note
 if data.source != "incidents":
     display(
@@ -98,7 +98,10 @@ for chart in ("volume", "serious"):
 # Rates use the mid-year population estimate of the year's start. The change is tested with an exact test of two Poisson rates (populations allowed for); a small p-value means the change is unlikely to be chance.
 
 # %%
-if not data.has_comparison:
+display(coverage_note(data.months_note))
+for caveat in data.caveats():
+    display(coverage_note(caveat))
+if not data.has_comparison and not data.compare.has_previous:
     display(not_available(f"Change on {cfg.year.previous().label}", cfg.year.previous().label))
 compared = f"{cfg.year.previous().label} and " if data.has_comparison else ""
 display(

@@ -22,7 +22,13 @@ from sa_toolkit.analysis import anti_social_behaviour as asb
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
+from sa_toolkit.coverage import compare_years, table_coverage
 from sa_toolkit.geography import place_level
+from sa_toolkit.indicators.catalogue import (
+    comparison_caveats,
+    comparison_flags,
+    load_series_breaks,
+)
 from sa_toolkit.indicators.computations import NotComputable, population
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.report_tables import html_table
@@ -45,10 +51,12 @@ src = pf.local_source(cfg)
 framework = pf.priority_framework(cfg, "anti_social_behaviour", src)
 police_only = not pc.table_supplied("asb_incidents", cfg.processed_dir)
 # years before the data begin are left out, not shown or compared as years without incidents
-years = yc.years_to(
-    cfg, table_months("police_street" if police_only else "asb_incidents", cfg.processed_dir)
-)
-compared = len(years) > 1
+asb_table = "police_street" if police_only else "asb_incidents"
+years = yc.years_to(cfg, table_months(asb_table, cfg.processed_dir))
+# a month missing from the data is missing, not zero; this year and last like for like
+asb_coverage = table_coverage(asb_table, cfg.processed_dir)
+asb_comparison = compare_years(asb_coverage, cfg.year)
+compared = len(years) > 1 and asb_comparison.compared
 previous_label = cfg.year.previous().label
 months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
 period = f"{years[0].label} to {cfg.year.label}"
@@ -59,12 +67,12 @@ else:
 lookup = src.read("lookup", ["lsoa_code", "ward_code", "ward_name", "place_level"])
 places = place_level(lookup)
 this_year = asb.in_year(incidents, cfg.year)
-by_source = asb.source_changes(incidents, cfg.year, compared).set_index("source")
-monthly = asb.monthly_by_source(incidents, months)
+by_source = asb.source_changes(incidents, cfg.year, compared, asb_comparison).set_index("source")
+monthly = asb.monthly_by_source(incidents, months, asb_coverage)
 if police_only:
     monthly = monthly[["Police"]]
     by_source = by_source.loc[["police", "all sources"]]
-season = asb.seasonality(monthly.sum(axis=1))
+season = asb.seasonality(monthly.sum(axis=1, min_count=1))
 wards = asb.ward_rates(
     this_year,
     lookup,
@@ -96,6 +104,16 @@ SOURCE_ASB = (
 
 # %%
 key = [asb.headline_sentence(by_source, cfg.year, threshold, police_only)]
+if asb_comparison.note():  # months missing: the headline says what was compared
+    key[0] = f"{key[0].rstrip()} {asb_comparison.note()}"
+# events the comparison spans (COVID-19 restrictions): said in the headline and below
+asb_breaks = load_series_breaks(raw_dir=cfg.raw_dir)
+asb_caveats, asb_flags = [], []
+if compared:
+    asb_caveats = comparison_caveats(["asb_rate"], cfg.year.previous(), cfg.year, asb_breaks)
+    asb_flags = comparison_flags(["asb_rate"], cfg.year.previous(), cfg.year, asb_breaks)
+if asb_flags:
+    key[0] = f"{key[0].rstrip()} {' '.join(asb_flags)}"
 key.append(asb.season_sentence(season))
 if len(wards) and wards["incidents"].sum():
     key.append(asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold))
@@ -147,8 +165,12 @@ changes = by_source.reset_index()
 changes["change_%"] = changes["change"].round(1)
 changes["significant"] = changes["significant"].map({True: "yes", False: "no"})
 shown_columns = ["source", "before", "after", "change_%", "p_value", "significant"]
+display(pc.coverage_note(asb_comparison.note()))
+for caveat in asb_caveats:
+    display(pc.coverage_note(caveat))
 if not compared:
-    display(pc.not_available(f"Change on {previous_label}", previous_label))
+    if not asb_comparison.has_previous:
+        display(pc.not_available(f"Change on {previous_label}", previous_label))
     shown_columns = ["source", "after"]
 display(
     html_table(

@@ -91,7 +91,7 @@ else:
         subtitle=f"Recorded drug offences per month by kind, {place}, "
         f"{monthly.index[0].strftime('%B %Y')} to {monthly.index[-1].strftime('%B %Y')}",
         source="Police crime recording system extract (Home Office offence codes 92A-92E)",
-        breaks=pc.breaks_for(["drug_offences_rate"]),
+        breaks=pc.breaks_for(["drug_offences_rate"], cfg.raw_dir),
     )
     charts.save_and_show(
         fig,
@@ -164,7 +164,10 @@ else:
                 searches["rates"][["measure", "numerator", "searches", "value", "lower", "upper"]],
                 caption=f"Stop and search for drugs {where}: outcomes, {fy.label}"
                 + (
-                    f" ({searches['last_year']:,} searches in {fy.previous().label})"
+                    f" ({searches['this_year_compared']:,} searches against {searches['last_year']:,} "
+                    f"in {fy.previous().label}, the same months)"
+                    if searches["last_year"] is not None and searches["months_note"]
+                    else f" ({searches['last_year']:,} searches in {fy.previous().label})"
                     if searches["last_year"] is not None
                     else ""
                 ),
@@ -176,7 +179,7 @@ else:
                     "lower": "95% CI lower",
                     "upper": "95% CI upper",
                 },  # fmt: skip
-                notes=placed,
+                notes=[placed, searches["months_note"]],
             )
         )
     else:

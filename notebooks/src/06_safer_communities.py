@@ -310,7 +310,7 @@ else:
 if not len(roads):
     display(pc.absent("road_casualties", "road casualty figures", cfg))
 else:
-    breaks = [int(k[:4]) for k in pc.breaks_for(["ksi_casualties", "NI47"])]
+    breaks = [int(k[:4]) for k in pc.breaks_for(["ksi_casualties", "NI47"], cfg.raw_dir)]
     first_year = max([b for b in breaks if b <= roads["year"].max()], default=roads["year"].min())
     shown = roads[roads["year"] >= first_year].astype({"year": str})
     # a count below the suppression threshold is not drawn (a gap) nor given in the alt text

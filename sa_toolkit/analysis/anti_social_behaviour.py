@@ -84,14 +84,22 @@ def by_source_category(asb: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
     return table
 
 
-def source_changes(asb: pd.DataFrame, year: FinancialYear, compared: bool = True) -> pd.DataFrame:
+def source_changes(
+    asb: pd.DataFrame, year: FinancialYear, compared: bool = True, comparison=None
+) -> pd.DataFrame:
     """Incidents per source (and all sources) last year and this, with the exact test.
 
     ``compared=False`` (no data for last year): ``before`` and the change are NaN.
+    ``comparison`` (a :class:`sa_toolkit.coverage.YearComparison`): only the months both
+    years hold are counted (like for like); not ``compared`` there -> not compared here.
     """
     from sa_toolkit.analysis.youth_crime import change_row
 
-    this, last = in_year(asb, year), in_year(asb, year.previous())
+    if comparison is not None:
+        compared = compared and comparison.compared and comparison.has_previous
+        this, last = comparison.rows(asb, "month", "this"), comparison.rows(asb, "month", "last")
+    else:
+        this, last = in_year(asb, year), in_year(asb, year.previous())
     rows = []
     for source in [*SOURCES, "all sources"]:
         if source == "all sources":
@@ -104,29 +112,40 @@ def source_changes(asb: pd.DataFrame, year: FinancialYear, compared: bool = True
     return pd.DataFrame(rows)
 
 
-def monthly_by_source(asb: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
-    """Incidents per month by source (columns ``Police, Council, Housing``), zeros kept."""
+def monthly_by_source(asb: pd.DataFrame, months: pd.PeriodIndex, coverage=None) -> pd.DataFrame:
+    """Incidents per month by source (columns ``Police, Council, Housing``), zeros kept.
+
+    With ``coverage`` (:class:`sa_toolkit.coverage.Coverage` of the source table), a month
+    it does not hold is NaN: missing, not zero.
+    """
     m = pd.PeriodIndex(asb["month"], freq="M")
     table = pd.crosstab(m, asb["source"].astype(str).to_numpy())
     table = table.reindex(index=months, columns=list(SOURCES), fill_value=0).fillna(0)
     table.columns = [c.capitalize() for c in table.columns]
     table.index.name = "month"
-    return table.astype(int)
+    table = table.astype(int)
+    if coverage is not None and not pd.PeriodIndex(months, freq="M").isin(coverage.months).all():
+        from sa_toolkit.coverage import with_gaps
+
+        table = with_gaps(table, coverage)
+    return table
 
 
 def seasonality(monthly: pd.Series) -> pd.DataFrame:
     """Seasonal index per calendar month: mean incidents in that month / mean of all months.
 
-    Uses complete financial years only (April to March), so every calendar month counts
-    the same number of times. Returns ``month`` (April first), ``mean``, ``index`` (1 =
-    average month) and ``years``.
+    Uses complete financial years only (April to March, all twelve months with data: a
+    missing month, NaN, leaves its year out), so every calendar month counts the same
+    number of times. Returns ``month`` (April first), ``mean``, ``index`` (1 = average
+    month) and ``years``.
     """
     s = monthly.copy()
     s.index = pd.PeriodIndex(s.index, freq="M")
-    start = s.index.min()
-    first_april = pd.Period(f"{start.year + (start.month > 4)}-04", "M")
-    n_years = max(0, (s.index.max() + 1 - first_april).n // 12)
-    s = s[(s.index >= first_april) & (s.index < first_april + 12 * n_years)]
+    fy = np.asarray(s.index.year - (s.index.month < 4).astype(int))
+    held = s.notna().groupby(fy).sum()
+    complete = held.index[held == 12]
+    n_years = len(complete)
+    s = s[np.isin(fy, complete)]
     if s.empty:
         return pd.DataFrame(columns=["month", "mean", "index", "years"])
     means = s.groupby(np.asarray(s.index.month)).mean()

@@ -235,13 +235,22 @@ def drug_searches(searches: pd.DataFrame, street: pd.DataFrame, lsoas, year) -> 
         rates = proportion(rates, "numerator", "searches", multiplier=100)
     else:
         rates = rates.assign(value=np.nan, lower=np.nan, upper=np.nan)
-    from sa_toolkit.analysis.priority_common import covers_year
+    from sa_toolkit.coverage import Coverage, compare_years
 
+    # last year like for like: the months the force's stop and search data hold in both
+    # years (sa_toolkit.coverage); None when last year has none or too few of them
+    cmp = compare_years(
+        Coverage.of("police_stop_search", pd.PeriodIndex(searches["month"], freq="M").unique()),
+        year,
+    )
+    compared = cmp.compared and cmp.has_previous
     return {
         "scope": scope,
         "this_year": len(this),
-        # None: the stop and search data hold nothing for last year
-        "last_year": len(last) if covers_year(searches["month"], year.previous()) else None,
+        # None: the stop and search data hold nothing (or too little) for last year
+        "last_year": len(cmp.rows(last, "month", "last")) if compared else None,
+        "this_year_compared": len(cmp.rows(this, "month", "this")) if compared else None,
+        "months_note": cmp.note() if cmp.has_previous or len(cmp.this_months) else "",
         "no_coordinates": no_coords,
         "outcomes": outcomes,
         "rates": rates,

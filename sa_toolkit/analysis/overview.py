@@ -23,6 +23,7 @@ import pandas as pd
 
 from sa_toolkit import findings
 from sa_toolkit.config import Config
+from sa_toolkit.coverage import Coverage, YearComparison, compare_years
 from sa_toolkit.errors import ArgumentError, UserError
 from sa_toolkit.periods import FinancialYear, financial_year_label, financial_year_of
 
@@ -56,7 +57,8 @@ class OverviewData:
     Attributes
     ----------
     counts : DataFrame
-        Partnership street-level counts, one row per month (``period[M]``, every month
+        Partnership street-level counts, one row per month (``period[M]``, every month;
+        NaN in a month the police data do not hold: a gap, not a zero
         from the first year needed to the assessment year's March) and one column per
         crime type, ASB included.
     lsoa_counts : Series
@@ -79,6 +81,19 @@ class OverviewData:
     notes: list[str] = field(default_factory=list)
     #: False when no MSG table was supplied (``msg`` is then empty)
     msg_supplied: bool = True
+    #: the months the (force-wide) police data hold
+    coverage: Coverage | None = None
+
+    @property
+    def police(self) -> Coverage:
+        if self.coverage is not None:
+            return self.coverage
+        # built without one (tests, callers of old): the months that hold counts
+        return Coverage.of("police_street", self.counts.index[self.counts.notna().any(axis=1)])
+
+    def comparison(self) -> YearComparison:
+        """The assessed year against the one before, like for like."""
+        return compare_years(self.police, self.cfg.year)
 
 
 def first_year_needed(cfg: Config) -> FinancialYear:
@@ -86,14 +101,22 @@ def first_year_needed(cfg: Config) -> FinancialYear:
     return min(cfg.baseline_year, cfg.year.previous(TREND_YEARS - 1), cfg.year.previous())
 
 
-def street_month_counts(street: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
-    """Counts by month and crime type, every month of ``months`` present (0 if none)."""
+def street_month_counts(
+    street: pd.DataFrame, months: pd.PeriodIndex, coverage: Coverage | None = None
+) -> pd.DataFrame:
+    """Counts by month and crime type, every month of ``months`` present (0 if none).
+
+    With ``coverage``, a month the police data do not hold is NaN (missing), not 0.
+    """
     months = pd.PeriodIndex(months, freq="M")
     rows = street[street["month"].isin(months)]
     counts = pd.crosstab(rows["month"], rows["crime_type"].astype(str))
     counts = counts.reindex(index=months, fill_value=0).astype("int64")
     counts.index.name = "month"
     counts.columns.name = None
+    if coverage is not None and not months.isin(coverage.months).all():
+        counts = counts.astype("float64")
+        counts.loc[~months.isin(coverage.months), :] = np.nan
     return counts
 
 
@@ -119,13 +142,15 @@ def load_overview(cfg: Config, source=None) -> OverviewData:
         street = src.read("police_street", ["month", "lsoa_code", "crime_type"])
     except NotComputable as exc:
         raise UserError(str(exc)) from None
+    # the months of the force's download: a month it lacks is missing, not zero
+    coverage = Coverage.of("police_street", pd.PeriodIndex(street["month"], freq="M").unique())
     street = street[street["lsoa_code"].astype(str).isin(src.lsoas)]
     # months before the police data begin are left out, not counted as zero
     start = first_year_needed(cfg).first_month
     if len(street):
         start = max(start, financial_year_of(street["month"].min()).first_month)
     months = pd.period_range(start, cfg.year.last_month, freq="M")
-    counts = street_month_counts(street, months)
+    counts = street_month_counts(street, months, coverage)
     this_year = street[
         street["month"].isin(cfg.year.months) & (street["crime_type"].astype(str) != ASB)
     ]
@@ -165,17 +190,39 @@ def load_overview(cfg: Config, source=None) -> OverviewData:
             populations[fy.label] = None
         fy = fy.next()
     return OverviewData(
-        cfg, counts, lsoa_counts, wards, msg, populations, src, notes, msg_supplied=msg_supplied
-    )
+        cfg, counts, lsoa_counts, wards, msg, populations, src, notes, msg_supplied=msg_supplied,
+        coverage=coverage,
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- helpers
 
 
 def year_totals(counts: pd.DataFrame) -> pd.DataFrame:
-    """Monthly counts summed by financial year (rows labelled ``2024/25``)."""
+    """Monthly counts summed by financial year (rows labelled ``2024/25``), over the months
+    present (see :func:`complete_years` for the years with all twelve)."""
     labels = financial_year_label(counts.index).to_numpy()
     return counts.groupby(labels).sum()
+
+
+def complete_years(data: OverviewData) -> list[str]:
+    """Labels of the financial years whose twelve months are all in the police data."""
+    return [y.label for y in data.police.complete_years()]
+
+
+def comparison_totals(data: OverviewData, cmp: YearComparison) -> pd.DataFrame:
+    """Counts by crime type over the compared months: rows ``this`` and ``last``."""
+    counts = data.counts
+    return (
+        pd.DataFrame(
+            {
+                "this": counts[counts.index.isin(cmp.this_months)].sum(),
+                "last": counts[counts.index.isin(cmp.last_months)].sum(),
+            }
+        )
+        .T.round()
+        .astype("int64")
+    )
 
 
 def crime_columns(counts: pd.DataFrame) -> list[str]:
@@ -268,6 +315,8 @@ def framework_display(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
     reason is spelled out beside it, so nothing depends on colour alone.
     """
     rows = []
+    columns = ["Priority", "Indicator", "Baseline", "Actual", "Change", "Traffic light",
+               "Assessment", "Significant change"]  # fmt: skip
     for _, row in frame.iterrows():
         unit = row["unit"]
         hide = any(_small_count(row[k], unit, threshold) for k in ("baseline", "actual"))
@@ -290,7 +339,15 @@ def framework_display(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
                 "Significant change": str(row["significant"] or ""),
             }
         )
-    return pd.DataFrame(rows)
+    # no indicator computable (e.g. too few months of data): the table keeps its columns
+    return pd.DataFrame(rows, columns=columns)
+
+
+def framework_not_computed(frame: pd.DataFrame) -> str:
+    """Why the framework has no rows: the first reasons an indicator could not be computed."""
+    reasons = list(dict.fromkeys(frame.attrs.get("not_computed", {}).values()))
+    text = "No performance indicator could be computed from the data supplied"
+    return text + (f" ({'; '.join(reasons[:3])})." if reasons else ".")
 
 
 def write_framework_download(frame: pd.DataFrame, output_dir, threshold: int) -> Path:
@@ -638,18 +695,43 @@ def crime_trend(data: OverviewData) -> dict:
     counts = data.counts
     start = min(cfg.baseline_year, cfg.year.previous()).first_month
     counts = counts[counts.index >= start]
-    crime = counts[crime_columns(counts)].sum(axis=1).rename(ALL_CRIME)
-    asb = counts[ASB] if ASB in counts else pd.Series(0, index=counts.index, name=ASB)
-    this, last = cfg.year.months, cfg.year.previous().months
+    # a month missing from the police data stays missing (NaN) in both series
+    crime = counts[crime_columns(counts)].sum(axis=1, min_count=1).rename(ALL_CRIME)
+    if counts[crime_columns(counts)].empty:
+        crime = pd.Series(0.0, index=counts.index, name=ALL_CRIME).where(counts.notna().all(axis=1))
+    asb = counts[ASB] if ASB in counts else pd.Series(0.0, index=counts.index, name=ASB)
+    if ASB not in counts:
+        asb = asb.where(crime.notna())
+    # like for like: the months of this year and last both hold (coverage.compare_years);
     # the police data may begin with the assessed year: last year is then unknown, not zero
-    compared = bool(counts.index.isin(last).any())
-    out = {"crime": crime, "asb": asb.rename(ASB), "compared": compared}
+    cmp = data.comparison()
+    compared = cmp.compared and cmp.has_previous
+    out = {
+        "crime": crime,
+        "asb": asb.rename(ASB),
+        "compared": compared,
+        "months_note": cmp.note(),
+        "months_compared": cmp.n_months,
+        # True when the previous year holds data but too few months to compare with
+        "too_few_months": cmp.has_previous and not cmp.compared,
+    }
     for key, series in (("crime", crime), ("asb", asb)):
-        out[f"{key}_this"] = int(series.reindex(this, fill_value=0).sum())
-        out[f"{key}_last"] = int(series.reindex(last, fill_value=0).sum()) if compared else None
+        out[f"{key}_this"] = int(cmp.total(series.fillna(0), "this"))
+        out[f"{key}_last"] = int(cmp.total(series.fillna(0), "last")) if compared else None
         out[f"{key}_change"] = _pct(out[f"{key}_last"], out[f"{key}_this"]) if compared else None
     first, final = counts.index[0], counts.index[-1]
     out["period"] = f"{first.strftime('%B %Y')} to {final.strftime('%B %Y')}"
+    # breaks and events (COVID-19 restrictions, counting rule changes) the comparison spans
+    from sa_toolkit.indicators.catalogue import (
+        comparison_caveats,
+        comparison_flags,
+        load_series_breaks,
+    )
+
+    breaks = load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None))
+    ids, previous = ["total_crime_rate", "asb_rate"], cfg.year.previous()
+    out["caveats"] = comparison_caveats(ids, previous, cfg.year, breaks) if compared else []
+    out["flags"] = comparison_flags(ids, previous, cfg.year, breaks) if compared else []
     return out
 
 
@@ -703,12 +785,15 @@ def trend_frame(trend: dict) -> pd.DataFrame:
     return pd.DataFrame({"Recorded crime": trend["crime"], ASB: trend["asb"]})
 
 
-def series_breaks_for(indicator_ids, months: pd.PeriodIndex) -> dict:
-    """Series breaks of the given catalogue indicators that fall inside ``months``."""
+def series_breaks_for(indicator_ids, months: pd.PeriodIndex, raw_dir=None) -> dict:
+    """Series breaks (not comparable) of the given catalogue indicators inside ``months``
+    (package registry and, with ``raw_dir``, the partnership's own)."""
     from sa_toolkit.indicators.catalogue import load_series_breaks
 
-    table = load_series_breaks()
-    table = table[table["indicator"].isin(list(indicator_ids))]
+    table = load_series_breaks(raw_dir=raw_dir)
+    table = table[
+        table["indicator"].isin(list(indicator_ids)) & (table["effect"] == "not_comparable")
+    ]
     out = {}
     for _, row in table.iterrows():
         month = pd.Period(row["starts"], freq="M")
@@ -719,15 +804,16 @@ def series_breaks_for(indicator_ids, months: pd.PeriodIndex) -> dict:
 
 def crime_mix(data: OverviewData, threshold: int) -> pd.DataFrame:
     """Crime by type this year and last, change and share (ASB listed apart, at the end)."""
-    cfg = data.cfg
-    totals = year_totals(data.counts)
-    this, last = cfg.year.label, cfg.year.previous().label
+    cmp = data.comparison()
+    # like for like: only the calendar months both years hold are summed
+    totals = comparison_totals(data, cmp)
+    compared = cmp.compared and cmp.has_previous
     frame = pd.DataFrame(
         {
             "crime_type": totals.columns,
             # no data for last year (the police data begin this year): unknown, not zero
-            "last": totals.loc[last].to_numpy() if last in totals.index else np.nan,
-            "this": totals.loc[this].to_numpy() if this in totals.index else 0,
+            "last": totals.loc["last"].to_numpy() if compared else np.nan,
+            "this": totals.loc["this"].to_numpy(),
         }
     )
     crimes = frame[frame["crime_type"] != ASB].sort_values("this", ascending=False, kind="stable")
@@ -842,6 +928,10 @@ def cost_by_year(data: OverviewData) -> dict | None:
     unit = costed.drop_duplicates("crime_type").set_index("crime_type")
     total = table.sum()
     uncosted = [c for c in crime_columns(data.counts) if c not in types and totals[c].sum() > 0]
+    # a year with months missing from the police data: its cost is over the months held
+    held = {y: len(data.police.present_in(FinancialYear.parse(y))) for y in years}
+    partial = {y: n for y, n in held.items() if n < 12}
+    change = _pct(float(total.iloc[0]), float(total.iloc[-1]))
     return {
         "table": table,
         "total": total,
@@ -849,7 +939,9 @@ def cost_by_year(data: OverviewData) -> dict | None:
         "price_year": cfg.year.label,
         "first": years[0],
         "last": years[-1],
-        "change": _pct(float(total.iloc[0]), float(total.iloc[-1])),
+        # not set against each other when either end year lacks months
+        "change": None if years[0] in partial or years[-1] in partial else change,
+        "partial": partial,
         "uncosted": uncosted,
         "cost_source": sorted(set(unit["cost_source"].dropna().astype(str))),
     }
@@ -872,6 +964,14 @@ def cost_sentence(cost: dict) -> str:
             f"(at {cost['price_year']} prices)."
         )
     pct = cost["change"]
+    if cost.get("partial") and (
+        cost["first"] in cost["partial"] or cost["last"] in cost["partial"]
+    ):
+        return (
+            f"The estimated cost of crime was £{first:,.1f}m in {cost['first']} and £{last:,.1f}m "
+            f"in {cost['last']} (at {cost['price_year']} prices), not compared: "
+            + cost_partial_note(cost)
+        )
     if pct is None or round(pct) == 0:
         move = "was about the same"
     else:
@@ -880,6 +980,14 @@ def cost_sentence(cost: dict) -> str:
         f"The estimated cost of crime {move} between {cost['first']} and "
         f"{cost['last']} (£{first:,.1f}m to £{last:,.1f}m at {cost['price_year']} prices)."
     )
+
+
+def cost_partial_note(cost: dict) -> str:
+    """``"2013/14 covers 10 of 12 months (months missing from the police data)."``"""
+    parts = [f"{y} covers {n} of 12 months" for y, n in cost.get("partial", {}).items()]
+    if not parts:
+        return ""
+    return "; ".join(parts) + " (months missing from the police data)."
 
 
 def cost_chart(cost: dict, cfg: Config):
@@ -954,13 +1062,18 @@ def category_trends(data: OverviewData) -> pd.DataFrame:
     cfg = data.cfg
     years = [cfg.year.previous(k).label for k in range(TREND_YEARS - 1, -1, -1)]
     totals = year_totals(data.counts)
-    years = [y for y in years if y in totals.index]  # fewer than five: "cannot be calculated"
+    # complete years only: a year with a month missing is not a year's count
+    full = set(complete_years(data))
+    years = [y for y in years if y in totals.index and y in full]
     totals = totals.loc[years]
     pops = {y: data.populations.get(y) for y in years}
     categories = list(totals.columns)
     if len(years) < TREND_YEARS:
         return pd.DataFrame(
-            {"crime_type": categories, "trend": f"not assessed: fewer than {TREND_YEARS} years"}
+            {
+                "crime_type": categories,
+                "trend": f"not assessed: fewer than {TREND_YEARS} complete years",
+            }
         )
     if any(p is None or p <= 0 for p in pops.values()):
         return pd.DataFrame({"crime_type": categories, "trend": "not assessed: no population"})
@@ -975,7 +1088,8 @@ def category_trends(data: OverviewData) -> pd.DataFrame:
     out = out[["crime_type", "trend", "slope"]].copy()
     # categories measured by a catalogue indicator with a break inside the window
     catalogue = load_catalogue()
-    breaks = load_series_breaks()
+    breaks = load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None))
+    breaks = breaks[breaks["effect"] == "not_comparable"]
     start = FinancialYear.parse(years[0]).start
     end = cfg.year.end
     broken = {}
@@ -1161,11 +1275,21 @@ def key_findings(
             "recorded crime", trend["crime_last"], trend["crime_this"], significant=significant
         )
         out = [when + sentence[0].lower() + sentence[1:]]
+    elif trend.get("too_few_months"):
+        out = [
+            f"{findings.format_number(trend['crime_this'])} offences were recorded in "
+            f"{cfg.year.label}. {trend['months_note']}"
+        ]
     else:
         out = [
             f"{findings.format_number(trend['crime_this'])} offences were recorded in "
             f"{cfg.year.label}. " + not_available_text(f"Change on {previous}", previous)
         ]
+    if trend.get("months_note") and not trend.get("too_few_months"):
+        # like for like, or a year with months missing: the headline says so
+        out[0] = out[0].rstrip() + " " + trend["months_note"]
+    if trend.get("flags"):  # a comparison spanning COVID-19 restrictions or a rule change
+        out[0] = out[0].rstrip() + " " + " ".join(trend["flags"])
     out.append(framework_sentence(framework, cfg.year.label))
     out.extend(msg_sentences(msg_table, cfg)[:1])
     if cost is not None:

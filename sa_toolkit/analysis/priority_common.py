@@ -202,12 +202,17 @@ def interval_chart(
     return fig
 
 
-def breaks_for(indicator_ids) -> dict:
-    """Series breaks of these indicators as ``{first month: label}`` for ``monthly_trend``."""
+def breaks_for(indicator_ids, raw_dir=None) -> dict:
+    """Series breaks of these indicators as ``{first month: label}`` for ``monthly_trend``:
+    the breaks that make years not comparable (package registry and, with ``raw_dir``, the
+    partnership's own ``series_breaks.csv``)."""
     from sa_toolkit.indicators.catalogue import load_series_breaks
 
-    breaks = load_series_breaks()
-    rows = breaks[breaks["indicator"].astype(str).isin(list(indicator_ids))]
+    breaks = load_series_breaks(raw_dir=raw_dir)
+    rows = breaks[
+        breaks["indicator"].astype(str).isin(list(indicator_ids))
+        & (breaks["effect"] == "not_comparable")
+    ]
     out = {}
     for row in rows.itertuples(index=False):
         period = str(row.first_period)
@@ -413,6 +418,17 @@ def not_available(what: str, year_label: str):
     from sa_toolkit.findings import HtmlBlock
 
     return HtmlBlock(f"<p class='sa-missing'>{escape(not_available_text(what, year_label))}</p>")
+
+
+def coverage_note(text: str):
+    """A plain-text note shown in the report as a paragraph of class ``sa-missing`` (as
+    :func:`absent`), e.g. a like-for-like comparison's months (``coverage``); ``""`` shows
+    nothing."""
+    from html import escape
+
+    from sa_toolkit.findings import HtmlBlock
+
+    return HtmlBlock(f"<p class='sa-missing'>{escape(text)}</p>" if text else "")
 
 
 def ward_names(lookup: pd.DataFrame | None) -> pd.Series:

@@ -73,10 +73,13 @@ def compute_performance_framework(cfg, source: DataSource | None = None) -> pd.D
     catalogue from the processed data (``source``, default the configuration's).
     """
     from sa_toolkit.framework import build_framework
+    from sa_toolkit.indicators.catalogue import load_series_breaks
 
     return build_framework(
         None,
         year=cfg.year,
+        # the package's registry and the partnership's own breaks (<raw_dir>/series_breaks.csv)
+        series_breaks=load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None)),
         data=source if source is not None else DataSource.from_config(cfg),
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
@@ -174,7 +177,7 @@ def priority_framework(
         computed indicators left out to the reason.
     """
     from sa_toolkit.framework import build_framework
-    from sa_toolkit.indicators.catalogue import load_catalogue
+    from sa_toolkit.indicators.catalogue import load_catalogue, load_series_breaks
 
     catalogue = load_catalogue()
     catalogue = catalogue[catalogue["priority"] == priority]
@@ -200,6 +203,7 @@ def priority_framework(
             values,
             year=cfg.year,
             catalogue=catalogue,
+            series_breaks=load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None)),
             data=src if src is not None else local_source(cfg),
             tolerance=cfg.amber_tolerance,
             significance_level=cfg.significance_level,

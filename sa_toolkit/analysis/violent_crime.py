@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit import findings
+from sa_toolkit.coverage import Coverage, YearComparison, compare_years, with_gaps
 from sa_toolkit.errors import ArgumentError
 from sa_toolkit.geography import place_level
 from sa_toolkit.paths import PACKAGE_DATA_DIR
@@ -104,8 +105,45 @@ class ViolentCrimeData:
     #: MSG table supplied (False: no peer comparison can be made)
     msg_supplied: bool = True
     #: False when the data hold nothing for ``year.previous()`` (the assessed year is the
-    #: first of the data): changes on last year are then "not available"
+    #: first of the data), or too few of the same months (``coverage``): changes on last
+    #: year are then "not available"
     has_comparison: bool = True
+    #: the like-for-like comparison of the source's months (None: every month held)
+    compare: YearComparison | None = None
+
+    @property
+    def months_note(self) -> str:
+        """What the year's figures count when months are missing (``""`` when none)."""
+        return self.compare.note() if self.compare is not None else ""
+
+    def caveats(self, short: bool = False) -> list[str]:
+        """Series breaks and events (COVID-19 restrictions, counting rule changes) that the
+        comparison with last year spans, for the measures' indicators (``short``: the
+        one-line notes for a headline)."""
+        from sa_toolkit.indicators.catalogue import (
+            comparison_caveats,
+            comparison_flags,
+            load_series_breaks,
+        )
+
+        if not self.has_comparison:
+            return []
+        ids = [str(i) for i in self.measures["indicator_id"] if str(i).strip()]
+        if self.source == "police":  # the open data's category is this indicator's
+            ids.append("violence_and_sexual_offences_rate")
+        ids = ids or ["*"]
+        breaks = load_series_breaks(raw_dir=getattr(self.cfg, "raw_dir", None))
+        text = comparison_flags if short else comparison_caveats
+        return text(ids, self.year.previous(), self.year, breaks)
+
+    def year_rows(self, year: FinancialYear) -> pd.DataFrame:
+        """Incidents counted for the assessed or the comparison year: the months both hold
+        (like for like, :mod:`sa_toolkit.coverage`); another year: all its months."""
+        cmp = self.compare
+        if cmp is not None and year in (cmp.year, cmp.previous):
+            months = cmp.this_months if year == cmp.year else cmp.last_months
+            return self.incidents[self.incidents["month"].isin(months)]
+        return in_year(self.incidents, year)
 
     @property
     def comparison(self) -> FinancialYear | None:
@@ -132,14 +170,15 @@ class ViolentCrimeData:
 
 def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
     """Read the incidents, lookup, population and MSG tables for the report (once each)."""
-    from sa_toolkit.analysis.priority_common import comparison_year, table_supplied
+    from sa_toolkit.analysis.priority_common import table_supplied
     from sa_toolkit.tables import partnership_lsoas, read_table, table_months
 
     lsoas = partnership_lsoas(cfg)
     first = min(cfg.baseline_year, cfg.year.previous()).first_month
     source = "incidents" if table_supplied("crime_incidents", cfg.processed_dir) else "police"
-    held = table_months("crime_incidents" if source == "incidents" else "police_street",
-                        cfg.processed_dir)  # fmt: skip
+    table = "crime_incidents" if source == "incidents" else "police_street"
+    held = table_months(table, cfg.processed_dir)
+    compare = compare_years(Coverage.of(table, held), cfg.year)
     if held:
         # months before the data begin are not shown as months without crime
         first = max(first, min(held[0], cfg.year.first_month))
@@ -197,7 +236,8 @@ def load(cfg, threshold: int | None = None) -> ViolentCrimeData:
         cfg=cfg,
         source=source,
         msg_supplied=msg_supplied,
-        has_comparison=comparison_year(cfg, held or None) is not None,
+        has_comparison=compare.compared and compare.has_previous,
+        compare=compare,
     )
 
 
@@ -226,7 +266,7 @@ def in_year(incidents: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
 def focus_incidents(data: ViolentCrimeData, year: FinancialYear | None = None) -> pd.DataFrame:
     """Violence against the person (:data:`FOCUS`; with the police data only, violence and
     sexual offences) in the assessed year (or ``year``)."""
-    rows = in_year(data.incidents, year or data.year)
+    rows = data.year_rows(year or data.year)
     return rows[measure_mask(rows, data.measures.loc[data.focus])]
 
 
@@ -247,7 +287,8 @@ def population_by_lsoa(data: ViolentCrimeData, year: FinancialYear) -> tuple[pd.
 
 
 def monthly_counts(data: ViolentCrimeData, chart: str | None = None) -> pd.DataFrame:
-    """Offences per month, one column per measure (label), every month present."""
+    """Offences per month, one column per measure (label), every month present; a month
+    the source does not hold is NaN (a gap in the chart, never a zero)."""
     chosen = data.measures if chart is None else data.measures[data.measures["chart"] == chart]
     out = {}
     for _, definition in chosen.iterrows():
@@ -255,6 +296,10 @@ def monthly_counts(data: ViolentCrimeData, chart: str | None = None) -> pd.DataF
         out[definition["label"]] = rows.groupby("month").size().reindex(data.months, fill_value=0)
     frame = pd.DataFrame(out, index=data.months).fillna(0).astype(int)
     frame.index.name = "month"
+    if data.compare is not None and not data.compare.coverage.months.empty:
+        held = data.compare.coverage.months
+        if not data.months.isin(held).all():
+            frame = with_gaps(frame, data.compare.coverage)
     return frame
 
 
@@ -272,7 +317,8 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
     from sa_toolkit.indicators import poisson_change, rate
 
     previous = data.year.previous()
-    this_rows, last_rows = in_year(data.incidents, data.year), in_year(data.incidents, previous)
+    # like for like: the months both years hold (data.year_rows)
+    this_rows, last_rows = data.year_rows(data.year), data.year_rows(previous)
     pop_now = float(population_by_lsoa(data, data.year)[0].sum())
     pop_before = float(population_by_lsoa(data, previous)[0].sum())
     if not data.has_comparison:
@@ -365,14 +411,16 @@ def trend_title(summary: pd.DataFrame, measures: list[str], year_label: str) -> 
     return f"{row['label']} {verb} {findings.format_percent(pct)} in {year_label}{tail}"
 
 
-def series_breaks_for_priority(priority: str = "violent_crime") -> pd.DataFrame:
-    """Rows of ``series_breaks.csv`` for the priority's indicators (for ``monthly_trend``)."""
+def series_breaks_for_priority(priority: str = "violent_crime", raw_dir=None) -> pd.DataFrame:
+    """Rows of ``series_breaks.csv`` (package and, with ``raw_dir``, the partnership's own)
+    for the priority's indicators that make years not comparable (for ``monthly_trend``)."""
     from sa_toolkit.indicators.catalogue import load_catalogue, load_series_breaks
 
     catalogue = load_catalogue()
     ids = set(catalogue.index[catalogue["priority"] == priority])
-    breaks = load_series_breaks()
-    return breaks[breaks["indicator"].isin(ids)].reset_index(drop=True)
+    breaks = load_series_breaks(raw_dir=raw_dir)
+    keep = breaks["indicator"].isin(ids) & (breaks["effect"] == "not_comparable")
+    return breaks[keep].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------- peers
@@ -711,7 +759,7 @@ def shares_and_repeats(data: ViolentCrimeData) -> pd.DataFrame:
         shares["significant"] = changes["significant"]
         shares["unlinked"] = np.nan
         out.append(shares.drop(columns=["x0", "n0"]))
-    abuse = in_year(data.incidents, data.year)
+    abuse = data.year_rows(data.year)
     abuse = abuse[abuse["domestic_abuse"].astype("boolean").fillna(False)].reset_index(drop=True)
     if abuse["victim_id"].astype("string").str.strip().replace("", pd.NA).notna().any():
         repeats = repeat_victimisation(
@@ -918,6 +966,11 @@ def key_findings(
         night_sentence(times) if times else None,
     ]
     out.extend(s for s in optional if s)
+    if data.months_note:  # months missing: the headline says what was compared
+        out[0] = f"{out[0].rstrip()} {data.months_note}"
+    flags = data.caveats(short=True)
+    if flags:  # the comparison spans COVID-19 restrictions or a counting rule change
+        out[0] = f"{out[0].rstrip()} {' '.join(flags)}"
     return out[:6]
 
 

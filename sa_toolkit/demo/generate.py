@@ -8,14 +8,53 @@ from pathlib import Path
 from sa_toolkit.demo.content import write_demo_content
 from sa_toolkit.demo.geography import FORCE_SLUG, build_geography
 from sa_toolkit.demo.msg import write_msg
-from sa_toolkit.demo.police import write_police
+from sa_toolkit.demo.police import SERIES_BREAK, write_police
 from sa_toolkit.demo.population import POPULATION_DIR, write_lookup, write_population
 from sa_toolkit.demo_data import write_marker
 from sa_toolkit.errors import UserError
 from sa_toolkit.periods import year_range
 
 #: what ``sa demo`` writes, relative to the raw folder (checked before overwriting)
-DEMO_OUTPUTS = ("police_uk", "geography/lsoa_ward_csp_lookup.csv", str(POPULATION_DIR), "msg")
+DEMO_OUTPUTS = (
+    "police_uk", "geography/lsoa_ward_csp_lookup.csv", str(POPULATION_DIR), "msg",
+    "series_breaks.csv",
+)  # fmt: skip
+
+
+def write_series_breaks(raw_dir: Path) -> Path:
+    """The demo's own series break (its invented public order recording change) as the
+    partnership's ``<raw_dir>/series_breaks.csv``: the demo run knows it, a real
+    partnership's run (without the file) does not."""
+    import csv
+
+    from sa_toolkit.indicators.catalogue import LOCAL_SERIES_BREAKS, SERIES_BREAK_COLUMNS
+
+    crime_type, month, factor = SERIES_BREAK
+    path = Path(raw_dir) / LOCAL_SERIES_BREAKS
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(SERIES_BREAK_COLUMNS)
+        writer.writerow(
+            [
+                "public_order_rate",
+                month,
+                f"Police recording practice for {crime_type.lower()} offences changed from "
+                f"{pd_month_words(month)} (demo data: a step of {factor - 1:.0%})",
+                "comparison not possible: recording practice changed",
+                "not_comparable",
+                "Demo Borough synthetic data (sa demo): an invented recording change",
+            ]
+        )
+    return path
+
+
+def pd_month_words(month: str) -> str:
+    """``"April 2022"`` for ``"2022-04"``."""
+    import calendar
+
+    year, number = month.split("-")
+    return f"{calendar.month_name[int(number)]} {year}"
 
 
 def _existing_demo_files(raw_dir: Path) -> list[Path]:
@@ -76,6 +115,7 @@ def generate_demo(cfg, scale: float = 1.0, force: bool = False) -> str:
     write_lookup(raw_dir, geo)
     population = write_population(raw_dir, geo, [y.start_year for y in years], seed)
     write_msg(raw_dir, street, geo, population, seed)
+    write_series_breaks(raw_dir)
     lines = [
         f"Demo data for {len(years)} financial years ({first.label} to {last.label}), "
         f"seed {seed}, scale {scale:g}, written to {raw_dir}:",
@@ -84,6 +124,8 @@ def generate_demo(cfg, scale: float = 1.0, force: bool = False) -> str:
         f"  geography: lookup of {len(geo.lsoas)} LSOAs; population estimates for mid-"
         f"{years[0].start_year} to mid-{years[-1].start_year}",
         "  msg: recorded crime for 15 partnerships, a region and England and Wales",
+        "  series_breaks.csv: the demo's own series break (public order from "
+        f"{pd_month_words(SERIES_BREAK[1])})",
     ]
     try:
         from sa_toolkit.demo.partner import write_partner

@@ -9,8 +9,9 @@ find, each documented in ``docs/data_log.md``:
   twice the borough rate, so that the top 5% of LSOAs hold about a quarter of violence;
 * acquisitive crime (burglary, vehicle crime, theft) falling about 5% a year and
   "Violence and sexual offences" rising about 4% a year;
-* one series break: "Public order" steps up by 35% from April 2022 (a recording-practice
-  change, listed in ``sa_toolkit/data/series_breaks.csv``);
+* one series break: "Public order" steps up by 35% from April 2022 (an invented
+  recording-practice change, written by ``sa demo`` to the demo's own
+  ``<raw_dir>/series_breaks.csv``, never to the package's registry of real events);
 * stop and search peaking on Friday and Saturday nights (22:00-03:00).
 """
 

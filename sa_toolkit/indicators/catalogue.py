@@ -146,22 +146,60 @@ def period_start(text: str) -> pd.Timestamp:
     return FinancialYear.parse(text).start
 
 
-def load_series_breaks(path: str | Path | None = None) -> pd.DataFrame:
-    """Known series breaks: ``indicator, first_period, reason, comparison_note`` plus ``starts``."""
-    file = Path(path) if path else SERIES_BREAKS_PATH
-    table = pd.read_csv(file, dtype="string", keep_default_na=False)
-    expected = ["indicator", "first_period", "reason", "comparison_note"]
-    if list(table.columns) != expected:
+#: columns of ``series_breaks.csv`` (the package's and a partnership's own)
+SERIES_BREAK_COLUMNS = [
+    "indicator",
+    "first_period",
+    "reason",
+    "comparison_note",
+    "effect",
+    "source",
+]
+#: ``not_comparable``: the counting or the definition changed, no change is computed across
+#: it; ``context``: an event that moved the figures (COVID-19 restrictions) or a partial
+#: counting change: the change is computed and every comparison spanning it says so
+BREAK_EFFECTS = ("not_comparable", "context")
+#: a partnership's own known breaks (e.g. a change in its force's recording practice), in
+#: the raw folder beside the downloads; the same columns as the package file
+LOCAL_SERIES_BREAKS = "series_breaks.csv"
+#: ``indicator`` value of a break that concerns every indicator
+ALL_INDICATORS = "*"
+
+
+def _read_breaks(file: Path) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(file, dtype="string", keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise InputFileError(str(file), f"cannot be read ({exc})") from None
+    if list(table.columns) != SERIES_BREAK_COLUMNS:
         raise InputFileError(
             str(file),
             "unexpected header",
-            expected=",".join(expected),
+            line=1,
+            expected=",".join(SERIES_BREAK_COLUMNS),
             found=",".join(table.columns),
         )
     starts = []
-    for line, value in enumerate(table["first_period"], start=2):
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        for column in ("indicator", "reason", "source"):
+            if not str(getattr(row, column)).strip():
+                raise InputFileError(
+                    str(file),
+                    f"{column} is blank: every break names its indicator, reason and source",
+                    line=line,
+                    column=column,
+                )
+        if row.effect not in BREAK_EFFECTS:
+            raise InputFileError(
+                str(file),
+                "unknown effect",
+                line=line,
+                column="effect",
+                expected=", ".join(BREAK_EFFECTS),
+                found=repr(row.effect),
+            )
         try:
-            starts.append(period_start(value))
+            starts.append(period_start(row.first_period))
         except Exception:  # noqa: BLE001 - reported with its line
             raise InputFileError(
                 str(file),
@@ -169,10 +207,39 @@ def load_series_breaks(path: str | Path | None = None) -> pd.DataFrame:
                 line=line,
                 column="first_period",
                 expected="2022/23, 2022-04 or 2016",
-                found=repr(value),
+                found=repr(row.first_period),
             ) from None
-    table["starts"] = starts
+    table["starts"] = pd.Series(starts, dtype="datetime64[ns]")
+    table["origin"] = str(file)
     return table
+
+
+def load_series_breaks(path: str | Path | None = None, raw_dir: str | Path | None = None):
+    """Known series breaks: :data:`SERIES_BREAK_COLUMNS` plus ``starts`` (first day) and
+    ``origin`` (the file).
+
+    The package's registry (``sa_toolkit/data/series_breaks.csv``: real events, each with
+    its published source) and, with ``raw_dir``, the partnership's own
+    ``<raw_dir>/series_breaks.csv`` when there is one (the demo writes its invented
+    break there, so a real partnership's run never sees it).
+    """
+    tables = [_read_breaks(Path(path) if path else SERIES_BREAKS_PATH)]
+    if raw_dir is not None and (Path(raw_dir) / LOCAL_SERIES_BREAKS).is_file():
+        tables.append(_read_breaks(Path(raw_dir) / LOCAL_SERIES_BREAKS))
+    return pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+
+
+def breaks_between(
+    indicator: str,
+    baseline: FinancialYear,
+    actual: FinancialYear,
+    breaks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every break of ``indicator`` (or of all indicators) starting after the baseline year
+    begins and before the actual year ends: what a comparison of the two years spans."""
+    table = load_series_breaks() if breaks is None else breaks
+    which = table["indicator"].isin([indicator, ALL_INDICATORS])
+    return table[which & (table["starts"] > baseline.start) & (table["starts"] < actual.end)]
 
 
 def break_between(
@@ -181,11 +248,56 @@ def break_between(
     actual: FinancialYear,
     breaks: pd.DataFrame | None = None,
 ) -> pd.Series | None:
-    """The series break starting after the baseline year begins and before the actual year ends."""
-    table = load_series_breaks() if breaks is None else breaks
-    rows = table[
-        (table["indicator"] == indicator)
-        & (table["starts"] > baseline.start)
-        & (table["starts"] < actual.end)
-    ]
+    """The first break that makes the two years not comparable (``effect`` not_comparable),
+    None when there is none (context events: :func:`breaks_between`)."""
+    rows = breaks_between(indicator, baseline, actual, breaks)
+    if "effect" in rows.columns:
+        rows = rows[rows["effect"] == "not_comparable"]
     return None if rows.empty else rows.iloc[0]
+
+
+def context_between(
+    indicator: str,
+    baseline: FinancialYear,
+    actual: FinancialYear,
+    breaks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Context events (``effect`` context) a comparison of the two years spans."""
+    rows = breaks_between(indicator, baseline, actual, breaks)
+    return rows[rows["effect"] == "context"]
+
+
+def comparison_caveats(
+    indicator_ids, baseline: FinancialYear, actual: FinancialYear, breaks: pd.DataFrame
+) -> list[str]:
+    """Sentences for a report: every break or event the comparison of ``baseline`` with
+    ``actual`` spans for these indicators (each once), e.g. "2019/20 and 2020/21 compared
+    with care: COVID-19 restrictions: ...". Empty when none."""
+    seen: dict[str, str] = {}
+    for indicator in indicator_ids:
+        for row in breaks_between(indicator, baseline, actual, breaks).itertuples(index=False):
+            key = f"{row.first_period}|{row.reason}"
+            if key not in seen:
+                lead = (
+                    "not compared" if row.effect == "not_comparable" else "to be compared with care"
+                )
+                seen[key] = (
+                    f"{baseline.label} and {actual.label} {lead}: {row.reason} "
+                    f"(source: {row.source})."
+                )
+    return list(seen.values())
+
+
+def comparison_flags(
+    indicator_ids, baseline: FinancialYear, actual: FinancialYear, breaks: pd.DataFrame
+) -> list[str]:
+    """The short notes (``comparison_note``, capitalised) of the breaks and events the
+    comparison spans, each once: for a headline ("Compared with care: 2020/21 was a year of
+    COVID-19 restrictions.")."""
+    out: list[str] = []
+    for indicator in indicator_ids:
+        for note in breaks_between(indicator, baseline, actual, breaks)["comparison_note"]:
+            text = f"{str(note)[:1].upper()}{str(note)[1:]}."
+            if text not in out:
+                out.append(text)
+    return out

@@ -6,12 +6,18 @@ The catalogue (``indicators.yml``) names a function here and its parameters unde
 the significance test of the change needs. A table that is not there, or a year it does
 not cover, raises :class:`NotComputable` with a plain reason that the framework shows
 as a note (never a traceback).
+
+Monthly tables follow the like-for-like rule of :mod:`sa_toolkit.coverage`, the same as
+the reports: :func:`compute` is told the year the value will be compared with, and a
+year's value then counts only the calendar months present in both years (``months_note``
+says which were left out); with fewer than ``coverage.MIN_MONTHS_COMPARED`` in common,
+or a year alone holding fewer, the value is not computed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +39,8 @@ class Computed:
     note: str = ""
     #: the data period behind the value when it is not the financial year (e.g. "wave 2025")
     period: str = ""
+    #: the months counted when not the whole year (like for like; ``coverage``)
+    months_note: str = ""
 
 
 @dataclass
@@ -44,6 +52,10 @@ class DataSource:
     area_code: str
     reader: Callable[..., pd.DataFrame] | None = None
     _cache: dict = field(default_factory=dict, repr=False)
+    #: set by :func:`compute`: the year the value is compared with (None: the year alone)
+    compared_with: FinancialYear | None = field(default=None, repr=False)
+    #: set by :func:`compute`: notes on the months counted (``coverage``)
+    months_notes: list[str] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_config(cls, cfg) -> DataSource:
@@ -73,12 +85,40 @@ def _in_year(frame: pd.DataFrame, year: FinancialYear, column: str = "month") ->
     return frame[(months >= year.first_month) & (months <= year.last_month)]
 
 
-def _require_months(frame: pd.DataFrame, year: FinancialYear, table: str) -> None:
-    if frame.empty:
-        raise NotComputable(f"{table} has no rows for {year.label}")
-    months = pd.PeriodIndex(frame["month"], freq="M").unique()
-    if len(months) < 12:
-        raise NotComputable(f"{table} covers only {len(months)} of the 12 months of {year.label}")
+def _year_rows(
+    src: DataSource, frame: pd.DataFrame, year: FinancialYear, table: str, key: tuple = ()
+) -> pd.DataFrame:
+    """Rows of ``frame`` (every year of a monthly table) counted for ``year`` under the
+    like-for-like rule (:func:`sa_toolkit.coverage.compare_years`) against
+    ``src.compared_with``; the note on the months counted goes to ``src.months_notes``.
+    ``key`` tells apart frames of one table filtered differently (a substance group)."""
+    from sa_toolkit.coverage import Coverage, compare_years
+
+    coverage = _memo(
+        src,
+        ("_coverage", table, *key),
+        lambda: Coverage.of(table, pd.PeriodIndex(frame["month"], freq="M").unique()),
+    )
+    other = src.compared_with
+    cmp = (
+        compare_years(coverage, year, alone=True)
+        if other is None or other == year
+        else compare_years(coverage, year, other)
+    )
+    if not cmp.compared:
+        raise NotComputable(cmp.reason)
+    text = cmp.note()
+    if text and text not in src.months_notes:
+        src.months_notes.append(text)
+    if len(cmp.this_months) == 12:
+        return _in_year(frame, year)
+    return frame[pd.PeriodIndex(frame["month"], freq="M").isin(cmp.this_months)]
+
+
+def _months_key(src: DataSource, year: FinancialYear) -> tuple:
+    # memo keys of year-filtered rows: the comparison decides which months are counted
+    other = src.compared_with
+    return (year.label,) if other is None else (year.label, other.label)
 
 
 def _local(frame: pd.DataFrame, src: DataSource, column: str = "lsoa_code") -> pd.DataFrame:
@@ -131,13 +171,31 @@ def _memo(src: DataSource, key: tuple, make: Callable[[], object]):
 
 
 def _street_kinds(src: DataSource, year: FinancialYear) -> pd.Series:
-    street = _in_year(src.read("police_street", ["month", "lsoa_code", "crime_type"]), year)
-    _require_months(street, year, "police_street")
+    street = src.read("police_street", ["month", "lsoa_code", "crime_type"])
+    street = _year_rows(src, street, year, "police_street")
     return _local(street, src)["crime_type"].astype(str)
 
 
+def _memo_rows(src: DataSource, key: tuple, make: Callable[[], object]):
+    """:func:`_memo` for rows chosen by :func:`_year_rows`: the months note is kept with
+    them, so every indicator computed from the memo carries it."""
+
+    def make_with_note():
+        before = len(src.months_notes)
+        value = make()
+        return value, src.months_notes[before:]
+
+    value, notes = _memo(src, key, make_with_note)
+    for text in notes:
+        if text not in src.months_notes:
+            src.months_notes.append(text)
+    return value
+
+
 def police_crime_count(src: DataSource, year: FinancialYear, crime_types) -> Computed:
-    kinds = _memo(src, ("_street_kinds", year.label), lambda: _street_kinds(src, year))
+    kinds = _memo_rows(
+        src, ("_street_kinds", *_months_key(src, year)), lambda: _street_kinds(src, year)
+    )
     if crime_types == "all_crime":
         selected = kinds != "Anti-social behaviour"
     else:
@@ -155,11 +213,10 @@ def police_crime_rate(
 
 def _incidents(src: DataSource, year: FinancialYear) -> pd.DataFrame:
     def make() -> pd.DataFrame:
-        in_year = _in_year(src.read("crime_incidents"), year)
-        _require_months(in_year, year, "crime_incidents")
+        in_year = _year_rows(src, src.read("crime_incidents"), year, "crime_incidents")
         return _local(in_year, src)
 
-    return _memo(src, ("_incidents", year.label), make)
+    return _memo_rows(src, ("_incidents", *_months_key(src, year)), make)
 
 
 def incident_flag_count(src: DataSource, year: FinancialYear, flag: str) -> Computed:
@@ -207,9 +264,7 @@ def young_victims_count(
 def asb_incident_rate(
     src: DataSource, year: FinancialYear, per: float = 1000, subcategory: str | None = None
 ) -> Computed:
-    table = src.read("asb_incidents")
-    rows = _in_year(table, year)
-    _require_months(rows, year, "asb_incidents")
+    rows = _year_rows(src, src.read("asb_incidents"), year, "asb_incidents")
     rows = _local(rows, src)
     if subcategory:
         rows = rows[rows["subcategory"].astype(str).str.lower() == subcategory.lower()]
@@ -224,9 +279,7 @@ def fire_rate(
     incident_type: str | None = None,
     motive: str | None = None,
 ) -> Computed:
-    table = src.read("fire_incidents")
-    rows = _in_year(table, year)
-    _require_months(rows, year, "fire_incidents")
+    rows = _year_rows(src, src.read("fire_incidents"), year, "fire_incidents")
     rows = _local(rows, src)
     if incident_type:
         rows = rows[rows["incident_type"].astype(str) == incident_type]
@@ -239,9 +292,7 @@ def fire_rate(
 def fire_casualty_rate(
     src: DataSource, year: FinancialYear, measure: str, per: float = 100000
 ) -> Computed:
-    table = src.read("fire_incidents")
-    rows = _in_year(table, year)
-    _require_months(rows, year, "fire_incidents")
+    rows = _year_rows(src, src.read("fire_incidents"), year, "fire_incidents")
     rows = _local(rows, src)
     rows = rows[rows["incident_type"].astype(str) == "primary"]
     n = float(pd.to_numeric(rows[measure], errors="coerce").fillna(0).sum())
@@ -325,11 +376,9 @@ def alcohol_admissions_dsr(src: DataSource, year: FinancialYear) -> Computed:
 
 def _treatment(src: DataSource, year: FinancialYear, substance_group: str | None) -> pd.DataFrame:
     table = _area(src.read("treatment_monthly"), src, "treatment_monthly")
-    rows = _in_year(table, year)
     if substance_group:
-        rows = rows[rows["substance_group"].astype(str) == substance_group]
-    _require_months(rows, year, "treatment_monthly")
-    return rows
+        table = table[table["substance_group"].astype(str) == substance_group]
+    return _year_rows(src, table, year, "treatment_monthly", (substance_group,))
 
 
 def _monthly_mean(rows: pd.DataFrame, column: str) -> float:
@@ -463,16 +512,30 @@ COMPUTATIONS: dict[str, Callable[..., Computed]] = {
 }  # fmt: skip
 
 
-def compute(spec: dict, src: DataSource, year: FinancialYear) -> Computed:
-    """Run the catalogue's ``computation`` spec for one year."""
+def compute(
+    spec: dict,
+    src: DataSource,
+    year: FinancialYear,
+    compared_with: FinancialYear | None = None,
+) -> Computed:
+    """Run the catalogue's ``computation`` spec for one year.
+
+    ``compared_with``: the year the value will be compared with; monthly tables then count
+    only the calendar months both years hold (``coverage``), named in ``months_note``.
+    """
     params = {k: v for k, v in spec.items() if k != "function"}
     function = COMPUTATIONS[spec["function"]]
+    src.compared_with, src.months_notes = compared_with, []
     try:
         result = function(src, year, **params)
     except NotComputable:
         raise
     except (KeyError, ValueError, TypeError) as exc:
         raise NotComputable(f"{spec['function']} could not use the data ({exc})") from None
+    finally:
+        src.compared_with = None
+    if src.months_notes:
+        result = replace(result, months_note=" ".join(src.months_notes))
     if result.value is None or not np.isfinite(result.value):
         raise NotComputable(f"{spec['function']} gave no value for {year.label}")
     return result
