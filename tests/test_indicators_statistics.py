@@ -284,12 +284,38 @@ def test_peer_comparison_rank_one_is_worst():
     assert out["rank"].tolist() == [1, 2, 3]
     assert out["peer_average"][0] == pytest.approx(11.0)
     assert out["above_below"].tolist() == ["above", "below", "below"]
-    # A: Byar lower(20) = 12.22 > 11 -> worse; B: Byar 10 events 4.79 to 18.39 contains 11 ->
-    # similar; C: exact upper(3) = 8.77 < 11 -> better
-    assert out["comparison"].tolist() == ["worse", "similar", "better"]
+    # three areas this far apart vary far more than chance (Spiegelhalter 2005):
+    # z = 2 (sqrt O - sqrt 11) = 2.311, -0.308, -3.169; phi = mean z^2 = 5.16;
+    # tau^2 = (3 phi - 2) / (132 - 44) = 0.153 -> 95% limits on the sqrt(ratio) scale
+    # 1 +/- 1.96 sqrt(1/44 + 0.153): ratio 0.03 to 3.3 -> every area "similar"
+    assert out["comparison"].tolist() == ["similar", "similar", "similar"]
+    od = out.attrs["overdispersion"]
+    z = [2 * (math.sqrt(o) - math.sqrt(11)) for o in (20, 10, 3)]
+    phi = sum(v * v for v in z) / 3
+    assert od.phi == pytest.approx(phi)
+    assert od.tau2 == pytest.approx((3 * phi - 2) / (132 - 44))
     higher = peer_comparison(data, "area", "higher_is_better", count="n", denominator="pop")
     assert higher["rank"].tolist() == [3, 2, 1]
-    assert higher["comparison"].tolist() == ["better", "similar", "worse"]
+
+
+def test_peer_comparison_outlier_stands_out_after_the_allowance():
+    # 14 areas with 100 events and one with 150, populations 1,000: average 1550/15 per 1,000,
+    # expected E = 103.33 each. z = 2 (sqrt 100 - sqrt E) = -0.3311 (x14), 2 (sqrt 150 - sqrt E)
+    # = 4.1638; phi = (14 x 0.10963 + 17.3372) / 15 = 1.2582; w = 4E = 413.33;
+    # tau^2 = (15 phi - 14) / (15 w - w) = 4.873 / 5786.7 = 0.000842
+    data = pd.DataFrame({"area": list("ABCDEFGHIJKLMNO"), "n": [100] * 14 + [150]})
+    data["pop"] = 1000
+    out = peer_comparison(data, "area", "lower_is_better", count="n", denominator="pop")
+    expected = 1550 / 15
+    z_low = 2 * (math.sqrt(100) - math.sqrt(expected))
+    z_high = 2 * (math.sqrt(150) - math.sqrt(expected))
+    phi = (14 * z_low**2 + z_high**2) / 15
+    w = 4 * expected
+    tau2 = (15 * phi - 14) / (15 * w - w)
+    assert out.attrs["overdispersion"].tau2 == pytest.approx(tau2)
+    upper_ratio = (1 + Z95 * math.sqrt(1 / w + tau2)) ** 2  # 1.2352
+    assert out["limit_upper"][0] == pytest.approx(upper_ratio * expected)
+    assert out["comparison"].tolist() == ["similar"] * 14 + ["worse"]
 
 
 def test_funnel_limits_are_poisson_limits_of_expected_count():
