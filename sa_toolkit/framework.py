@@ -42,7 +42,8 @@ from sa_toolkit.indicators.computations import (
     compute,
 )
 from sa_toolkit.periods import FinancialYear
-from sa_toolkit.traffic_lights import traffic_light
+from sa_toolkit.targets import load_targets, targets_for_year
+from sa_toolkit.traffic_lights import NO_TARGET_TEXT, traffic_light
 
 VALUE_COLUMNS = ("indicator_id", "baseline", "actual")
 OPTIONAL_COLUMNS = (
@@ -52,7 +53,7 @@ OPTIONAL_COLUMNS = (
 OUTPUT_COLUMNS = [
     "indicator_id", "name", "priority", "baseline", "actual", "change", "change_unit", "rag",
     "rag_label", "target", "target_type", "significant", "p_value", "unit", "polarity",
-    "value_source", "comment",
+    "value_source", "comment", "target_source",
 ]  # fmt: skip
 
 _PER = {"rate_per_1000": 1000, "rate_per_10000": 10000, "rate_per_100000": 100000}
@@ -184,23 +185,33 @@ def _significance(
 
 
 def _row_fields(
-    entered: dict, catalogue: pd.DataFrame, indicator_id: str
+    entered: dict, catalogue: pd.DataFrame, indicator_id: str, agreed: dict | None = None
 ) -> tuple[dict, list[str]]:
-    """Entered fields over the catalogue's; notes on anything unknown."""
+    """Entered fields over the catalogue's; the target entered, else the partnership's.
+
+    ``agreed`` is the row of the partnership's targets file for this indicator and year
+    (:func:`sa_toolkit.targets.targets_for_year`); the catalogue carries no targets.
+    """
     known = catalogue.loc[indicator_id].to_dict() if indicator_id in catalogue.index else {}
     fields, notes = {}, []
-    for key in ("name", "priority", "unit", "polarity", "target_type"):
+    for key in ("name", "priority", "unit", "polarity"):
         value = _clean(entered.get(key))
         fields[key] = value or (known.get(key) or "")
+    entered_type = _clean(entered.get("target_type"))
+    fields["target_source"] = ""
     target_cell = entered.get("target")
     if _clean(target_cell):
         parsed = parse_value(target_cell)
-        fields["target"] = parsed.number
+        fields["target"], fields["target_type"] = parsed.number, entered_type
         if parsed.number is None:
             notes.append(f"target: {parsed.text}")
+    elif agreed:
+        # "tbc" without a type: a target is agreed in principle, not yet set
+        fields["target_type"] = agreed["target_type"] or "tbc"
+        fields["target"] = agreed["target"]
+        fields["target_source"] = f"{agreed['agreed_by']}; {agreed['source']}"
     else:
-        target = known.get("target")
-        fields["target"] = None if target is None or pd.isna(target) else float(target)
+        fields["target"], fields["target_type"] = None, entered_type
     if not fields["target_type"]:
         fields["target_type"] = "none" if fields["target"] is None else ""
     if not fields["unit"]:
@@ -215,13 +226,16 @@ def _row_fields(
     return fields, notes
 
 
-def _one_per_computation(catalogue: pd.DataFrame, entered_ids: set[str]) -> dict[str, list[str]]:
+def _one_per_computation(
+    catalogue: pd.DataFrame, entered_ids: set[str], with_target: set[str] = frozenset()
+) -> dict[str, list[str]]:
     """Computed indicators, one per distinct computation.
 
     A retired national indicator and today's equivalent often compute the same number
     (NI 28 and the knife crime rate): the board should see it once, so the entry with a
     target is kept (else the first in the catalogue) and the others are named in its
-    comment. Returns ``{kept_id: [names of the same measure]}`` in catalogue order.
+    comment. ``with_target`` names the indicators the partnership set a target for.
+    Returns ``{kept_id: [names of the same measure]}`` in catalogue order.
     """
     groups: dict[str, list[str]] = {}
     for indicator_id, comp in catalogue["computation"].items():
@@ -231,8 +245,7 @@ def _one_per_computation(catalogue: pd.DataFrame, entered_ids: set[str]) -> dict
             )
 
     def has_target(indicator_id: str) -> bool:
-        kind = catalogue.at[indicator_id, "target_type"] if "target_type" in catalogue else None
-        return isinstance(kind, str) and kind not in ("", "none")
+        return indicator_id in with_target
 
     kept: dict[str, list[str]] = {}
     for ids in groups.values():
@@ -251,6 +264,7 @@ def build_framework(
     tolerance: float = 2.0,
     significance_level: float = 0.05,
     series_breaks: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Build the performance framework table.
 
@@ -268,6 +282,10 @@ def build_framework(
         Amber tolerance (% or points).
     significance_level : float
         Level for "significant" (e.g. 0.05).
+    targets : DataFrame, optional
+        The partnership's targets (:func:`sa_toolkit.targets.read_targets`); the rows for
+        ``year`` are used. A target entered in ``values`` wins. None: no targets, every
+        row is rated by direction and significance.
 
     Returns
     -------
@@ -278,6 +296,7 @@ def build_framework(
     baseline_year = year.previous()
     catalogue = load_catalogue() if catalogue is None else catalogue
     breaks = load_series_breaks() if series_breaks is None else series_breaks
+    agreed_targets = targets_for_year(targets, year)
     entries: list[tuple[str, dict, str]] = []
     if values is not None:
         for record in values.to_dict("records"):
@@ -285,13 +304,18 @@ def build_framework(
     entered_ids = {e[0] for e in entries}
     also_reported: dict[str, list[str]] = {}
     if data is not None:
-        for indicator_id, others in _one_per_computation(catalogue, entered_ids).items():
+        with_target = {i for i, t in agreed_targets.items() if t["target"] is not None}
+        for indicator_id, others in _one_per_computation(
+            catalogue, entered_ids, with_target
+        ).items():
             entries.append((indicator_id, {"indicator_id": indicator_id}, "computed"))
             also_reported[indicator_id] = others
     rows = []
     skipped: dict[str, str] = {}
     for indicator_id, entered, origin in entries:
-        fields, notes = _row_fields(entered, catalogue, indicator_id)
+        fields, notes = _row_fields(
+            entered, catalogue, indicator_id, agreed_targets.get(indicator_id)
+        )
         base, act = parse_value(entered.get("baseline")), parse_value(entered.get("actual"))
         counts = {
             k: parse_value(entered.get(k)).number
@@ -400,6 +424,7 @@ def build_framework(
                 "polarity": fields["polarity"],
                 "value_source": source,
                 "comment": comment,
+                "target_source": fields["target_source"],
             }
         )
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
@@ -411,15 +436,21 @@ def build_framework(
 _RAG_STYLE = {"G": "#00703c", "A": "#b35c00", "R": "#d4351c"}
 
 
-def _format_target(row: pd.Series) -> str:
-    target = row["target"]
+def format_target(target: object, target_type: str, unit: str) -> str:
+    """The target column as every table shows it: ``-5%``, ``+3 pp``, ``293``, "none set..."."""
+    if target_type in ("none", "", None):
+        return NO_TARGET_TEXT
     if target is None or (isinstance(target, float) and math.isnan(target)):
-        return ""
-    if row["target_type"] == "relative_change":
+        return "to be confirmed"
+    if target_type == "relative_change":
         return f"{target:+g}%"
-    if row["target_type"] == "point_change":
+    if target_type == "point_change":
         return f"{target:+g} pp"
-    return f"{target:g}{'%' if row['unit'] == 'percent' else ''}"
+    return f"{target:,g}{'%' if unit == 'percent' else ''}"
+
+
+def _format_target(row: pd.Series) -> str:
+    return format_target(row["target"], row["target_type"], row["unit"])
 
 
 def framework_html(frame: pd.DataFrame, caption: str = "Performance framework") -> str:
@@ -502,12 +533,14 @@ def framework_command(config_loader, values, out, year, use_data, console) -> pd
         raise UserError(
             "nothing to build: give --values FILE, or leave out --no-data to compute from data"
         )
+    targets = load_targets(cfg)
     frame = build_framework(
         entered,
         year=cfg.year,
         data=source,
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
+        targets=targets,
     )
     skipped = frame.attrs.get("not_computed", {})
     if frame.empty:

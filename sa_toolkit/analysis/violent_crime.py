@@ -768,6 +768,8 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
             return frame if columns is None else frame[list(columns)]
         return read_table(name, processed_dir, columns=columns)
 
+    from sa_toolkit.targets import load_targets
+
     source = DataSource.from_config(cfg)
     source.reader = reader
     return build_framework(
@@ -776,11 +778,13 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
         data=source,
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
+        targets=load_targets(cfg),
     )
 
 
 def framework_display(rows: pd.DataFrame) -> pd.DataFrame:
     """The framework rows as a report table: values, change, traffic light and reason."""
+    from sa_toolkit.framework import format_target
 
     def number(value, unit):
         if isinstance(value, str) or value is None or pd.isna(value):
@@ -798,10 +802,8 @@ def framework_display(rows: pd.DataFrame) -> pd.DataFrame:
                 for c, cu in zip(rows["change"], rows["change_unit"], strict=True)
             ],
             "Target": [
-                ""
-                if t is None or pd.isna(t)
-                else (f"{t:+g}%" if tt == "relative_change" else f"{t:g}")
-                for t, tt in zip(rows["target"], rows["target_type"], strict=True)
+                format_target(t, tt, u)
+                for t, tt, u in zip(rows["target"], rows["target_type"], rows["unit"], strict=True)
             ],
             "Significant": rows["significant"].astype(str),
             "Traffic light": rows["rag"].replace("", None),
