@@ -449,6 +449,22 @@ def format_target(target: object, target_type: str, unit: str) -> str:
     return f"{target:,g}{'%' if unit == 'percent' else ''}"
 
 
+def row_target(frame: pd.DataFrame | None, indicator_id: str, kind: str) -> float | None:
+    """The partnership's target of one framework row when it is of ``kind``, else None.
+
+    ``kind`` ``level`` gives a value to draw on a chart of levels; ``relative_change`` a
+    % to compare a change with. No target, a target to be confirmed or one of another
+    kind give None (never NaN), so a caller can write ``if target is not None``.
+    """
+    if frame is None or len(frame) == 0 or "indicator_id" not in frame:
+        return None
+    rows = frame[frame["indicator_id"] == indicator_id]
+    if rows.empty or rows["target_type"].iloc[0] != kind:
+        return None
+    value = rows["target"].iloc[0]
+    return None if value is None or pd.isna(value) else float(value)
+
+
 def _format_target(row: pd.Series) -> str:
     return format_target(row["target"], row["target_type"], row["unit"])
 

@@ -21,6 +21,7 @@ from sa_toolkit import charts, disclosure, findings
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
+from sa_toolkit.framework import row_target
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.report_tables import html_table
 from sa_toolkit.tables import table_months
@@ -88,7 +89,7 @@ SOURCE_INCIDENTS = f"{place} Police crime incident extract"
 NO_AGES = "the ages of victims and suspects (not in the data.police.uk open data)"
 
 # %%
-syv_target = rows.loc["LI2", "target"] if "LI2" in rows.index else None
+syv_target = row_target(framework, "LI2", "relative_change")
 key = []
 if has_incidents:
     v = young_change.loc["Victims 10-17"]
@@ -151,7 +152,9 @@ display(
         pf.framework_table(framework, threshold),
         caption=f"Youth crime performance framework, {place}, {cfg.year.previous().label} to {cfg.year.label}",
         rag_columns="RAG",
-        notes=["RAG: traffic light, always with its text in the Rating column."] + not_computed,
+        notes=["RAG: traffic light, always with its text in the Rating column."]
+        + pf.methods_notes(cfg)
+        + not_computed,
     )
 )
 
@@ -259,7 +262,7 @@ else:
 
 # %%
 if len(fte):
-    fte_target = rows.loc["NI111", "target"] if "NI111" in rows.index else None
+    fte_target = row_target(framework, "NI111", "level")
     fte_shown = yc.publishable(fte.set_index("year")["entrants"], threshold)
     fig = charts.bar_chart(
         fte_shown,

@@ -115,7 +115,9 @@ display(
         pf.framework_table(framework, threshold),
         caption=f"Anti-social behaviour performance framework, {place}, {cfg.year.previous().label} to {cfg.year.label}",
         rag_columns="RAG",
-        notes=["RAG: traffic light, always with its text in the Rating column."] + not_computed,
+        notes=["RAG: traffic light, always with its text in the Rating column."]
+        + pf.methods_notes(cfg)
+        + not_computed,
     )
 )
 

@@ -62,6 +62,7 @@ report_tables.html_table(
     pf.framework_table(framework, threshold),
     caption=f"Drugs and alcohol indicators, {place}, {fy.previous().label} to {fy.label}",
     rag_columns="RAG",
+    notes=pf.methods_notes(cfg),
 )
 
 # %% [markdown]

@@ -60,8 +60,11 @@ report_tables.html_table(
     pf.framework_table(framework, threshold),
     caption=f"Reducing re-offending indicators, {place}, {fy.previous().label} to {fy.label}",
     rag_columns="RAG",
-    notes="Proven re-offending is published about 18 months after the cohort's year: "
-    "a blank actual means the assessed year's cohort is not yet available.",
+    notes=[
+        "Proven re-offending is published about 18 months after the cohort's year: "
+        "a blank actual means the assessed year's cohort is not yet available.",
+        *pf.methods_notes(cfg),
+    ],
 )
 
 # %% [markdown]

@@ -20,6 +20,7 @@ from sa_toolkit import charts, disclosure, findings, report_tables
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import safer_communities as sc
+from sa_toolkit.framework import row_target
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.tables import partnership_lsoas
 
@@ -57,8 +58,7 @@ if safety:
         f"{ward_names.get(r.ward_code, r.ward_code)} ({r.value:.0f}%)"
         for r in after_dark.head(2).itertuples()
     ]
-ksi_row = framework[framework["indicator_id"] == "NI47"]
-ksi_target = float(ksi_row["target"].iloc[0]) if len(ksi_row) else None
+ksi_target = row_target(framework, "NI47", "level")
 
 # %%
 shown_findings = findings.show_key_findings(
@@ -84,6 +84,7 @@ report_tables.html_table(
     pf.framework_table(framework, threshold),
     caption=f"Safer communities indicators, {place}, {fy.previous().label} to {fy.label}",
     rag_columns="RAG",
+    notes=pf.methods_notes(cfg),
 )
 
 # %% [markdown]

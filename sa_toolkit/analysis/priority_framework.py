@@ -290,6 +290,18 @@ def framework_concerns(frame: pd.DataFrame) -> dict[str, list[str]]:
     return {"worsened": worsened, "missed_target": missed}
 
 
+def methods_notes(cfg) -> list[str]:
+    """The notes every report's framework table carries: the one traffic-light rule and
+    how significance is tested (the same text in every report)."""
+    from sa_toolkit.indicators.overdispersion import methods_text
+    from sa_toolkit.traffic_lights import rule_text
+
+    return [
+        rule_text(cfg.amber_tolerance, cfg.significance_level),
+        methods_text(cfg.significance_level),
+    ]
+
+
 def framework_table(frame: pd.DataFrame, threshold: int = 0) -> pd.DataFrame:
     """The rows as a board reads them: formatted values, RAG letter for the chip, comment.
 

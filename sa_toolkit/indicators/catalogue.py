@@ -138,10 +138,11 @@ def period_start(text: str) -> pd.Timestamp:
 
 
 def load_series_breaks(path: str | Path | None = None) -> pd.DataFrame:
-    """Known series breaks: ``indicator, first_period, reason, comparison_note`` plus ``starts``."""
+    """Known series breaks: ``indicator, first_period, reason, comparison_note, source`` plus
+    ``starts``."""
     file = Path(path) if path else SERIES_BREAKS_PATH
     table = pd.read_csv(file, dtype="string", keep_default_na=False)
-    expected = ["indicator", "first_period", "reason", "comparison_note"]
+    expected = ["indicator", "first_period", "reason", "comparison_note", "source"]
     if list(table.columns) != expected:
         raise InputFileError(
             str(file),

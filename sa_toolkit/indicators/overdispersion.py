@@ -269,3 +269,21 @@ def quasi_poisson_test(
         lower = np.where(ok, (np.exp(log_rr - half) - 1) * 100, np.nan)
         upper = np.where(ok, (np.exp(log_rr + half) - 1) * 100, np.nan)
     return p_values, lower, upper
+
+
+def methods_text(significance_level: float) -> str:
+    """How significance is tested, in plain words, for a report's notes."""
+    confidence = (1 - significance_level) * 100
+    return (
+        "Statistical significance. Crime counts go up and down from year to year by more "
+        "than chance alone, so every test here allows for that real-world variation: "
+        "changes between years are tested against how much the same count has varied "
+        "before (from its monthly figures); trends against how much the yearly figures "
+        "scatter about the line; comparisons with similar partnerships, wards or "
+        "neighbourhoods against funnel limits widened for the spread seen across the whole "
+        "group (Spiegelhalter's method, as used in NHS and public health funnel plots), so "
+        "many places are judged together rather than one test each. A change is called "
+        f"significant when a change as large would arise by chance less than "
+        f"{significance_level * 100:g} times in 100 ({confidence:g}% confidence); five-year "
+        "trends use the stricter 99.8% level of the public health profiles."
+    )

@@ -94,6 +94,7 @@ def trend(
     points: int = 5,
     confidence: float = 0.998,
     value_confidence: float = 0.95,
+    log_scale: bool = False,
 ) -> pd.DataFrame:
     """Trend over the last ``points`` periods of each group.
 
@@ -106,6 +107,11 @@ def trend(
         Sortable period column (financial-year labels sort correctly).
     polarity : str
         ``lower_is_better``, ``higher_is_better`` or ``none``.
+    log_scale : bool
+        Fit the line to log(value), with each point's variance from its log interval:
+        for rates and counts, whose changes are proportional (a rate doubling every year
+        is a straight line on this scale). ``slope`` is then the change in log(value) per
+        period. Every value and lower limit must be above zero.
 
     Returns
     -------
@@ -126,10 +132,13 @@ def trend(
     if points < 3:
         raise ArgumentError(f"{fn}: a trend needs at least 3 points, not {points}")
     frame = data[groups + [period]].copy()
-    frame["_v"] = numeric(data, value, fn)
-    frame["_se"] = (numeric(data, upper, fn) - numeric(data, lower, fn)) / (
-        2 * z_value(value_confidence)
-    )
+    values, lowers, uppers = (numeric(data, c, fn) for c in (value, lower, upper))
+    if log_scale:
+        if ((values <= 0) | (lowers <= 0)).any():
+            raise ArgumentError(f"{fn}: a log-scale trend needs values and lower limits above zero")
+        values, lowers, uppers = np.log(values), np.log(lowers), np.log(uppers)
+    frame["_v"] = values
+    frame["_se"] = (uppers - lowers) / (2 * z_value(value_confidence))
     if (frame["_se"] <= 0).any():
         raise ArgumentError(
             f"{fn}: every point needs an interval wider than zero (upper above lower) to weight it"
