@@ -653,7 +653,11 @@ def crime_trend(data: OverviewData) -> dict:
     # the police data may begin with the assessed year: last year is then unknown, not zero
     compared = bool(counts.index.isin(last).any())
     out = {"crime": crime, "asb": asb.rename(ASB), "compared": compared}
+    from sa_toolkit.indicators.overdispersion import dispersion_before
+
     for key, series in (("crime", crime), ("asb", asb)):
+        # how much the count varies beyond chance, from the months before the year tested
+        out[f"{key}_dispersion"] = dispersion_before(series, cfg.year.first_month)
         out[f"{key}_this"] = int(series.reindex(this, fill_value=0).sum())
         out[f"{key}_last"] = int(series.reindex(last, fill_value=0).sum()) if compared else None
         out[f"{key}_change"] = _pct(out[f"{key}_last"], out[f"{key}_this"]) if compared else None
@@ -662,16 +666,23 @@ def crime_trend(data: OverviewData) -> dict:
     return out
 
 
-def change_test(before: int, after: int) -> tuple[bool | None, float | None]:
-    """Is the change between two annual counts significant? (Poisson, equal exposure)."""
+def change_test(
+    before: int, after: int, significance_level: float = 0.05, dispersion=None
+) -> tuple[bool | None, float | None]:
+    """Is the change between two annual counts significant? (equal exposure)
+
+    ``dispersion`` (:func:`sa_toolkit.indicators.overdispersion.dispersion_before` of the
+    monthly series) allows for the series' variation beyond chance; without it the test
+    assumes pure Poisson variation.
+    """
     from sa_toolkit.indicators.change import poisson_change
 
     if before == 0 and after == 0:
         return None, None
     frame = pd.DataFrame({"b": [before], "a": [after], "n": [1.0], "m": [1.0]})
-    result = poisson_change(frame, "b", "a", "n", "m")
+    result = poisson_change(frame, "b", "a", "n", "m", dispersion=dispersion)
     p = float(result["p_value"].iloc[0])
-    return p < 0.05, p
+    return p < significance_level, p
 
 
 def trend_title(subject: str, before: int, after: int, year_label: str) -> str:
@@ -1234,7 +1245,10 @@ def key_findings(
 
     previous = cfg.year.previous().label
     if trend.get("compared", True):
-        significant, _ = change_test(trend["crime_last"], trend["crime_this"])
+        significant, _ = change_test(
+            trend["crime_last"], trend["crime_this"], cfg.significance_level,
+            trend.get("crime_dispersion"),
+        )  # fmt: skip
         when = f"In {cfg.year.label} against {previous}, "
         sentence = findings.change_sentence(
             "recorded crime", trend["crime_last"], trend["crime_this"], significant=significant
@@ -1258,7 +1272,9 @@ def key_findings(
             f"recorded by the police in {cfg.year.label}."
         )
         return out[:6]
-    asb_sig, _ = change_test(trend["asb_last"], trend["asb_this"])
+    asb_sig, _ = change_test(
+        trend["asb_last"], trend["asb_this"], cfg.significance_level, trend.get("asb_dispersion")
+    )
     out.append(
         findings.change_sentence(
             "Police-recorded anti-social behaviour",

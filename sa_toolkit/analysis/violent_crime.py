@@ -255,7 +255,7 @@ def monthly_counts(data: ViolentCrimeData, chart: str | None = None) -> pd.DataF
     return frame
 
 
-def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFrame:
+def year_summary(data: ViolentCrimeData, confidence: float | None = None) -> pd.DataFrame:
     """Each measure in the comparison year and the assessed year, with rates and the change.
 
     Returns
@@ -263,10 +263,15 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
     DataFrame
         ``measure, label, polarity, indicator_id, previous, actual, change`` (% change in
         the count), ``rate_change`` (% change in the rate), ``p_value, significant`` (exact
-        test of two Poisson rates, population-adjusted), ``value, lower, upper`` (rate per
-        1,000 residents in the assessed year), ``population, method``.
+        test of two Poisson rates, population-adjusted; quasi-Poisson where the measure's
+        monthly series varies beyond chance), ``value, lower, upper`` (rate per 1,000
+        residents in the assessed year), ``population, method``. ``confidence`` defaults
+        to 1 - ``performance.significance_level``.
     """
     from sa_toolkit.indicators import poisson_change, rate
+
+    if confidence is None:
+        confidence = 1 - float(getattr(data.cfg, "significance_level", 0.05))
 
     previous = data.year.previous()
     this_rows, last_rows = in_year(data.incidents, data.year), in_year(data.incidents, previous)
@@ -289,8 +294,19 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
             }
         )
     frame = pd.DataFrame(rows)
-    tested = poisson_change(
-        frame, "previous", "actual", "population_before", "population", confidence=confidence
+    tested = pd.concat(
+        [
+            poisson_change(
+                frame.iloc[[i]],
+                "previous",
+                "actual",
+                "population_before",
+                "population",
+                confidence=confidence,
+                dispersion=_measure_dispersion(data, d),
+            )  # fmt: skip
+            for i, (_, d) in enumerate(data.measures.iterrows())
+        ]
     )
     frame["change"] = [
         findings.percent_change(b, a) if b else np.nan
@@ -303,6 +319,25 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
     for column in ("value", "lower", "upper", "method"):
         frame[column] = rates[column]
     return frame.set_index("measure", drop=False)
+
+
+def _measure_dispersion(data: ViolentCrimeData, measure: pd.Series):
+    """The measure's extra-Poisson variation, from its monthly counts before the year."""
+    from sa_toolkit.indicators.overdispersion import dispersion_before
+
+    incidents = data.incidents
+    if incidents is None or len(incidents) == 0 or "month" not in incidents:
+        return None
+    months = pd.PeriodIndex(incidents["month"], freq="M")
+    if not (months < data.year.first_month).any():
+        return None
+    hits = measure_mask(incidents, measure).to_numpy()
+    span = pd.period_range(months.min(), data.year.first_month - 1, freq="M")
+    monthly = pd.Series(hits, index=months).groupby(level=0).sum().reindex(span, fill_value=0)
+    # months with no incident rows at all are missing, not zero
+    present = set(months)
+    monthly = monthly[[m in present for m in monthly.index]]
+    return dispersion_before(monthly, data.year.first_month)
 
 
 def _summary_without_comparison(data, this_rows, population: float, confidence: float):
