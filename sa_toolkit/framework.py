@@ -31,6 +31,7 @@ from sa_toolkit.indicators.catalogue import (
 )
 from sa_toolkit.indicators.change import (
     change_unit,
+    dsr_change,
     poisson_change,
     proportion_change,
     simple_change,
@@ -156,7 +157,19 @@ def _significance(
     b_n, a_n = counts.get("baseline_count"), counts.get("actual_count")
     b_d, a_d = counts.get("baseline_denominator"), counts.get("actual_denominator")
     confidence = 1 - level
+    limits = [
+        counts.get(k) for k in ("baseline_lower", "baseline_upper", "actual_lower", "actual_upper")
+    ]
     try:
+        if b_n is None and None not in limits and base.number and act.number:
+            # a directly standardised rate: the ratio of the two rates, from their intervals
+            frame = pd.DataFrame(
+                {"b": [base.number], "bl": [limits[0]], "bu": [limits[1]],
+                 "a": [act.number], "al": [limits[2]], "au": [limits[3]]}
+            )  # fmt: skip
+            out = dsr_change(frame, "b", "bl", "bu", "a", "al", "au", confidence=confidence)
+            p = float(out["p_value"][0])
+            return p < level, p
         if unit == "percent":
             if b_d and a_d:
                 x0 = b_n if b_n is not None else round(base.number / 100 * b_d)
@@ -352,6 +365,7 @@ def build_framework(
                     act, act_period = parsed, result.period
                 counts[f"{key}_count"] = result.count
                 counts[f"{key}_denominator"] = result.denominator
+                counts[f"{key}_lower"], counts[f"{key}_upper"] = result.lower, result.upper
             if (
                 computed_any
                 and comp["function"] in WAVE_COMPUTATIONS

@@ -38,7 +38,7 @@ from sa_toolkit.errors import ArgumentError
 
 TARGET_TYPES = ("relative_change", "point_change", "level", "tbc", "none")
 #: what the target column says for a row with no target
-NO_TARGET_TEXT = "none set: rated by direction and significance"
+NO_TARGET_TEXT = "none set (direction and significance)"
 POLARITIES = ("lower_is_better", "higher_is_better", "none")
 COLOUR_NAMES = {"G": "Green", "A": "Amber", "R": "Red", "": ""}
 

@@ -312,7 +312,9 @@ def test_framework_concerns_and_table():
     assert concerns["missed_target"] == ["Missed (Red: target -5% missed by 15.0%)"]
     table = pf.framework_table(frame, threshold=5)
     assert table["Baseline"].tolist() == ["100", "10", "50", "<5"]
-    assert table["Target"].tolist() == ["", "-5%", "", ""]
+    # no target: the table says the row is rated by direction and significance
+    none = "none set (direction and significance)"
+    assert table["Target"].tolist() == [none, "-5%", none, none]
 
 
 def test_ward_labels_are_incident_centres():
@@ -330,7 +332,7 @@ def test_ward_labels_are_incident_centres():
     assert out.loc["A", "latitude"] == pytest.approx(51.41)
 
 
-def _syv_source(before: int, after: int):
+def _syv_source(before: int, after: int, targets=None):
     """A DataSource with only crime_incidents: one incident a month plus SYV victims."""
     from types import SimpleNamespace
 
@@ -355,7 +357,7 @@ def _syv_source(before: int, after: int):
             raise UserError(f"no processed table '{name}'")
         return incidents if columns is None else incidents[columns]
 
-    cfg = SimpleNamespace(year=FY, amber_tolerance=2.0, significance_level=0.05)
+    cfg = SimpleNamespace(year=FY, amber_tolerance=2.0, significance_level=0.05, targets=targets)
     return cfg, DataSource(None, ["L1"], "X1", reader=reader)
 
 
@@ -363,8 +365,14 @@ def _syv_source(before: int, after: int):
     ("before", "after", "rag", "missed", "worsened"),
     [(100, 50, "G", False, False), (100, 200, "R", True, True)],
 )
-def test_framework_rows_follow_the_data(before, after, rag, missed, worsened):
-    cfg, src = _syv_source(before, after)
+def test_framework_rows_follow_the_data(tmp_path, before, after, rag, missed, worsened):
+    # the partnership's target for LI 2: at least a 5% fall (the seed plan's)
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "indicator_id,year,target_type,target,source,agreed_by\n"
+        f"LI2,{FY.label},relative_change,-5,Youth plan,Board\n"
+    )
+    cfg, src = _syv_source(before, after, targets)
     frame = pf.priority_framework(cfg, "youth_crime", src)
     row = frame.set_index("indicator_id").loc["LI2"]
     assert (row["baseline"], row["actual"]) == (before, after)
@@ -402,3 +410,14 @@ def test_ward_strand_sentence_uses_interval_against_partnership():
     # A's interval is wholly above 40%; B's is not; C has too few respondents to show
     text = asb.ward_strand_sentence(long, "asb_rubbish_litter", 40.0, threshold=5)
     assert text == "A (60%): significantly above the partnership's 40% for rubbish or litter"
+
+
+def test_framework_rows_without_targets_show_none():
+    # no targets file: no row carries a target; a significant doubling is red by the
+    # direction-and-significance rule, and no "missed target" is claimed
+    cfg, src = _syv_source(100, 200)
+    frame = pf.priority_framework(cfg, "youth_crime", src)
+    assert (frame["target_type"].isin(["none"])).all()
+    row = frame.set_index("indicator_id").loc["LI2"]
+    assert row["rag_label"] == "Red: worse, statistically significant (no target)"
+    assert pf.framework_concerns(frame)["missed_target"] == []

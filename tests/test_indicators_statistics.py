@@ -457,3 +457,39 @@ def test_unit_cost_and_deflator_tables_carry_sources():
     costs = unit_costs()
     assert costs["source"].str.len().gt(10).all() and costs["price_year"].notna().all()
     assert deflators()["source"].str.len().gt(10).all()
+
+
+def test_dsr_change_hand_worked():
+    # 100 (95% 80 to 125) -> 150 (120 to 187.5): log-scale se of each =
+    # ln(125/80) / (2 x 1.959964) = 0.446287 / 3.919928 = 0.113851; se of the log ratio
+    # sqrt(2) x 0.113851 = 0.161010; z = ln 1.5 / 0.161010 = 2.51826; p = 0.01179
+    from sa_toolkit.indicators import dsr_change
+
+    data = pd.DataFrame({"b": [100.0], "bl": [80.0], "bu": [125.0],
+                         "a": [150.0], "al": [120.0], "au": [187.5]})  # fmt: skip
+    out = dsr_change(data, "b", "bl", "bu", "a", "al", "au")
+    assert out["value"][0] == pytest.approx(50.0)
+    assert out["p_value"][0] == pytest.approx(0.01179, abs=2e-5)
+    assert bool(out["significant"][0])
+    se = math.sqrt(2) * math.log(125 / 80) / (2 * Z95)
+    assert out["lower"][0] == pytest.approx((1.5 * math.exp(-Z95 * se) - 1) * 100)
+    with pytest.raises(ArgumentError, match="above zero"):
+        dsr_change(data.assign(bl=0.0), "b", "bl", "bu", "a", "al", "au")
+
+
+def test_framework_tests_a_dsr_change_from_its_intervals():
+    # NI 39 computed as a DSR carries no count: the framework tests the ratio of the two
+    # DSRs from their intervals (the rated change has its test)
+    from sa_toolkit.framework import Parsed, _significance
+
+    counts = {"baseline_count": None, "actual_count": None, "baseline_denominator": None,
+              "actual_denominator": None, "baseline_lower": 80.0, "baseline_upper": 125.0,
+              "actual_lower": 120.0, "actual_upper": 187.5}  # fmt: skip
+    significant, p = _significance(
+        "rate_per_100000", Parsed(100.0, "100"), Parsed(150.0, "150"), counts, 0.05
+    )
+    assert significant is True and p == pytest.approx(0.01179, abs=2e-5)
+    significant, p = _significance(
+        "rate_per_100000", Parsed(100.0, "100"), Parsed(150.0, "150"), counts, 0.01
+    )
+    assert significant is False  # the configured level decides

@@ -500,7 +500,10 @@ if len(probation):
         ylabel="% in employment",
     )
     _ = charts.save_and_show(
-        fig, "02_youth_crime_probation_employment", yc.probation_sentence(probation), ctx.output_dir
+        fig,
+        "02_youth_crime_probation_employment",
+        yc.probation_sentence(probation, cfg.significance_level),
+        ctx.output_dir,
     )
 display(
     findings.HtmlBlock(

@@ -57,7 +57,9 @@ else:
     incidents = src.read("asb_incidents", asb.ASB_COLUMNS)
 lookup = src.read("lookup", ["lsoa_code", "ward_code", "ward_name"])
 this_year = asb.in_year(incidents, cfg.year)
-by_source = asb.source_changes(incidents, cfg.year, compared).set_index("source")
+by_source = asb.source_changes(incidents, cfg.year, compared, cfg.significance_level).set_index(
+    "source"
+)
 monthly = asb.monthly_by_source(incidents, months)
 if police_only:
     monthly = monthly[["Police"]]

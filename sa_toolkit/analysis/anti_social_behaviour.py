@@ -84,23 +84,38 @@ def by_source_category(asb: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
     return table
 
 
-def source_changes(asb: pd.DataFrame, year: FinancialYear, compared: bool = True) -> pd.DataFrame:
+def source_changes(
+    asb: pd.DataFrame, year: FinancialYear, compared: bool = True, significance_level: float = 0.05
+) -> pd.DataFrame:
     """Incidents per source (and all sources) last year and this, with the exact test.
 
     ``compared=False`` (no data for last year): ``before`` and the change are NaN.
     """
     from sa_toolkit.analysis.youth_crime import change_row
+    from sa_toolkit.indicators.overdispersion import dispersion_before
 
     this, last = in_year(asb, year), in_year(asb, year.previous())
+    # each source's variation beyond chance, from its monthly counts before the year
+    # (months in which no source recorded anything are missing, not zero)
+    months = pd.PeriodIndex(asb["month"], freq="M")
+    observed = sorted(set(months))
+    by_month = pd.crosstab(months, asb["source"].astype(str).to_numpy()).reindex(observed)
+    by_month = by_month.fillna(0)
     rows = []
     for source in [*SOURCES, "all sources"]:
         if source == "all sources":
             b, a = len(last), len(this)
+            series = by_month.sum(axis=1)
         else:
             b = int((last["source"].astype(str) == source).sum())
             a = int((this["source"].astype(str) == source).sum())
+            series = by_month[source] if source in by_month else by_month.sum(axis=1) * 0
         b = b if compared else np.nan
-        rows.append({"source": source, "before": b, "after": a, **change_row(b, a)})
+        dispersion = dispersion_before(series, year.first_month) if len(series) else None
+        rows.append(
+            {"source": source, "before": b, "after": a,
+             **change_row(b, a, dispersion, significance_level)}
+        )  # fmt: skip
     return pd.DataFrame(rows)
 
 

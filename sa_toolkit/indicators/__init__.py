@@ -8,6 +8,7 @@ with ``value, lower, upper, confidence, method``.
 from sa_toolkit.indicators.change import (
     change,
     change_unit,
+    dsr_change,
     poisson_change,
     proportion_change,
     simple_change,
@@ -32,6 +33,7 @@ __all__ = [
     "cost_of_crime",
     "deflators",
     "dsr",
+    "dsr_change",
     "european_standard_population",
     "funnel_limits",
     "gini",

@@ -33,6 +33,9 @@ class Computed:
     note: str = ""
     #: the data period behind the value when it is not the financial year (e.g. "wave 2025")
     period: str = ""
+    #: the value's 95% interval, for values whose test is not on a count (a DSR)
+    lower: float | None = None
+    upper: float | None = None
 
 
 @dataclass
@@ -314,8 +317,12 @@ def alcohol_admissions_dsr(src: DataSource, year: FinancialYear) -> Computed:
         ["admissions", "population"]
     ].sum()
     result = dsr(by_band.reset_index(), "admissions", "population", "age_band")
-    # the DSR's significance test is not the crude Poisson one: no count is passed on
-    return Computed(float(result["value"][0]), None, None, "directly standardised (ESP 2013)")
+    # the DSR's significance test is not the crude Poisson one: no count is passed on, its
+    # interval is (the framework tests the ratio of two DSRs from their intervals)
+    return Computed(
+        float(result["value"][0]), None, None, "directly standardised (ESP 2013)",
+        lower=float(result["lower"][0]), upper=float(result["upper"][0]),
+    )  # fmt: skip
 
 
 def _treatment(src: DataSource, year: FinancialYear, substance_group: str | None) -> pd.DataFrame:
