@@ -332,6 +332,9 @@ def test_ward_labels_are_incident_centres():
     assert out.loc["A", "latitude"] == pytest.approx(51.41)
 
 
+Z95 = 1.959963984540054
+
+
 def _syv_source(before: int, after: int, targets=None):
     """A DataSource with only crime_incidents: one incident a month plus SYV victims."""
     from types import SimpleNamespace
@@ -410,6 +413,30 @@ def test_ward_strand_sentence_uses_interval_against_partnership():
     # A's interval is wholly above 40%; B's is not; C has too few respondents to show
     text = asb.ward_strand_sentence(long, "asb_rubbish_litter", 40.0, threshold=5)
     assert text == "A (60%): significantly above the partnership's 40% for rubbish or litter"
+
+
+def test_twenty_wards_are_judged_together_not_one_test_each():
+    # 20 wards, each +/- 9.8 points (se 5), ten at 52% and ten at 28% around a partnership
+    # figure of 40%: one interval each would call ten wards "above". Judged together the
+    # wards' real spread is tau^2 = (Q - 19) / (sum w - sum w^2 / sum w), Q = 20 x 144 / 25 =
+    # 115.2, sum w = 0.8, sum w^2 / sum w = 0.04 -> tau^2 = 96.2 / 0.76 = 126.58; limits
+    # 40 +/- 1.96 sqrt(25 + 126.58) = 40 +/- 24.1: no ward stands out
+    from sa_toolkit.indicators import compare_to_reference
+
+    values = np.array([52.0, 28.0] * 10)
+    long = pd.DataFrame(
+        {"ward": [f"W{i}" for i in range(20)], "strand": "asb_rubbish_litter",
+         "respondents": 100, "value": values, "lower": values - Z95 * 5,
+         "upper": values + Z95 * 5}
+    )  # fmt: skip
+    side, tau2 = compare_to_reference(long["value"], long["lower"], long["upper"], 40.0)
+    assert tau2 == pytest.approx((115.2 - 19) / 0.76)
+    assert (side == 0).all()
+    text = asb.ward_strand_sentence(long, "asb_rubbish_litter", 40.0)
+    assert text.startswith("No ward is significantly above")
+    # a ward far beyond the others' spread still stands out
+    long.loc[0, ["value", "lower", "upper"]] = [95.0, 95.0 - Z95 * 5, 95.0 + Z95 * 5]
+    assert asb.ward_strand_sentence(long, "asb_rubbish_litter", 40.0).startswith("W0 (95%)")
 
 
 def test_framework_rows_without_targets_show_none():

@@ -327,7 +327,7 @@ if len(strand_change):
     top_strand = latest["value"].idxmax()
     by_ward = asb.strands_by_ward(survey, lookup, latest_wave)
     ward_sentence = asb.ward_strand_sentence(
-        by_ward, top_strand, latest.loc[top_strand, "value"], threshold
+        by_ward, top_strand, latest.loc[top_strand, "value"], threshold, cfg.significance_level
     )
     fig = asb.ward_strand_chart(
         by_ward,

@@ -573,10 +573,26 @@ def ward_strand_chart(
     return fig
 
 
-def ward_strand_sentence(long: pd.DataFrame, strand: str, overall: float, threshold: int = 0):
-    """The wards whose interval lies wholly above the partnership's figure for a strand."""
+def ward_strand_sentence(
+    long: pd.DataFrame, strand: str, overall: float, threshold: int = 0,
+    significance_level: float = 0.05,
+):  # fmt: skip
+    """The wards significantly above the partnership's figure for a strand.
+
+    The wards are judged together (:func:`sa_toolkit.indicators.compare_to_reference`:
+    their real spread is allowed for once), not by one interval each.
+    """
+    from sa_toolkit.indicators import compare_to_reference
+
     rows = long[(long["strand"] == strand) & (long["respondents"] >= max(threshold, 1))]
-    above = rows[rows["lower"] > overall].sort_values("value", ascending=False)
+    rows = rows.dropna(subset=["value", "lower", "upper"])
+    if rows.empty:
+        above = rows
+    else:
+        side, _ = compare_to_reference(
+            rows["value"], rows["lower"], rows["upper"], overall, 1 - significance_level
+        )
+        above = rows[side > 0].sort_values("value", ascending=False)
     label = STRANDS[strand].lower()
     if above.empty:
         return f"No ward is significantly above the partnership's {overall:.0f}% for {label}"

@@ -18,7 +18,7 @@ from sa_toolkit.indicators.cost import cost_of_crime, deflators, unit_costs, upl
 from sa_toolkit.indicators.dsr import dsr, european_standard_population
 from sa_toolkit.indicators.mean import mean
 from sa_toolkit.indicators.over_representation import over_representation
-from sa_toolkit.indicators.peers import funnel_limits, peer_comparison
+from sa_toolkit.indicators.peers import compare_to_reference, funnel_limits, peer_comparison
 from sa_toolkit.indicators.proportion import proportion
 from sa_toolkit.indicators.rate import rate
 from sa_toolkit.indicators.reoffending import reoffending_frequency, reoffending_rate
@@ -29,6 +29,7 @@ from sa_toolkit.indicators.trend import trend, trend_label
 __all__ = [
     "change",
     "change_unit",
+    "compare_to_reference",
     "concentration",
     "cost_of_crime",
     "deflators",

@@ -174,3 +174,33 @@ def funnel_limits(
             out[f"lower_{tag}"] = lo / pop * per
             out[f"upper_{tag}"] = hi / pop * per
     return out
+
+
+def compare_to_reference(
+    values: pd.Series | np.ndarray,
+    lower: pd.Series | np.ndarray,
+    upper: pd.Series | np.ndarray,
+    reference: float,
+    confidence: float = 0.95,
+    value_confidence: float = 0.95,
+) -> tuple[np.ndarray, float]:
+    """Which of many areas (wards, LSOAs) differ from ``reference``, judged together.
+
+    One test per area would flag several of twenty wards by chance and ignore that areas
+    really differ; instead the areas' spread beyond their own intervals is estimated
+    once (DerSimonian-Laird tau^2 on the value scale, the additive random-effects
+    allowance of Spiegelhalter's overdispersed funnel) and an area differs when it lies
+    outside reference +/- z sqrt(se^2 + tau^2). Returns ``(-1 below / 0 / +1 above per
+    area, tau2)``.
+    """
+    fn = "compare_to_reference"
+    confidence = check_confidence(confidence, fn)
+    value_confidence = check_confidence(value_confidence, fn)
+    v = np.asarray(values, dtype="float64")
+    se = (np.asarray(upper, dtype="float64") - np.asarray(lower, dtype="float64")) / (
+        2 * z_value(value_confidence)
+    )
+    tau2 = _value_scale_tau2(v, se)
+    half = z_value(confidence) * np.sqrt(se**2 + tau2)
+    side = np.where(v > reference + half, 1, np.where(v < reference - half, -1, 0))
+    return side, tau2
