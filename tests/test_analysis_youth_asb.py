@@ -448,3 +448,10 @@ def test_framework_rows_without_targets_show_none():
     row = frame.set_index("indicator_id").loc["LI2"]
     assert row["rag_label"] == "Red: worse, statistically significant (no target)"
     assert pf.framework_concerns(frame)["missed_target"] == []
+
+
+def test_change_tests_use_the_configured_significance_level():
+    # 100 -> 135 (exact test p = 0.027): significant at 5%, not at 1% (no hard-coded 0.05)
+    assert yc.change_row(100, 135)["p_value"] == pytest.approx(0.027, abs=0.002)
+    assert yc.change_row(100, 135, None, 0.05)["significant"]
+    assert not yc.change_row(100, 135, None, 0.01)["significant"]

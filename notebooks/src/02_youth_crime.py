@@ -57,11 +57,13 @@ if has_incidents:
     incidents = yc.load_incidents(src, cfg)
     young = yc.young_people_monthly(incidents, months)
     young_years = yc.year_totals(young, incident_years)
-    young_change = yc.latest_changes(young_years, cfg.year).set_index("measure")
+    young_change = yc.latest_changes(young_years, cfg.year, cfg.significance_level).set_index(
+        "measure"
+    )
     syv = yc.serious_youth_violence(incidents, incident_years)
     syv_before = syv.iloc[-2] if compared else float("nan")
     syv_test = yc.change_row(syv_before, syv.iloc[-1])
-    peak = yc.after_school_peak(incidents, cfg.year)
+    peak = yc.after_school_peak(incidents, cfg.year, significance_level=cfg.significance_level)
     robbery = yc.youth_robbery(incidents, incident_years)
     robbery_places = yc.young_victim_places(incidents, lookup, cfg.year)
 else:

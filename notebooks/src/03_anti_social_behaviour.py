@@ -102,7 +102,7 @@ if len(wards) and wards["incidents"].sum():
 if len(strand_change):
     key.append(asb.survey_sentence(strand_change))
 if len(fires):
-    key.append(asb.fires_sentence(fires, cfg.year, threshold))
+    key.append(asb.fires_sentence(fires, cfg.year, threshold, cfg.significance_level))
 _ = findings.show_key_findings(key[:6])
 
 # %% [markdown]
@@ -372,7 +372,9 @@ if len(fires):
             kind.capitalize(): (wide[("value", kind)], wide[("lower", kind)], wide[("upper", kind)])
             for kind in ("primary", "secondary")
         },
-        title=asb.fires_sentence(fires, cfg.year, threshold).split(";")[0].rstrip("."),
+        title=asb.fires_sentence(fires, cfg.year, threshold, cfg.significance_level)
+        .split(";")[0]
+        .rstrip("."),
         subtitle=f"Deliberate primary and secondary fires per 10,000 residents, {place}, {period}",
         source="Fire and rescue service incident recording system",
         ylabel="Fires per 10,000 residents",
@@ -381,7 +383,7 @@ if len(fires):
         fig,
         "03_anti_social_behaviour_deliberate_fires",
         "Chart of deliberate primary and secondary fire rates per 10,000 residents by financial year with 95% intervals. "
-        + asb.fires_sentence(fires, cfg.year, threshold),
+        + asb.fires_sentence(fires, cfg.year, threshold, cfg.significance_level),
         ctx.output_dir,
     )
     display(

@@ -281,7 +281,7 @@ else:
 concerns = pf.framework_concerns(framework)
 worsened, missed = concerns["worsened"], concerns["missed_target"]
 for cohort in (ro.ADULT, ro.JUVENILE, ro.PPO):
-    change = ro.rate_change(rates, cohort, fy)
+    change = ro.rate_change(rates, cohort, fy, cfg.significance_level)
     if change and change["significant"] and change["change_pp"] > 0:
         worsened.append(
             f"{cohort} proven re-offending rate (+{change['change_pp']:.1f} points, "

@@ -464,7 +464,9 @@ def survey_sentence(changes: pd.DataFrame) -> str:
     return text + "."
 
 
-def fires_sentence(fires: pd.DataFrame, year: FinancialYear, threshold: int = 0) -> str:
+def fires_sentence(
+    fires: pd.DataFrame, year: FinancialYear, threshold: int = 0, significance_level: float = 0.05
+) -> str:
     """Deliberate fires this year against last, with the exact test on the counts."""
     from sa_toolkit.analysis.youth_crime import change_finding
 
@@ -477,7 +479,8 @@ def fires_sentence(fires: pd.DataFrame, year: FinancialYear, threshold: int = 0)
     b = float(totals[year.previous().label]) if year.previous().label in totals.index else np.nan
     a = float(totals[year.label])
     text = change_finding(
-        f"Deliberate fires in {year.label}", b, a, "fires", change_row(b, a),
+        f"Deliberate fires in {year.label}", b, a, "fires",
+        change_row(b, a, None, significance_level),
         threshold=threshold, compared_with=year.previous().label,
     )  # fmt: skip
     this = fires[fires["year"] == year.label].set_index("type")

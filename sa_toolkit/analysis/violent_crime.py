@@ -726,7 +726,10 @@ def shares_and_repeats(data: ViolentCrimeData) -> pd.DataFrame:
             out.append(shares.drop(columns=["x0", "n0"]))
     elif not frame.empty:
         shares = proportion(frame, "numerator", "denominator", multiplier=100)
-        changes = proportion_change(frame, "x0", "n0", "numerator", "denominator")
+        level = float(getattr(data.cfg, "significance_level", 0.05))
+        changes = proportion_change(
+            frame, "x0", "n0", "numerator", "denominator", confidence=1 - level
+        )
         shares["previous"] = frame["x0"] / frame["n0"] * 100
         shares["change"] = changes["value"]
         shares["p_value"] = changes["p_value"]

@@ -106,7 +106,9 @@ def year_totals(monthly: pd.DataFrame, years: Sequence[FinancialYear]) -> pd.Dat
     return pd.DataFrame(rows).T.rename_axis("year")
 
 
-def latest_changes(totals: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
+def latest_changes(
+    totals: pd.DataFrame, year: FinancialYear, significance_level: float = 0.05
+) -> pd.DataFrame:
     """Each column's change from the year before to ``year`` with its exact test.
 
     When ``totals`` has no row for the year before (no data for it), ``before``, ``change``
@@ -119,7 +121,7 @@ def latest_changes(totals: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
     for col in totals.columns:
         b = np.nan if before is None else float(before[col])
         rows.append({"measure": col, "before": b, "after": int(after[col]),
-                     **change_row(b, float(after[col]))})  # fmt: skip
+                     **change_row(b, float(after[col]), None, significance_level)})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -168,6 +170,7 @@ def after_school_peak(
     crime_types: Sequence[str] | None = None,
     max_age: int = 17,
     holidays: Sequence | None = None,
+    significance_level: float = 0.05,
 ) -> dict:
     """Share of offences against young victims from 15:00 to 18:00, school days v other days.
 
@@ -218,7 +221,7 @@ def after_school_peak(
                 {"x0": [o * result["other_offences"]], "n0": [result["other_offences"]],
                  "x1": [s * result["school_offences"]], "n1": [result["school_offences"]]}
             ),
-            "x0", "n0", "x1", "n1",
+            "x0", "n0", "x1", "n1", confidence=1 - significance_level,
         )  # fmt: skip
         result["p_value"] = float(test["p_value"][0])
         result["significant"] = bool(test["significant"][0])
