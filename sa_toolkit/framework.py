@@ -42,6 +42,7 @@ from sa_toolkit.indicators.computations import (
     NotComputable,
     compute,
 )
+from sa_toolkit.indicators.overdispersion import dispersion_from_totals
 from sa_toolkit.periods import FinancialYear
 from sa_toolkit.targets import load_targets, targets_for_year
 from sa_toolkit.traffic_lights import NO_TARGET_TEXT, traffic_light
@@ -151,7 +152,12 @@ def read_values(path: str | Path) -> pd.DataFrame:
 
 
 def _significance(
-    unit: str, base: Parsed, act: Parsed, counts: dict[str, float | None], level: float
+    unit: str,
+    base: Parsed,
+    act: Parsed,
+    counts: dict[str, float | None],
+    level: float,
+    dispersion=None,
 ) -> tuple[bool | None, float | None]:
     """Test the change where counts or sample sizes allow; (None, None) when not testable."""
     b_n, a_n = counts.get("baseline_count"), counts.get("actual_count")
@@ -190,11 +196,40 @@ def _significance(
             # counts entered beside rates: the populations are implied by count / rate
             b_d, a_d = b_n / base.number * per, a_n / act.number * per
         frame = pd.DataFrame({"b": [b_n], "a": [a_n], "nb": [b_d or 1.0], "na": [a_d or 1.0]})
-        out = poisson_change(frame, "b", "a", "nb", "na", confidence=max(confidence, 0.9))
+        out = poisson_change(
+            frame, "b", "a", "nb", "na", confidence=max(confidence, 0.9), dispersion=dispersion
+        )
         p = float(out["p_value"][0])
         return p < level, p
     except (UserError, ValueError):
         return None, None
+
+
+#: computations whose value is a count of events (or a rate of one): their year-on-year
+#: test allows for the extra-Poisson variation of the same count over earlier years
+COUNT_COMPUTATIONS = frozenset({
+    "police_crime_count", "police_crime_rate", "incident_flag_count", "incident_flag_rate",
+    "incident_offence_count", "incident_offence_rate", "young_victims_count",
+    "asb_incident_rate", "fire_rate", "fire_casualty_rate",
+})  # fmt: skip
+HISTORY_YEARS = 5
+
+
+def _history_dispersion(comp: dict, data: DataSource, baseline_year: FinancialYear):
+    """Dispersion of the computed count over the years up to the baseline (not the year
+    tested), from the same computation; None when fewer than four years are computable."""
+    totals, fy = [], baseline_year
+    for _ in range(HISTORY_YEARS):
+        try:
+            result = compute(comp, data, fy)
+        except NotComputable:
+            break
+        if result.count is None:
+            return None
+        totals.append(float(result.count))
+        fy = fy.previous()
+    dispersion = dispersion_from_totals(totals[::-1])
+    return dispersion if dispersion.extra else None
 
 
 def _row_fields(
@@ -403,7 +438,17 @@ def build_framework(
             change = simple_change(base.number, act.number, unit)
             if np.isnan(change) and c_unit == "%" and base.number == 0:
                 notes.append("no % change from a baseline of zero")
-            significant, p_value = _significance(unit, base, act, counts, significance_level)
+            dispersion = (
+                _history_dispersion(comp, data, baseline_year)
+                if data is not None
+                and source != "entered"
+                and isinstance(comp, dict)
+                and comp.get("function") in COUNT_COMPUTATIONS
+                else None
+            )
+            significant, p_value = _significance(
+                unit, base, act, counts, significance_level, dispersion
+            )
         light = traffic_light(
             polarity=fields["polarity"],
             target_type=fields["target_type"],

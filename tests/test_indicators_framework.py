@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from sa_toolkit.cli import app
 from sa_toolkit.framework import build_framework, parse_value, read_values
+from sa_toolkit.indicators.change import poisson_change
 from sa_toolkit.indicators.computations import DataSource
 from sa_toolkit.targets import read_targets
 
@@ -399,3 +401,31 @@ def test_a_measure_computed_twice_is_shown_once_keeping_the_entry_with_a_target(
     frame = frame.set_index("indicator_id")
     assert "knife_crime_rate" in frame.index and "NI28" not in frame.index
     assert frame.loc["knife_crime_rate", "target_source"] == "Board; Plan"
+
+
+def test_computed_change_allows_for_the_counts_variation_over_earlier_years():
+    # Robbery (LI 1) per month 40, 50, 36, 48 in 2020/21-2023/24, then 40 -> 46 in 2024/25:
+    # yearly totals 480, 600, 432, 576, 480 vary far beyond chance (Pearson about their
+    # log-linear trend / 3 df: phi about 9), so 480 -> 552 (+15%, exact Poisson p = 0.03)
+    # is not significant once that variation is allowed for
+    per_month = {2020: 40, 2021: 50, 2022: 36, 2023: 48, 2024: 40}
+    street = pd.concat(
+        [_police(y, {"Robbery": n}) for y, n in per_month.items()]
+        + [_police(2025, {"Robbery": 46})]
+    )
+    population = pd.DataFrame(
+        {"year": list(range(2020, 2026)), "lsoa_code": "E01", "age_min": 0, "population": 10000}
+    )
+    src = _source({"police_street": street, "population": population})
+    frame = build_framework(None, year="2025/26", data=src).set_index("indicator_id")
+    row = frame.loc["LI1"]
+    assert (row["baseline"], row["actual"]) == (480, 552)
+    assert row["significant"] == "no" and row["rag"] == "A"
+    totals = np.array([480.0, 600, 432, 576, 480])
+    from sa_toolkit.indicators.overdispersion import dispersion_from_totals
+
+    disp = dispersion_from_totals(totals)
+    assert disp.df == 3 and disp.phi > 5
+    # pure Poisson would have called it significant
+    exact = poisson_change(pd.DataFrame({"b": [480], "a": [552]}), "b", "a")
+    assert exact["p_value"][0] < 0.05

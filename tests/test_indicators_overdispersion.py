@@ -22,6 +22,7 @@ from sa_toolkit.indicators.overdispersion import (
     area_overdispersion,
     dispersion_before,
     dispersion_from_monthly,
+    dispersion_from_totals,
     quasi_poisson_test,
     ratio_limits,
 )
@@ -80,6 +81,9 @@ def test_dispersion_from_yearly_totals_hand_worked():
     disp = dispersion_from_monthly(monthly)
     assert disp.method == "yearly" and disp.years == 4 and disp.df == 2
     assert disp.phi == pytest.approx(4 * 10.5**2 / 110.5 / 2)
+    # the same from the yearly totals; fewer than four years: Poisson
+    assert dispersion_from_totals([100, 121, 121, 100]).phi == pytest.approx(disp.phi)
+    assert dispersion_from_totals([100, 121, 121]) == POISSON
 
 
 def test_dispersion_from_months_hand_worked_and_missing_month():

@@ -229,6 +229,16 @@ def dispersion_from_monthly(monthly: pd.Series) -> Dispersion:
     return POISSON
 
 
+def dispersion_from_totals(totals: list[float] | np.ndarray) -> Dispersion:
+    """The yearly estimate of :func:`dispersion_from_monthly` from complete years' totals
+    (oldest first); pure Poisson (``POISSON``) with fewer than four years or a zero year."""
+    values = np.asarray(totals, dtype="float64")
+    if values.size < MIN_YEARS_FOR_YEARLY or values.min() <= 0:
+        return POISSON
+    df = values.size - 2
+    return Dispersion(max(_loglinear_pearson(values) / df, 1.0), df, "yearly", int(values.size))
+
+
 def dispersion_before(monthly: pd.Series, year_start: pd.Period | str) -> Dispersion:
     """:func:`dispersion_from_monthly` on the months before ``year_start`` (a month)."""
     series = pd.Series(monthly).dropna()
