@@ -32,7 +32,11 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "most_similar_group": {"members": "list of CSP codes"},
     "data": {"raw_dir": "path", "processed_dir": "path"},
     "disclosure": {"suppression_threshold": "whole number from 1 to 100"},
-    "performance": {"amber_tolerance": "number >= 0", "significance_level": "number in (0, 1)"},
+    "performance": {
+        "amber_tolerance": "number >= 0",
+        "significance_level": "number in (0, 1)",
+        "targets": "path",
+    },
     "reports": {"output_dir": "path", "content_dir": "path"},
     "run": {"jobs": "whole number >= 0", "timeout_seconds": "whole number >= 1"},
     "demo": {"seed": "whole number", "first_year": "financial year"},
@@ -68,6 +72,7 @@ class Config:
     source: Path | None = None
     #: the analyst's Markdown (``<content_dir>/<year>/``, see sa_toolkit.content)
     content_dir: Path | None = None
+    targets: Path | None = None  # the partnership's targets file (performance.targets)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -249,6 +254,9 @@ def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Conf
         demo_first_year=get("demo", "first_year", year.previous(5)),
         root=root,
         source=cfg_path,
+        targets=paths.resolve(get("performance", "targets", None), root)
+        if get("performance", "targets", None)
+        else None,
         raw=doc,
     )
     return cfg.with_overrides(**overrides) if overrides else cfg

@@ -33,6 +33,7 @@ from sa_toolkit.indicators.catalogue import (
 )
 from sa_toolkit.indicators.change import (
     change_unit,
+    dsr_change,
     poisson_change,
     proportion_change,
     simple_change,
@@ -43,8 +44,10 @@ from sa_toolkit.indicators.computations import (
     NotComputable,
     compute,
 )
+from sa_toolkit.indicators.overdispersion import dispersion_from_totals
 from sa_toolkit.periods import FinancialYear
-from sa_toolkit.traffic_lights import traffic_light
+from sa_toolkit.targets import load_targets, targets_for_year
+from sa_toolkit.traffic_lights import NO_TARGET_TEXT, traffic_light
 
 VALUE_COLUMNS = ("indicator_id", "baseline", "actual")
 OPTIONAL_COLUMNS = (
@@ -54,7 +57,7 @@ OPTIONAL_COLUMNS = (
 OUTPUT_COLUMNS = [
     "indicator_id", "name", "priority", "baseline", "actual", "change", "change_unit", "rag",
     "rag_label", "target", "target_type", "significant", "p_value", "unit", "polarity",
-    "value_source", "comment",
+    "value_source", "comment", "target_source",
 ]  # fmt: skip
 
 _PER = {"rate_per_1000": 1000, "rate_per_10000": 10000, "rate_per_100000": 100000}
@@ -154,13 +157,30 @@ def read_values(path: str | Path) -> pd.DataFrame:
 
 
 def _significance(
-    unit: str, base: Parsed, act: Parsed, counts: dict[str, float | None], level: float
+    unit: str,
+    base: Parsed,
+    act: Parsed,
+    counts: dict[str, float | None],
+    level: float,
+    dispersion=None,
 ) -> tuple[bool | None, float | None]:
     """Test the change where counts or sample sizes allow; (None, None) when not testable."""
     b_n, a_n = counts.get("baseline_count"), counts.get("actual_count")
     b_d, a_d = counts.get("baseline_denominator"), counts.get("actual_denominator")
     confidence = 1 - level
+    limits = [
+        counts.get(k) for k in ("baseline_lower", "baseline_upper", "actual_lower", "actual_upper")
+    ]
     try:
+        if b_n is None and None not in limits and base.number and act.number:
+            # a directly standardised rate: the ratio of the two rates, from their intervals
+            frame = pd.DataFrame(
+                {"b": [base.number], "bl": [limits[0]], "bu": [limits[1]],
+                 "a": [act.number], "al": [limits[2]], "au": [limits[3]]}
+            )  # fmt: skip
+            out = dsr_change(frame, "b", "bl", "bu", "a", "al", "au", confidence=confidence)
+            p = float(out["p_value"][0])
+            return p < level, p
         if unit == "percent":
             if b_d and a_d:
                 x0 = b_n if b_n is not None else round(base.number / 100 * b_d)
@@ -181,31 +201,70 @@ def _significance(
             # counts entered beside rates: the populations are implied by count / rate
             b_d, a_d = b_n / base.number * per, a_n / act.number * per
         frame = pd.DataFrame({"b": [b_n], "a": [a_n], "nb": [b_d or 1.0], "na": [a_d or 1.0]})
-        out = poisson_change(frame, "b", "a", "nb", "na", confidence=max(confidence, 0.9))
+        out = poisson_change(
+            frame, "b", "a", "nb", "na", confidence=max(confidence, 0.9), dispersion=dispersion
+        )
         p = float(out["p_value"][0])
         return p < level, p
     except (UserError, ValueError):
         return None, None
 
 
+#: computations whose value is a count of events (or a rate of one): their year-on-year
+#: test allows for the extra-Poisson variation of the same count over earlier years
+COUNT_COMPUTATIONS = frozenset({
+    "police_crime_count", "police_crime_rate", "incident_flag_count", "incident_flag_rate",
+    "incident_offence_count", "incident_offence_rate", "young_victims_count",
+    "asb_incident_rate", "fire_rate", "fire_casualty_rate",
+})  # fmt: skip
+HISTORY_YEARS = 5
+
+
+def _history_dispersion(comp: dict, data: DataSource, baseline_year: FinancialYear):
+    """Dispersion of the computed count over the years up to the baseline (not the year
+    tested), from the same computation; None when fewer than four years are computable."""
+    totals, fy = [], baseline_year
+    for _ in range(HISTORY_YEARS):
+        try:
+            result = compute(comp, data, fy)
+        except NotComputable:
+            break
+        if result.count is None:
+            return None
+        totals.append(float(result.count))
+        fy = fy.previous()
+    dispersion = dispersion_from_totals(totals[::-1])
+    return dispersion if dispersion.extra else None
+
+
 def _row_fields(
-    entered: dict, catalogue: pd.DataFrame, indicator_id: str
+    entered: dict, catalogue: pd.DataFrame, indicator_id: str, agreed: dict | None = None
 ) -> tuple[dict, list[str]]:
-    """Entered fields over the catalogue's; notes on anything unknown."""
+    """Entered fields over the catalogue's; the target entered, else the partnership's.
+
+    ``agreed`` is the row of the partnership's targets file for this indicator and year
+    (:func:`sa_toolkit.targets.targets_for_year`); the catalogue carries no targets.
+    """
     known = catalogue.loc[indicator_id].to_dict() if indicator_id in catalogue.index else {}
     fields, notes = {}, []
-    for key in ("name", "priority", "unit", "polarity", "target_type"):
+    for key in ("name", "priority", "unit", "polarity"):
         value = _clean(entered.get(key))
         fields[key] = value or (known.get(key) or "")
+    entered_type = _clean(entered.get("target_type"))
+    fields["target_source"] = ""
     target_cell = entered.get("target")
     if _clean(target_cell):
         parsed = parse_value(target_cell)
-        fields["target"] = parsed.number
+        fields["target"], fields["target_type"] = parsed.number, entered_type
         if parsed.number is None:
             notes.append(f"target: {parsed.text}")
+    elif agreed:
+        # "tbc" without a type: a target is agreed in principle, not yet set
+        fields["target_type"] = agreed["target_type"] or "tbc"
+        fields["target"] = agreed["target"]
+        fields["target_source"] = f"{agreed['agreed_by']}; {agreed['source']}"
     else:
-        target = known.get("target")
-        fields["target"] = None if target is None or pd.isna(target) else float(target)
+        fields["target"], fields["target_type"] = None, entered_type
     if not fields["target_type"]:
         fields["target_type"] = "none" if fields["target"] is None else ""
     if not fields["unit"]:
@@ -220,13 +279,16 @@ def _row_fields(
     return fields, notes
 
 
-def _one_per_computation(catalogue: pd.DataFrame, entered_ids: set[str]) -> dict[str, list[str]]:
+def _one_per_computation(
+    catalogue: pd.DataFrame, entered_ids: set[str], with_target: set[str] = frozenset()
+) -> dict[str, list[str]]:
     """Computed indicators, one per distinct computation.
 
     A retired national indicator and today's equivalent often compute the same number
     (NI 28 and the knife crime rate): the board should see it once, so the entry with a
     target is kept (else the first in the catalogue) and the others are named in its
-    comment. Returns ``{kept_id: [names of the same measure]}`` in catalogue order.
+    comment. ``with_target`` names the indicators the partnership set a target for.
+    Returns ``{kept_id: [names of the same measure]}`` in catalogue order.
     """
     groups: dict[str, list[str]] = {}
     for indicator_id, comp in catalogue["computation"].items():
@@ -236,8 +298,7 @@ def _one_per_computation(catalogue: pd.DataFrame, entered_ids: set[str]) -> dict
             )
 
     def has_target(indicator_id: str) -> bool:
-        kind = catalogue.at[indicator_id, "target_type"] if "target_type" in catalogue else None
-        return isinstance(kind, str) and kind not in ("", "none")
+        return indicator_id in with_target
 
     kept: dict[str, list[str]] = {}
     for ids in groups.values():
@@ -256,6 +317,7 @@ def build_framework(
     tolerance: float = 2.0,
     significance_level: float = 0.05,
     series_breaks: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Build the performance framework table.
 
@@ -273,6 +335,10 @@ def build_framework(
         Amber tolerance (% or points).
     significance_level : float
         Level for "significant" (e.g. 0.05).
+    targets : DataFrame, optional
+        The partnership's targets (:func:`sa_toolkit.targets.read_targets`); the rows for
+        ``year`` are used. A target entered in ``values`` wins. None: no targets, every
+        row is rated by direction and significance.
 
     Returns
     -------
@@ -283,6 +349,7 @@ def build_framework(
     baseline_year = year.previous()
     catalogue = load_catalogue() if catalogue is None else catalogue
     breaks = load_series_breaks() if series_breaks is None else series_breaks
+    agreed_targets = targets_for_year(targets, year)
     entries: list[tuple[str, dict, str]] = []
     if values is not None:
         for record in values.to_dict("records"):
@@ -290,13 +357,18 @@ def build_framework(
     entered_ids = {e[0] for e in entries}
     also_reported: dict[str, list[str]] = {}
     if data is not None:
-        for indicator_id, others in _one_per_computation(catalogue, entered_ids).items():
+        with_target = {i for i, t in agreed_targets.items() if t["target"] is not None}
+        for indicator_id, others in _one_per_computation(
+            catalogue, entered_ids, with_target
+        ).items():
             entries.append((indicator_id, {"indicator_id": indicator_id}, "computed"))
             also_reported[indicator_id] = others
     rows = []
     skipped: dict[str, str] = {}
     for indicator_id, entered, origin in entries:
-        fields, notes = _row_fields(entered, catalogue, indicator_id)
+        fields, notes = _row_fields(
+            entered, catalogue, indicator_id, agreed_targets.get(indicator_id)
+        )
         base, act = parse_value(entered.get("baseline")), parse_value(entered.get("actual"))
         counts = {
             k: parse_value(entered.get(k)).number
@@ -340,6 +412,7 @@ def build_framework(
                     act, act_period = parsed, result.period
                 counts[f"{key}_count"] = result.count
                 counts[f"{key}_denominator"] = result.denominator
+                counts[f"{key}_lower"], counts[f"{key}_upper"] = result.lower, result.upper
             if (
                 computed_any
                 and comp["function"] in WAVE_COMPUTATIONS
@@ -380,7 +453,17 @@ def build_framework(
             change = simple_change(base.number, act.number, unit)
             if np.isnan(change) and c_unit == "%" and base.number == 0:
                 notes.append("no % change from a baseline of zero")
-            significant, p_value = _significance(unit, base, act, counts, significance_level)
+            dispersion = (
+                _history_dispersion(comp, data, baseline_year)
+                if data is not None
+                and source != "entered"
+                and isinstance(comp, dict)
+                and comp.get("function") in COUNT_COMPUTATIONS
+                else None
+            )
+            significant, p_value = _significance(
+                unit, base, act, counts, significance_level, dispersion
+            )
         light = traffic_light(
             polarity=fields["polarity"],
             target_type=fields["target_type"],
@@ -415,6 +498,7 @@ def build_framework(
                 "polarity": fields["polarity"],
                 "value_source": source,
                 "comment": comment,
+                "target_source": fields["target_source"],
             }
         )
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
@@ -426,15 +510,37 @@ def build_framework(
 _RAG_STYLE = {"G": "#00703c", "A": "#b35c00", "R": "#d4351c"}
 
 
-def _format_target(row: pd.Series) -> str:
-    target = row["target"]
+def format_target(target: object, target_type: str, unit: str) -> str:
+    """The target column as every table shows it: ``-5%``, ``+3 pp``, ``293``, "none set..."."""
+    if target_type in ("none", "", None):
+        return NO_TARGET_TEXT
     if target is None or (isinstance(target, float) and math.isnan(target)):
-        return ""
-    if row["target_type"] == "relative_change":
+        return "to be confirmed"
+    if target_type == "relative_change":
         return f"{target:+g}%"
-    if row["target_type"] == "point_change":
+    if target_type == "point_change":
         return f"{target:+g} pp"
-    return f"{target:g}{'%' if row['unit'] == 'percent' else ''}"
+    return f"{target:,g}{'%' if unit == 'percent' else ''}"
+
+
+def row_target(frame: pd.DataFrame | None, indicator_id: str, kind: str) -> float | None:
+    """The partnership's target of one framework row when it is of ``kind``, else None.
+
+    ``kind`` ``level`` gives a value to draw on a chart of levels; ``relative_change`` a
+    % to compare a change with. No target, a target to be confirmed or one of another
+    kind give None (never NaN), so a caller can write ``if target is not None``.
+    """
+    if frame is None or len(frame) == 0 or "indicator_id" not in frame:
+        return None
+    rows = frame[frame["indicator_id"] == indicator_id]
+    if rows.empty or rows["target_type"].iloc[0] != kind:
+        return None
+    value = rows["target"].iloc[0]
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _format_target(row: pd.Series) -> str:
+    return format_target(row["target"], row["target_type"], row["unit"])
 
 
 def framework_html(frame: pd.DataFrame, caption: str = "Performance framework") -> str:
@@ -518,6 +624,7 @@ def framework_command(config_loader, values, out, year, use_data, console) -> pd
         raise UserError(
             "nothing to build: give --values FILE, or leave out --no-data to compute from data"
         )
+    targets = load_targets(cfg)
     frame = build_framework(
         entered,
         year=cfg.year,
@@ -525,6 +632,7 @@ def framework_command(config_loader, values, out, year, use_data, console) -> pd
         data=source,
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
+        targets=targets,
     )
     skipped = frame.attrs.get("not_computed", {})
     if frame.empty:

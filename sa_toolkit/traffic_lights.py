@@ -1,8 +1,10 @@
-"""Traffic lights (red / amber / green) by explicit rules, always with a text label.
+"""Traffic lights (red / amber / green): the one rule, always with a text label.
 
-Rules (documented in docs/indicators.md and docs/assumptions_log.md):
+This module is the only place a light is decided: ``sa framework``, the framework tables
+of every report, the overview and the charts all call :func:`traffic_light`, and the
+reports print :func:`rule_text` as their note. The rule:
 
-With a target
+With a target (the partnership's, from its targets file; the toolkit ships none)
     * ``relative_change`` target t (in %): met when the % change is at or below t
       (lower is better) or at or above t (higher is better). ``-5`` means "at least a
       5% fall".
@@ -12,13 +14,16 @@ With a target
       measured in % of the target for counts and rates, in points for percentages.
     * **G** when met; **A** when missed by no more than ``tolerance`` (% or points,
       ``performance.amber_tolerance`` in the configuration); **R** otherwise.
+    * A target agreed but not yet set (``tbc``): no light, "target to be confirmed".
 
-Without a target (``target_type`` none)
-    * Direction of travel: **G** when the indicator moved in the better direction,
-      **R** when it moved in the worse direction; **A** when the change is not
-      statistically significant (or there was no change). When significance could not
-      be tested (no counts or sample sizes were given) the direction alone decides
-      and the label says so.
+Without a target (``target_type`` none): direction and significance
+    * **G** when the change is in the better direction and statistically significant,
+      **R** when in the worse direction and statistically significant, **A** when it
+      is not statistically significant (or there was no change). Significance is at
+      ``performance.significance_level``, allowing for extra-Poisson variation where
+      the series shows it (:mod:`sa_toolkit.indicators.overdispersion`).
+    * When the change cannot be tested (no counts or sample sizes), no light: a
+      direction alone is not evidence of change.
 
 No light (blank) when the change or value it needs is unavailable (a note such as
 ``tbc``), when the indicator has no polarity, or across a series break.
@@ -31,7 +36,9 @@ from dataclasses import dataclass
 
 from sa_toolkit.errors import ArgumentError
 
-TARGET_TYPES = ("relative_change", "point_change", "level", "none")
+TARGET_TYPES = ("relative_change", "point_change", "level", "tbc", "none")
+#: what the target column says for a row with no target
+NO_TARGET_TEXT = "none set (direction and significance)"
 POLARITIES = ("lower_is_better", "higher_is_better", "none")
 COLOUR_NAMES = {"G": "Green", "A": "Amber", "R": "Red", "": ""}
 
@@ -75,7 +82,8 @@ def traffic_light(
     polarity : str
         ``lower_is_better``, ``higher_is_better`` or ``none``.
     target_type : str
-        ``relative_change``, ``point_change``, ``level`` or ``none``.
+        ``relative_change``, ``point_change``, ``level``, ``tbc`` (agreed, not yet set)
+        or ``none``.
     target : float or None
     change : float or None
         The change in ``change_unit`` (``%`` or ``pp``).
@@ -97,7 +105,7 @@ def traffic_light(
     if polarity == "none":
         return TrafficLight("", "no rating: the indicator has no better direction")
     lower_better = polarity == "lower_is_better"
-    if target_type != "none" and _missing(target):
+    if target_type == "tbc" or (target_type != "none" and _missing(target)):
         return TrafficLight("", "no rating: target to be confirmed")
     if target_type in ("relative_change", "point_change"):
         wanted = "%" if target_type == "relative_change" else "pp"
@@ -123,20 +131,39 @@ def traffic_light(
         else:
             shortfall = gap / abs(target) * 100
         return _judge(shortfall, tolerance, "%", f"target {side} {target:g}")
-    # no target: direction of travel
+    # no target: direction and significance
     if _missing(change):
         return TrafficLight("", "no rating: no target and no change")
     if change == 0:
-        return TrafficLight("A", "Amber: no change")
+        return TrafficLight("A", "Amber: no change (no target)")
     improved = (change < 0) if lower_better else (change > 0)
-    if significant is False:
+    direction = "better" if improved else "worse"
+    if significant is None:
         return TrafficLight(
-            "A", f"Amber: {'better' if improved else 'worse'} but not statistically significant"
-        )
-    tested = "" if significant else " (significance not tested)"
+            "", f"no rating: {direction}, but with no target the change needs a "
+            "significance test and no counts were given to test it",
+        )  # fmt: skip
+    if not significant:
+        return TrafficLight("A", f"Amber: {direction}, not statistically significant (no target)")
     if improved:
-        return TrafficLight("G", f"Green: improving{tested}")
-    return TrafficLight("R", f"Red: getting worse{tested}")
+        return TrafficLight("G", "Green: better, statistically significant (no target)")
+    return TrafficLight("R", "Red: worse, statistically significant (no target)")
+
+
+def rule_text(tolerance: float, significance_level: float) -> str:
+    """The traffic-light rule in plain words, for a report's notes."""
+    confidence = (1 - significance_level) * 100
+    return (
+        "Traffic lights. Where the partnership has set a target: green when it is met, "
+        f"amber when it is missed by no more than {tolerance:g}% (or {tolerance:g} "
+        "percentage points for percentages), red otherwise. Where no target is set: green "
+        "when the indicator moved in the better direction and the change is statistically "
+        "significant, red when it moved in the worse direction and is significant, amber "
+        f"when the change is not significant at the {confidence:g}% level. Significance "
+        "allows for the way counts vary from year to year beyond chance alone. No light is "
+        "shown when there is nothing to compare, when a change cannot be tested, or when "
+        "the way the figures are recorded changed between the two years."
+    )
 
 
 def _judge(shortfall: float, tolerance: float, unit: str, target_text: str) -> TrafficLight:

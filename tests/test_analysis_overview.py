@@ -24,6 +24,7 @@ def _cfg(**extra):
         "msg_members": ("A", "B", "C"),
         "region": "London",
         "processed_dir": None,
+        "significance_level": 0.05,
     }
     return SimpleNamespace(**{**base, **extra})
 
@@ -62,14 +63,15 @@ def test_msg_comparison_ranks_positions_and_changes():
     table = ov.msg_comparison(_msg(), _cfg())
     robbery = table[table["offence_group"] == "Robbery"].iloc[0]
     # 2024/25: rates 30, 20, 10 per 1,000 -> A has the highest rate: rank 1 (worst);
-    # pooled average 6000 / 300000 * 1000 = 20; A's 95% interval (about 28.9 to 31.1)
-    # excludes 20 -> "Above".
+    # pooled average 6000 / 300000 * 1000 = 20. Three areas this far apart vary far more
+    # than chance (Spiegelhalter phi = 363, tau^2 = 0.068): the overdispersed 95% limits at
+    # 100,000 residents are about 4.8 to 45.7 per 1,000, so A's 30 is "Just above".
     assert robbery["rank_last"] == 1
-    assert robbery["position_last"] == "Above"
-    # 2025/26: rates 15, 20, 13 -> A is 2nd; average 4800 / 300000 * 1000 = 16; A's
-    # interval (about 14.2 to 15.8) excludes 16 -> "Below"; rank 1 -> 2 is an improvement.
+    assert robbery["position_last"] == "Just above"
+    # 2025/26: rates 15, 20, 13 -> A is 2nd; average 4800 / 300000 * 1000 = 16; A's 15 is
+    # within the overdispersed limits -> "Just below"; rank 1 -> 2 is an improvement.
     assert robbery["rank_this"] == 2
-    assert robbery["position_this"] == "Below"
+    assert robbery["position_this"] == "Just below"
     assert robbery["progress"] == "Improved"
     assert robbery["peer_average_this"] == pytest.approx(16.0)
     assert robbery["change_partnership"] == pytest.approx(-50.0)  # 3000 -> 1500
@@ -182,17 +184,53 @@ def test_priority_matrix_scores_by_the_documented_rules():
     assert robbery["count"] == 1920 and asb["count"] == 120
     assert robbery["share"] == pytest.approx(1920 / 2040 * 100)
     assert (robbery["volume_score"], asb["volume_score"]) == (3, 2)
-    # harm: £15,000 >= £10,000 -> 3; ASB has no unit cost -> neutral 2
-    assert (robbery["harm_score"], asb["harm_score"]) == (3, 2)
+    # harm: £15,000 >= £10,000 -> 3; ASB has no unit cost -> not measured, not scored
+    assert robbery["harm_score"] == 3 and pd.isna(asb["harm_score"])
     # trend: robbery doubling -> getting worse (3); ASB flat -> no significant change (2)
     assert robbery["trend"] == "increasing and getting worse" and robbery["trend_score"] == 3
     assert asb["trend"] == "no significant change" and asb["trend_score"] == 2
-    # peers: robbery significantly worse (3); ASB has no MSG data -> 2
-    assert (robbery["peer_score"], asb["peer_score"]) == (3, 2)
-    assert robbery["total_score"] == 12 and robbery["priority"] == "High"
-    assert asb["total_score"] == 8 and asb["priority"] == "Medium"
+    # peers: robbery significantly worse (3); ASB has no MSG data -> not measured
+    assert robbery["peer_score"] == 3 and pd.isna(asb["peer_score"])
+    assert (robbery["total_score"], robbery["out_of"], robbery["priority"]) == (12, 12, "High")
+    # ASB: volume 2 + trend 2 = 4 of 6, average 2.0 -> Medium (1.75 to under 2.25)
+    assert (asb["total_score"], asb["out_of"], asb["priority"]) == (4, 6, "Medium")
+    shown = ov.matrix_display(matrix.reset_index(), 5).set_index("Category")
+    assert shown.loc[ov.ASB, "Harm"] == "not measured (no unit cost)"
+    assert shown.loc[ov.ASB, "Score"] == "4 of 6"
     assert "harm" in asb["not_measured"] and "peer" in asb["not_measured"]
     assert list(matrix.index) == ["Robbery", ov.ASB]  # highest score first
+
+
+@pytest.mark.parametrize(
+    ("scores", "band"),
+    [([3, 3, 2, 1], "High"), ([3, 3, 3, 3], "High"), ([2, 2, 2, 2], "Medium"),
+     ([2, 2, 2, 1], "Medium"), ([2, 2, 1, 1], "Lower"), ([3, 2, 2], "High"),
+     ([3, 1, 2], "Medium"), ([2, 2, 1], "Lower")],
+)  # fmt: skip
+def test_matrix_bands_agree_with_the_key(scores, band):
+    # the key printed in the report: with all four measured, 9+ of 12 High, 7 or 8 Medium
+    key = ov.matrix_key()
+    assert "9 or more of 12" in key and "7 or 8 of 12" in key
+    assert "does not score" in key
+    assert ov.priority_band(scores) == band
+
+
+def test_violence_costed_at_its_cheapest_offence_has_no_harm_score():
+    cfg = _cfg()
+    data = _overview_data(cfg)
+    # £8,000 (band 2) is only the cheapest offence's cost: harm not measured
+    cost = {"unit_cost": pd.Series({"Robbery": 8_000.0}), "lower_bound": ["Robbery"]}
+    matrix = ov.priority_matrix(data, pd.DataFrame(), cost).set_index("category")
+    assert pd.isna(matrix.loc["Robbery", "harm_score"])
+    assert "cheapest" in matrix.loc["Robbery", "not_measured"]
+    # a lower bound that already scores 3 is a measured 3
+    cost = {"unit_cost": pd.Series({"Robbery": 12_000.0}), "lower_bound": ["Robbery"]}
+    assert (
+        ov.priority_matrix(data, pd.DataFrame(), cost)
+        .set_index("category")
+        .loc["Robbery", "harm_score"]
+        == 3
+    )
 
 
 def test_trend_not_assessed_across_a_series_break(tmp_path):

@@ -45,7 +45,25 @@ def small_demo(tmp_path_factory) -> Path:
 
 
 def _config(root: Path):
-    return load_config(None, raw_dir=str(root / "raw"), processed_dir=str(root / "processed"))
+    """The project's configuration with the partnership's target for NI 28 (-5%, the seed
+    plan's) for the assessed year: the package ships no targets."""
+    import yaml
+
+    doc = yaml.safe_load((REPO / "config" / "assessment.yml").read_text(encoding="utf-8"))
+    year = load_config(None).year
+    targets = root / "targets.csv"
+    targets.write_text(
+        "indicator_id,year,target_type,target,source,agreed_by\n"
+        f"NI28,{year.label},relative_change,-5%,Test plan,Test board\n",
+        encoding="utf-8",
+    )
+    doc.setdefault("performance", {})["targets"] = str(targets)
+    doc.setdefault("data", {}).update(
+        raw_dir=str(root / "raw"), processed_dir=str(root / "processed")
+    )
+    path = root / "assessment.yml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return load_config(path)
 
 
 def _year_files(processed: Path, year) -> list[Path]:
@@ -131,7 +149,8 @@ def test_knife_crime_rising_by_a_third_turns_the_finding_and_the_light_red(small
     proc = subprocess.run(
         [sys.executable, "-m", "papermill", str(REPO / "notebooks" / "01_violent_crime.ipynb"),
          str(out), "-k", "python3", "-p", "processed_dir", str(root / "processed"),
-         "-p", "raw_dir", str(root / "raw"), "-p", "output_dir", str(tmp_path / "report")],
+         "-p", "raw_dir", str(root / "raw"), "-p", "output_dir", str(tmp_path / "report"),
+         "-p", "config_path", str(root / "assessment.yml")],
         cwd=REPO / "notebooks", capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -312,7 +312,9 @@ def test_framework_concerns_and_table():
     assert concerns["missed_target"] == ["Missed (Red: target -5% missed by 15.0%)"]
     table = pf.framework_table(frame, threshold=5)
     assert table["Baseline"].tolist() == ["100", "10", "50", "<5"]
-    assert table["Target"].tolist() == ["", "-5%", "", ""]
+    # no target: the table says the row is rated by direction and significance
+    none = "none set (direction and significance)"
+    assert table["Target"].tolist() == [none, "-5%", none, none]
 
 
 def test_ward_labels_are_incident_centres():
@@ -330,7 +332,10 @@ def test_ward_labels_are_incident_centres():
     assert out.loc["A", "latitude"] == pytest.approx(51.41)
 
 
-def _syv_source(before: int, after: int):
+Z95 = 1.959963984540054
+
+
+def _syv_source(before: int, after: int, targets=None):
     """A DataSource with only crime_incidents: one incident a month plus SYV victims."""
     from types import SimpleNamespace
 
@@ -355,7 +360,7 @@ def _syv_source(before: int, after: int):
             raise UserError(f"no processed table '{name}'")
         return incidents if columns is None else incidents[columns]
 
-    cfg = SimpleNamespace(year=FY, amber_tolerance=2.0, significance_level=0.05)
+    cfg = SimpleNamespace(year=FY, amber_tolerance=2.0, significance_level=0.05, targets=targets)
     return cfg, DataSource(None, ["L1"], "X1", reader=reader)
 
 
@@ -363,8 +368,14 @@ def _syv_source(before: int, after: int):
     ("before", "after", "rag", "missed", "worsened"),
     [(100, 50, "G", False, False), (100, 200, "R", True, True)],
 )
-def test_framework_rows_follow_the_data(before, after, rag, missed, worsened):
-    cfg, src = _syv_source(before, after)
+def test_framework_rows_follow_the_data(tmp_path, before, after, rag, missed, worsened):
+    # the partnership's target for LI 2: at least a 5% fall (the seed plan's)
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "indicator_id,year,target_type,target,source,agreed_by\n"
+        f"LI2,{FY.label},relative_change,-5,Youth plan,Board\n"
+    )
+    cfg, src = _syv_source(before, after, targets)
     frame = pf.priority_framework(cfg, "youth_crime", src)
     row = frame.set_index("indicator_id").loc["LI2"]
     assert (row["baseline"], row["actual"]) == (before, after)
@@ -445,3 +456,45 @@ def test_probation_age_groups_line_up_when_a_group_has_no_orders_ending():
     # the sentence and title speak of the latest year with a percentage, never "nan%"
     assert yc.probation_sentence(out) == f"No 18-24 year old ended a probation order in {FY.label}."
     assert "nan" not in yc.employment_title(out)
+
+
+def test_twenty_wards_are_judged_together_not_one_test_each():
+    # 20 wards, each +/- 9.8 points (se 5), ten at 52% and ten at 28% around a partnership
+    # figure of 40%: one interval each would call ten wards "above". Judged together the
+    # wards' real spread is tau^2 = (Q - 19) / (sum w - sum w^2 / sum w), Q = 20 x 144 / 25 =
+    # 115.2, sum w = 0.8, sum w^2 / sum w = 0.04 -> tau^2 = 96.2 / 0.76 = 126.58; limits
+    # 40 +/- 1.96 sqrt(25 + 126.58) = 40 +/- 24.1: no ward stands out
+    from sa_toolkit.indicators import compare_to_reference
+
+    values = np.array([52.0, 28.0] * 10)
+    long = pd.DataFrame(
+        {"ward": [f"W{i}" for i in range(20)], "strand": "asb_rubbish_litter",
+         "respondents": 100, "value": values, "lower": values - Z95 * 5,
+         "upper": values + Z95 * 5}
+    )  # fmt: skip
+    side, tau2 = compare_to_reference(long["value"], long["lower"], long["upper"], 40.0)
+    assert tau2 == pytest.approx((115.2 - 19) / 0.76)
+    assert (side == 0).all()
+    text = asb.ward_strand_sentence(long, "asb_rubbish_litter", 40.0)
+    assert text.startswith("No ward is significantly above")
+    # a ward far beyond the others' spread still stands out
+    long.loc[0, ["value", "lower", "upper"]] = [95.0, 95.0 - Z95 * 5, 95.0 + Z95 * 5]
+    assert asb.ward_strand_sentence(long, "asb_rubbish_litter", 40.0).startswith("W0 (95%)")
+
+
+def test_framework_rows_without_targets_show_none():
+    # no targets file: no row carries a target; a significant doubling is red by the
+    # direction-and-significance rule, and no "missed target" is claimed
+    cfg, src = _syv_source(100, 200)
+    frame = pf.priority_framework(cfg, "youth_crime", src)
+    assert (frame["target_type"].isin(["none"])).all()
+    row = frame.set_index("indicator_id").loc["LI2"]
+    assert row["rag_label"] == "Red: worse, statistically significant (no target)"
+    assert pf.framework_concerns(frame)["missed_target"] == []
+
+
+def test_change_tests_use_the_configured_significance_level():
+    # 100 -> 135 (exact test p = 0.027): significant at 5%, not at 1% (no hard-coded 0.05)
+    assert yc.change_row(100, 135)["p_value"] == pytest.approx(0.027, abs=0.002)
+    assert yc.change_row(100, 135, None, 0.05)["significant"]
+    assert not yc.change_row(100, 135, None, 0.01)["significant"]

@@ -64,8 +64,9 @@ def test_catalogue_rejects_bad_values():
         validate_catalogue(entries)
     entries = copy.deepcopy(_entries())
     entries[1]["target_type"] = "level"
-    entries[1]["target"] = None
-    with pytest.raises(InputFileError, match="no numeric target"):
+    entries[1]["target"] = 293
+    # the package ships no local targets: they belong to the partnership's targets file
+    with pytest.raises(InputFileError, match="targets belong to the partnership"):
         validate_catalogue(entries)
     entries = copy.deepcopy(_entries())
     entries[2]["computation"] = {"function": "magic"}
@@ -195,11 +196,13 @@ def _light(**kw):
             ),
             "A",
         ),
-        # no target: direction of travel, amber when not significant
+        # no target: direction and significance, amber when not significant
         (dict(change=-10, significant=True), "G"),
         (dict(change=10, significant=True), "R"),
         (dict(change=-10, significant=False), "A"),
-        (dict(change=10), "R"),  # not tested: direction alone
+        (dict(change=10), ""),  # not tested: a direction alone is no evidence of change
+        (dict(change=-10), ""),
+        (dict(target_type="tbc", target=None, change=-10, significant=True), ""),
         (dict(change=0), "A"),
         # nothing to judge
         (dict(target_type="relative_change", target=None, change=-3), ""),
@@ -213,6 +216,27 @@ def test_traffic_light_rules(kw, rag):
     assert light.label  # always a text label
     if rag:
         assert light.label.startswith({"G": "Green", "A": "Amber", "R": "Red"}[rag])
+
+
+def test_the_shipped_catalogue_has_no_targets():
+    from sa_toolkit.indicators.catalogue import CATALOGUE_PATH
+
+    text = CATALOGUE_PATH.read_text(encoding="utf-8")
+    assert "target:" not in text and "target_type:" not in text
+    assert "target" not in load_catalogue().columns
+
+
+def test_no_target_labels_say_the_rule():
+    assert _light(change=-10, significant=True).label == (
+        "Green: better, statistically significant (no target)"
+    )
+    assert _light(change=10, significant=False).label == (
+        "Amber: worse, not statistically significant (no target)"
+    )
+    assert "significance test" in _light(change=10).label
+    assert _light(target_type="tbc", target=None, change=1).label == (
+        "no rating: target to be confirmed"
+    )
 
 
 def test_traffic_light_tolerance_is_configurable():

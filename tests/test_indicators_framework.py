@@ -5,28 +5,34 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from sa_toolkit.cli import app
 from sa_toolkit.framework import build_framework, parse_value, read_values
+from sa_toolkit.indicators.change import poisson_change
 from sa_toolkit.indicators.computations import DataSource
+from sa_toolkit.targets import read_targets
 
 FIXTURE = Path(__file__).parent / "fixtures" / "appendix1_2009.csv"
+EXAMPLE_TARGETS = Path(__file__).parents[1] / "docs" / "examples" / "targets_appendix1_2009.csv"
 runner = CliRunner()
 
 # Rows where the published table and the documented rules disagree. The rules are not bent:
 #  - NI45: the plan prints -11%, the *relative* change of 80% -> 71%; for a percentage the rules
 #    give the percentage-point change, -9 pp (the plan uses pp for every other percentage).
 #  - NI19: published G with a baseline "tbc" and target "tbc": nothing to compare, so no light.
-#  - NI49i: published A with no target; the actual covers April to January only, which the
-#    rules cannot know: a fall of 21% with no significance test reads G ("improving").
+#  - NI39: published R with target "tbc": a target to be confirmed gives no light (and with no
+#    target, a rise of 14% with no counts to test it is no evidence of change either).
+#  - NI49i: published A with no target; the actual covers April to January only, and with no
+#    counts the fall of 21% cannot be tested for significance: no light.
 #  - NI47, NI48, NI49iii: no light published (provisional or part-year actuals); the rules rate
 #    them: NI47 G (156 within the level target 160), NI48 A (9 -> 8, not significant),
 #    NI49iii G (-44% against a 0% change target).
 CHANGE_DISAGREES = {"NI45"}
-RAG_DISAGREES = {"NI19": ("G", ""), "NI49i": ("A", "G"), "NI47": ("", "G"),
+RAG_DISAGREES = {"NI19": ("G", ""), "NI39": ("R", ""), "NI49i": ("A", ""), "NI47": ("", "G"),
                  "NI48": ("", "A"), "NI49iii": ("", "G")}  # fmt: skip
 
 
@@ -43,28 +49,74 @@ def _relative_change_range(baseline: str, actual: str) -> tuple[float, float]:
     return ((a - da) / (b + db) - 1) * 100, ((a + da) / (b - db) - 1) * 100
 
 
-@pytest.fixture(scope="module")
-def appendix(tmp_path_factory) -> pd.DataFrame:
-    out = tmp_path_factory.mktemp("framework") / "x.csv"
+def _config(folder: Path, targets: Path | None) -> Path:
+    """A configuration for 2008/09, with ``performance.targets`` when given."""
+    config = folder / "assessment.yml"
+    text = "partnership:\n  name: Safer Southwark Partnership\n  code: E22000001\n"
+    text += "assessment:\n  year: 2008/09\n"
+    if targets is not None:
+        text += f"performance:\n  targets: {targets}\n"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def _run_framework(folder: Path, targets: Path | None) -> pd.DataFrame:
+    """`sa framework` on the Appendix 1 values without their targets (those come from
+    the partnership's targets file, when configured)."""
+    values = folder / "values.csv"
+    entered = pd.read_csv(FIXTURE, dtype=str, keep_default_na=False)
+    entered.drop(columns=["target", "target_type"]).to_csv(values, index=False)
+    out = folder / "x.csv"
     result = runner.invoke(
         app,
-        [
-            "framework",
-            "--values",
-            str(FIXTURE),
-            "--out",
-            str(out),
-            "--year",
-            "2008/09",
-            "--no-data",
-        ],
-    )
+        ["--config", str(_config(folder, targets)), "framework", "--values", str(values),
+         "--out", str(out), "--year", "2008/09", "--no-data"],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
-    produced = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("indicator_id")
+    return pd.read_csv(out, dtype=str, keep_default_na=False).set_index("indicator_id")
+
+
+@pytest.fixture(scope="module")
+def appendix(tmp_path_factory) -> pd.DataFrame:
+    produced = _run_framework(tmp_path_factory.mktemp("framework"), EXAMPLE_TARGETS)
     published = pd.read_csv(FIXTURE, dtype=str, keep_default_na=False).set_index("indicator_id")
     entered = published[["baseline", "actual"]].add_suffix("_in")
-    extra = published[["published_change", "published_rag"]]
-    return pd.concat([produced, entered, extra], axis=1)
+    extra = published[["published_change", "published_rag", "target", "target_type"]]
+    return pd.concat([produced, entered, extra.add_suffix("_published")], axis=1).rename(
+        columns={"published_change_published": "published_change",
+                 "published_rag_published": "published_rag"}
+    )  # fmt: skip
+
+
+def test_example_targets_are_the_published_targets(appendix):
+    # the example targets file carries the plan's targets, with their source, into the table
+    with_target = appendix[appendix["target_published"] != ""]
+    assert len(with_target) == 26
+    for indicator_id, row in with_target.iterrows():
+        if row["target_published"] == "tbc":
+            assert row["target_type"] == "tbc" and row["target"] == "", indicator_id
+        else:
+            printed = float(row["target_published"].rstrip("%"))
+            assert float(row["target"]) == printed, indicator_id
+            assert row["target_type"] == row["target_type_published"], indicator_id
+        assert "Appendix 1" in row["target_source"]
+    assert (appendix.loc[appendix["target_published"] == "", "target_type"] == "none").all()
+
+
+def test_no_targets_file_no_row_shows_a_target(tmp_path):
+    produced = _run_framework(tmp_path, None)
+    assert (produced["target_type"] == "none").all()
+    assert (produced["target"] == "").all() and (produced["target_source"] == "").all()
+    # direction and significance decide: 9,306 -> 8,024 serious acquisitive crimes is a
+    # significant fall; 1 -> 3 domestic violence murders is not significant (p = 0.63)
+    assert produced.loc["NI16", "rag_label"] == (
+        "Green: better, statistically significant (no target)"
+    )
+    assert produced.loc["NI34", "rag"] == "A"
+    # 80% -> 71% with no sample sizes: a direction, not evidence of change
+    assert produced.loc["NI45", "rag"] == ""
+    assert "no rating" in produced.loc["NI45", "rag_label"]
+    assert not produced["rag_label"].str.contains("target .* met", regex=True).any()
 
 
 def test_output_has_the_required_columns(appendix):
@@ -129,7 +181,15 @@ def test_values_file_alone_uses_the_catalogue_for_missing_columns(tmp_path):
     )
     frame = build_framework(read_values(values), year="2008/09").set_index("indicator_id")
     assert frame.loc["NI16", "name"].startswith("Serious acquisitive crime")
-    assert frame.loc["NI16", "rag"] == "G"  # catalogue target -2.1%
+    # the catalogue carries no target: 34.56 -> 29.24 with no counts cannot be rated
+    assert frame.loc["NI16", "target_type"] == "none" and frame.loc["NI16", "rag"] == ""
+    targets = read_targets(EXAMPLE_TARGETS)
+    rated = build_framework(read_values(values), year="2008/09", targets=targets)
+    # the partnership's target -2.1%: -15.4% meets it
+    assert rated.set_index("indicator_id").loc["NI16", "rag_label"] == "Green: target -2.1% met"
+    # a target for another year does not apply
+    other_year = build_framework(read_values(values), year="2009/10", targets=targets)
+    assert (other_year["target_type"] == "none").all()
     assert (frame.loc["NI42", "change"], frame.loc["NI42", "change_unit"]) == (-24.0, "pp")
     assert frame.loc["NI41", "rag"] == "" and "to be established" in frame.loc["NI41", "comment"]
     assert "unit unknown" in frame.loc["MY1", "comment"] and frame.loc["MY1", "rag"] == ""
@@ -318,8 +378,9 @@ def test_serious_violence_counts_homicide_attempted_murder_and_gbh_with_intent_b
     assert (sv["baseline"], sv["actual"], sv["change"]) == (2.0, 3.0, 50.0)
 
 
-def test_a_measure_computed_twice_is_shown_once_keeping_the_entry_with_a_target():
-    # NI 28 (target -5%) and today's knife crime rate (no target) compute the same number
+def test_a_measure_computed_twice_is_shown_once_keeping_the_entry_with_a_target(tmp_path):
+    # NI 28 and today's knife crime rate compute the same number: without targets the first
+    # in the catalogue is kept; with a target for the knife crime rate, that one
     street = _police(2024, {"Burglary": 1})
     incidents = pd.DataFrame(
         {"month": pd.period_range("2024-04", "2025-03", freq="M"), "lsoa_code": "E01",
@@ -337,3 +398,40 @@ def test_a_measure_computed_twice_is_shown_once_keeping_the_entry_with_a_target(
         "the same measure as Knife or sharp instrument offences per 1,000 population"
         in (frame.loc["NI28", "comment"])
     )
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "indicator_id,year,target_type,target,source,agreed_by\n"
+        "knife_crime_rate,2024/25,relative_change,-5,Plan,Board\n"
+    )
+    frame = build_framework(None, year="2024/25", data=src, targets=read_targets(targets))
+    frame = frame.set_index("indicator_id")
+    assert "knife_crime_rate" in frame.index and "NI28" not in frame.index
+    assert frame.loc["knife_crime_rate", "target_source"] == "Board; Plan"
+
+
+def test_computed_change_allows_for_the_counts_variation_over_earlier_years():
+    # Robbery (LI 1) per month 40, 50, 36, 48 in 2020/21-2023/24, then 40 -> 46 in 2024/25:
+    # yearly totals 480, 600, 432, 576, 480 vary far beyond chance (Pearson about their
+    # log-linear trend / 3 df: phi about 9), so 480 -> 552 (+15%, exact Poisson p = 0.03)
+    # is not significant once that variation is allowed for
+    per_month = {2020: 40, 2021: 50, 2022: 36, 2023: 48, 2024: 40}
+    street = pd.concat(
+        [_police(y, {"Robbery": n}) for y, n in per_month.items()]
+        + [_police(2025, {"Robbery": 46})]
+    )
+    population = pd.DataFrame(
+        {"year": list(range(2020, 2026)), "lsoa_code": "E01", "age_min": 0, "population": 10000}
+    )
+    src = _source({"police_street": street, "population": population})
+    frame = build_framework(None, year="2025/26", data=src).set_index("indicator_id")
+    row = frame.loc["LI1"]
+    assert (row["baseline"], row["actual"]) == (480, 552)
+    assert row["significant"] == "no" and row["rag"] == "A"
+    totals = np.array([480.0, 600, 432, 576, 480])
+    from sa_toolkit.indicators.overdispersion import dispersion_from_totals
+
+    disp = dispersion_from_totals(totals)
+    assert disp.df == 3 and disp.phi > 5
+    # pure Poisson would have called it significant
+    exact = poisson_change(pd.DataFrame({"b": [480], "a": [552]}), "b", "a")
+    assert exact["p_value"][0] < 0.05

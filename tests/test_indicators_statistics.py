@@ -284,12 +284,38 @@ def test_peer_comparison_rank_one_is_worst():
     assert out["rank"].tolist() == [1, 2, 3]
     assert out["peer_average"][0] == pytest.approx(11.0)
     assert out["above_below"].tolist() == ["above", "below", "below"]
-    # A: Byar lower(20) = 12.22 > 11 -> worse; B: Byar 10 events 4.79 to 18.39 contains 11 ->
-    # similar; C: exact upper(3) = 8.77 < 11 -> better
-    assert out["comparison"].tolist() == ["worse", "similar", "better"]
+    # three areas this far apart vary far more than chance (Spiegelhalter 2005):
+    # z = 2 (sqrt O - sqrt 11) = 2.311, -0.308, -3.169; phi = mean z^2 = 5.16;
+    # tau^2 = (3 phi - 2) / (132 - 44) = 0.153 -> 95% limits on the sqrt(ratio) scale
+    # 1 +/- 1.96 sqrt(1/44 + 0.153): ratio 0.03 to 3.3 -> every area "similar"
+    assert out["comparison"].tolist() == ["similar", "similar", "similar"]
+    od = out.attrs["overdispersion"]
+    z = [2 * (math.sqrt(o) - math.sqrt(11)) for o in (20, 10, 3)]
+    phi = sum(v * v for v in z) / 3
+    assert od.phi == pytest.approx(phi)
+    assert od.tau2 == pytest.approx((3 * phi - 2) / (132 - 44))
     higher = peer_comparison(data, "area", "higher_is_better", count="n", denominator="pop")
     assert higher["rank"].tolist() == [3, 2, 1]
-    assert higher["comparison"].tolist() == ["better", "similar", "worse"]
+
+
+def test_peer_comparison_outlier_stands_out_after_the_allowance():
+    # 14 areas with 100 events and one with 150, populations 1,000: average 1550/15 per 1,000,
+    # expected E = 103.33 each. z = 2 (sqrt 100 - sqrt E) = -0.3311 (x14), 2 (sqrt 150 - sqrt E)
+    # = 4.1638; phi = (14 x 0.10963 + 17.3372) / 15 = 1.2582; w = 4E = 413.33;
+    # tau^2 = (15 phi - 14) / (15 w - w) = 4.873 / 5786.7 = 0.000842
+    data = pd.DataFrame({"area": list("ABCDEFGHIJKLMNO"), "n": [100] * 14 + [150]})
+    data["pop"] = 1000
+    out = peer_comparison(data, "area", "lower_is_better", count="n", denominator="pop")
+    expected = 1550 / 15
+    z_low = 2 * (math.sqrt(100) - math.sqrt(expected))
+    z_high = 2 * (math.sqrt(150) - math.sqrt(expected))
+    phi = (14 * z_low**2 + z_high**2) / 15
+    w = 4 * expected
+    tau2 = (15 * phi - 14) / (15 * w - w)
+    assert out.attrs["overdispersion"].tau2 == pytest.approx(tau2)
+    upper_ratio = (1 + Z95 * math.sqrt(1 / w + tau2)) ** 2  # 1.2352
+    assert out["limit_upper"][0] == pytest.approx(upper_ratio * expected)
+    assert out["comparison"].tolist() == ["similar"] * 14 + ["worse"]
 
 
 def test_funnel_limits_are_poisson_limits_of_expected_count():
@@ -431,3 +457,39 @@ def test_unit_cost_and_deflator_tables_carry_sources():
     costs = unit_costs()
     assert costs["source"].str.len().gt(10).all() and costs["price_year"].notna().all()
     assert deflators()["source"].str.len().gt(10).all()
+
+
+def test_dsr_change_hand_worked():
+    # 100 (95% 80 to 125) -> 150 (120 to 187.5): log-scale se of each =
+    # ln(125/80) / (2 x 1.959964) = 0.446287 / 3.919928 = 0.113851; se of the log ratio
+    # sqrt(2) x 0.113851 = 0.161010; z = ln 1.5 / 0.161010 = 2.51826; p = 0.01179
+    from sa_toolkit.indicators import dsr_change
+
+    data = pd.DataFrame({"b": [100.0], "bl": [80.0], "bu": [125.0],
+                         "a": [150.0], "al": [120.0], "au": [187.5]})  # fmt: skip
+    out = dsr_change(data, "b", "bl", "bu", "a", "al", "au")
+    assert out["value"][0] == pytest.approx(50.0)
+    assert out["p_value"][0] == pytest.approx(0.01179, abs=2e-5)
+    assert bool(out["significant"][0])
+    se = math.sqrt(2) * math.log(125 / 80) / (2 * Z95)
+    assert out["lower"][0] == pytest.approx((1.5 * math.exp(-Z95 * se) - 1) * 100)
+    with pytest.raises(ArgumentError, match="above zero"):
+        dsr_change(data.assign(bl=0.0), "b", "bl", "bu", "a", "al", "au")
+
+
+def test_framework_tests_a_dsr_change_from_its_intervals():
+    # NI 39 computed as a DSR carries no count: the framework tests the ratio of the two
+    # DSRs from their intervals (the rated change has its test)
+    from sa_toolkit.framework import Parsed, _significance
+
+    counts = {"baseline_count": None, "actual_count": None, "baseline_denominator": None,
+              "actual_denominator": None, "baseline_lower": 80.0, "baseline_upper": 125.0,
+              "actual_lower": 120.0, "actual_upper": 187.5}  # fmt: skip
+    significant, p = _significance(
+        "rate_per_100000", Parsed(100.0, "100"), Parsed(150.0, "150"), counts, 0.05
+    )
+    assert significant is True and p == pytest.approx(0.01179, abs=2e-5)
+    significant, p = _significance(
+        "rate_per_100000", Parsed(100.0, "100"), Parsed(150.0, "150"), counts, 0.01
+    )
+    assert significant is False  # the configured level decides

@@ -18,6 +18,7 @@ from IPython.display import HTML, Markdown, display
 
 from sa_toolkit import charts, findings
 from sa_toolkit.analysis import overview as ov
+from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis.priority_common import absent, coverage_note, not_available
 from sa_toolkit.disclosure import suppression_note
 from sa_toolkit.indicators.computations import DataSource
@@ -52,7 +53,7 @@ key_findings = findings.show_key_findings(
 # %% [markdown]
 # ## Performance framework
 #
-# Every priority's indicators: the previous year (baseline) against the assessment year, the change, and a traffic light with its reason. Green: target met or a significant improvement; amber: within tolerance of the target or a change that is not statistically significant; red: target missed or a significant deterioration.
+# Every priority's indicators: the previous year (baseline) against the assessment year, the change, and a traffic light with its reason (the rule is in the notes below the table).
 
 # %%
 xlsx = ov.write_framework_download(framework, ctx.output_dir, threshold)
@@ -73,6 +74,7 @@ else:
             notes=[
                 f"Counts below {threshold} are shown as <{threshold}.",
                 ov.framework_sentence(summary, cfg.year.label),
+                *pf.methods_notes(cfg),
             ],
         )
     )
@@ -187,6 +189,7 @@ else:
                 + ".",
                 "Unit costs: " + "; ".join(cost["cost_source"]) + ".",
                 ov.cost_partial_note(cost),
+                *([cost["unverified"]] if cost["unverified"] else []),
             ],
         )
     )
@@ -194,7 +197,7 @@ else:
 # %% [markdown]
 # ## Priority-setting matrix
 #
-# Each crime type and anti-social behaviour scores 1 (low) to 3 (high) on volume, harm, trend and peer position; the total (4 to 12) suggests its priority. The scoring rules are in the assumptions log.
+# Each crime type and anti-social behaviour scores 1 (low) to 3 (high) on volume, harm, trend and peer position; the average of the dimensions that can be measured suggests its priority (the key is below the table).
 
 # %%
 display(
@@ -202,11 +205,7 @@ display(
         ov.matrix_display(matrix, threshold),
         caption=f"Priority-setting matrix, {name}, {cfg.year.label}",
         notes=[
-            "Volume: share of recorded crime and anti-social behaviour (under 5% scores 1, 5% to 15% scores 2, 15% or more scores 3). "
-            "Harm: cost per offence at this year's prices (under £2,000 scores 1, under £10,000 scores 2, more scores 3). "
-            "Trend: five-year trend in the rate (getting worse 3, no significant change 2, getting better 1). "
-            "Peer position: against the Most Similar Group average (worse 3, similar 2, better 1). "
-            "A dimension that cannot be measured scores 2. Total 10 or more: High; 8 or 9: Medium; otherwise Lower.",
+            ov.matrix_key(),
             suppression_note(threshold),
         ],
     )

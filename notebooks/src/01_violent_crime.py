@@ -17,6 +17,7 @@ config_path = ""  # empty means config/assessment.yml of the project
 from IPython.display import Markdown, display
 
 from sa_toolkit import charts, findings, report_tables
+from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import violent_crime as vc
 from sa_toolkit.analysis.priority_common import absent, coverage_note, not_available
 from sa_toolkit.disclosure import suppression_note
@@ -310,6 +311,7 @@ if not framework.empty:
             vc.framework_display(framework),
             caption=f"Violent crime performance framework, {cfg.year.previous().label} to {year_label}",
             rag_columns="Traffic light",
+            notes=pf.methods_notes(cfg),
         )
     )
 

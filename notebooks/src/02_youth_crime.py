@@ -21,6 +21,7 @@ from sa_toolkit import charts, disclosure, findings
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
+from sa_toolkit.framework import row_target
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.report_tables import html_table
 from sa_toolkit.tables import table_months
@@ -56,11 +57,13 @@ if has_incidents:
     incidents = yc.load_incidents(src, cfg)
     young = yc.young_people_monthly(incidents, months)
     young_years = yc.year_totals(young, incident_years)
-    young_change = yc.latest_changes(young_years, cfg.year).set_index("measure")
+    young_change = yc.latest_changes(young_years, cfg.year, cfg.significance_level).set_index(
+        "measure"
+    )
     syv = yc.serious_youth_violence(incidents, incident_years)
     syv_before = syv.iloc[-2] if compared else float("nan")
     syv_test = yc.change_row(syv_before, syv.iloc[-1])
-    peak = yc.after_school_peak(incidents, cfg.year)
+    peak = yc.after_school_peak(incidents, cfg.year, significance_level=cfg.significance_level)
     robbery = yc.youth_robbery(incidents, incident_years)
     robbery_places = yc.young_victim_places(incidents, lookup, cfg.year)
 else:
@@ -88,7 +91,7 @@ SOURCE_INCIDENTS = f"{place} Police crime incident extract"
 NO_AGES = "the ages of victims and suspects (not in the data.police.uk open data)"
 
 # %%
-syv_target = rows.loc["LI2", "target"] if "LI2" in rows.index else None
+syv_target = row_target(framework, "LI2", "relative_change")
 key = []
 if has_incidents:
     v = young_change.loc["Victims 10-17"]
@@ -151,7 +154,9 @@ display(
         pf.framework_table(framework, threshold),
         caption=f"Youth crime performance framework, {place}, {cfg.year.previous().label} to {cfg.year.label}",
         rag_columns="RAG",
-        notes=["RAG: traffic light, always with its text in the Rating column."] + not_computed,
+        notes=["RAG: traffic light, always with its text in the Rating column."]
+        + pf.methods_notes(cfg)
+        + not_computed,
     )
 )
 
@@ -259,7 +264,7 @@ else:
 
 # %%
 if len(fte):
-    fte_target = rows.loc["NI111", "target"] if "NI111" in rows.index else None
+    fte_target = row_target(framework, "NI111", "level")
     fte_shown = yc.publishable(fte.set_index("year")["entrants"], threshold)
     fig = charts.bar_chart(
         fte_shown,
@@ -497,7 +502,10 @@ if len(probation):
         ylabel="% in employment",
     )
     _ = charts.save_and_show(
-        fig, "02_youth_crime_probation_employment", yc.probation_sentence(probation), ctx.output_dir
+        fig,
+        "02_youth_crime_probation_employment",
+        yc.probation_sentence(probation, cfg.significance_level),
+        ctx.output_dir,
     )
 display(
     findings.HtmlBlock(

@@ -67,7 +67,9 @@ else:
 lookup = src.read("lookup", ["lsoa_code", "ward_code", "ward_name", "place_level"])
 places = place_level(lookup)
 this_year = asb.in_year(incidents, cfg.year)
-by_source = asb.source_changes(incidents, cfg.year, compared, asb_comparison).set_index("source")
+by_source = asb.source_changes(
+    incidents, cfg.year, compared, asb_comparison, cfg.significance_level
+).set_index("source")
 monthly = asb.monthly_by_source(incidents, months, asb_coverage)
 if police_only:
     monthly = monthly[["Police"]]
@@ -120,7 +122,7 @@ if len(wards) and wards["incidents"].sum():
 if len(strand_change):
     key.append(asb.survey_sentence(strand_change))
 if len(fires):
-    key.append(asb.fires_sentence(fires, cfg.year, threshold))
+    key.append(asb.fires_sentence(fires, cfg.year, threshold, cfg.significance_level))
 _ = findings.show_key_findings(key[:6])
 
 # %% [markdown]
@@ -135,7 +137,9 @@ display(
         pf.framework_table(framework, threshold),
         caption=f"Anti-social behaviour performance framework, {place}, {cfg.year.previous().label} to {cfg.year.label}",
         rag_columns="RAG",
-        notes=["RAG: traffic light, always with its text in the Rating column."] + not_computed,
+        notes=["RAG: traffic light, always with its text in the Rating column."]
+        + pf.methods_notes(cfg)
+        + not_computed,
     )
 )
 
@@ -352,7 +356,7 @@ if len(strand_change):
     top_strand = latest["value"].idxmax()
     by_ward = asb.strands_by_ward(survey, lookup, latest_wave)
     ward_sentence = asb.ward_strand_sentence(
-        by_ward, top_strand, latest.loc[top_strand, "value"], threshold
+        by_ward, top_strand, latest.loc[top_strand, "value"], threshold, cfg.significance_level
     )
     fig = asb.ward_strand_chart(
         by_ward,
@@ -397,7 +401,9 @@ if len(fires):
             kind.capitalize(): (wide[("value", kind)], wide[("lower", kind)], wide[("upper", kind)])
             for kind in ("primary", "secondary")
         },
-        title=asb.fires_sentence(fires, cfg.year, threshold).split(";")[0].rstrip("."),
+        title=asb.fires_sentence(fires, cfg.year, threshold, cfg.significance_level)
+        .split(";")[0]
+        .rstrip("."),
         subtitle=f"Deliberate primary and secondary fires per 10,000 residents, {place}, {period}",
         source="Fire and rescue service incident recording system",
         ylabel="Fires per 10,000 residents",
@@ -406,7 +412,7 @@ if len(fires):
         fig,
         "03_anti_social_behaviour_deliberate_fires",
         "Chart of deliberate primary and secondary fire rates per 10,000 residents by financial year with 95% intervals. "
-        + asb.fires_sentence(fires, cfg.year, threshold),
+        + asb.fires_sentence(fires, cfg.year, threshold, cfg.significance_level),
         ctx.output_dir,
     )
     display(

@@ -38,7 +38,7 @@ fy, place, threshold = cfg.year, cfg.partnership_short_name, cfg.suppression_thr
 lsoas = partnership_lsoas(cfg)
 store = da.load(cfg)
 framework = pc.priority_framework(cfg, "drugs_and_alcohol", store)
-offences = da.drug_offences(store.get("crime_incidents"), lsoas, fy)
+offences = da.drug_offences(store.get("crime_incidents"), lsoas, fy, cfg.significance_level)
 searches = da.drug_searches(store.get("police_stop_search"), store.get("police_street"), lsoas, fy)
 treatment = da.treatment_summary(store.get("treatment_monthly"), cfg.partnership_code, fy)
 pen = da.penetration(
@@ -50,7 +50,7 @@ views = da.perceptions(store.get("residents_survey"), fy)
 
 # %%
 shown_findings = findings.show_key_findings(
-    da.key_findings(offences, searches, pen, violence, admissions, fy)
+    da.key_findings(offences, searches, pen, violence, admissions, fy, cfg.significance_level)
     + [pc.rag_counts_sentence(framework, "drugs and alcohol")]
 )
 
@@ -62,6 +62,7 @@ report_tables.html_table(
     pf.framework_table(framework, threshold),
     caption=f"Drugs and alcohol indicators, {place}, {fy.previous().label} to {fy.label}",
     rag_columns="RAG",
+    notes=pf.methods_notes(cfg),
 )
 
 # %% [markdown]

@@ -60,8 +60,11 @@ report_tables.html_table(
     pf.framework_table(framework, threshold),
     caption=f"Reducing re-offending indicators, {place}, {fy.previous().label} to {fy.label}",
     rag_columns="RAG",
-    notes="Proven re-offending is published about 18 months after the cohort's year: "
-    "a blank actual means the assessed year's cohort is not yet available.",
+    notes=[
+        "Proven re-offending is published about 18 months after the cohort's year: "
+        "a blank actual means the assessed year's cohort is not yet available.",
+        *pf.methods_notes(cfg),
+    ],
 )
 
 # %% [markdown]
@@ -278,7 +281,7 @@ else:
 concerns = pf.framework_concerns(framework)
 worsened, missed = concerns["worsened"], concerns["missed_target"]
 for cohort in (ro.ADULT, ro.JUVENILE, ro.PPO):
-    change = ro.rate_change(rates, cohort, fy)
+    change = ro.rate_change(rates, cohort, fy, cfg.significance_level)
     if change and change["significant"] and change["change_pp"] > 0:
         worsened.append(
             f"{cohort} proven re-offending rate (+{change['change_pp']:.1f} points, "

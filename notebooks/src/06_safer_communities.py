@@ -20,6 +20,7 @@ from sa_toolkit import charts, disclosure, findings, report_tables
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import safer_communities as sc
+from sa_toolkit.framework import row_target
 from sa_toolkit.notebook_params import notebook_context
 from sa_toolkit.tables import partnership_lsoas
 
@@ -40,10 +41,12 @@ framework = pc.priority_framework(cfg, "safer_communities", store)
 survey = store.get("residents_survey")
 safety = sc.survey_measures(survey, sc.SAFETY, fy)
 community = sc.survey_measures(survey, sc.COMMUNITY, fy)
-safety_change = sc.wave_change(safety["by_wave"] if safety else None)
-community_change = sc.wave_change(community["by_wave"] if community else None)
-hate = sc.hate_crime(store.get("crime_incidents"), fy)
-fire = sc.fires(store.get("fire_incidents"), store.get("population"), fy)
+safety_change = sc.wave_change(safety["by_wave"] if safety else None, cfg.significance_level)
+community_change = sc.wave_change(
+    community["by_wave"] if community else None, cfg.significance_level
+)
+hate = sc.hate_crime(store.get("crime_incidents"), fy, cfg.significance_level)
+fire = sc.fires(store.get("fire_incidents"), store.get("population"), fy, cfg.significance_level)
 roads = sc.road_casualties(store.get("road_casualties"), cfg.partnership_code, fy)
 people = sc.population_change(store.get("population"), cfg.baseline_year.start_year, fy.start_year)
 ward_names = pc.ward_names(store.get("lookup"))
@@ -57,8 +60,7 @@ if safety:
         f"{ward_names.get(r.ward_code, r.ward_code)} ({r.value:.0f}%)"
         for r in after_dark.head(2).itertuples()
     ]
-ksi_row = framework[framework["indicator_id"] == "NI47"]
-ksi_target = float(ksi_row["target"].iloc[0]) if len(ksi_row) else None
+ksi_target = row_target(framework, "NI47", "level")
 
 # %%
 shown_findings = findings.show_key_findings(
@@ -84,6 +86,7 @@ report_tables.html_table(
     pf.framework_table(framework, threshold),
     caption=f"Safer communities indicators, {place}, {fy.previous().label} to {fy.label}",
     rag_columns="RAG",
+    notes=pf.methods_notes(cfg),
 )
 
 # %% [markdown]

@@ -85,7 +85,11 @@ def by_source_category(asb: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
 
 
 def source_changes(
-    asb: pd.DataFrame, year: FinancialYear, compared: bool = True, comparison=None
+    asb: pd.DataFrame,
+    year: FinancialYear,
+    compared: bool = True,
+    comparison=None,
+    significance_level: float = 0.05,
 ) -> pd.DataFrame:
     """Incidents per source (and all sources) last year and this, with the exact test.
 
@@ -94,21 +98,34 @@ def source_changes(
     years hold are counted (like for like); not ``compared`` there -> not compared here.
     """
     from sa_toolkit.analysis.youth_crime import change_row
+    from sa_toolkit.indicators.overdispersion import dispersion_before
 
     if comparison is not None:
         compared = compared and comparison.compared and comparison.has_previous
         this, last = comparison.rows(asb, "month", "this"), comparison.rows(asb, "month", "last")
     else:
         this, last = in_year(asb, year), in_year(asb, year.previous())
+    # each source's variation beyond chance, from its monthly counts before the year
+    # (months in which no source recorded anything are missing, not zero)
+    months = pd.PeriodIndex(asb["month"], freq="M")
+    observed = sorted(set(months))
+    by_month = pd.crosstab(months, asb["source"].astype(str).to_numpy()).reindex(observed)
+    by_month = by_month.fillna(0)
     rows = []
     for source in [*SOURCES, "all sources"]:
         if source == "all sources":
             b, a = len(last), len(this)
+            series = by_month.sum(axis=1)
         else:
             b = int((last["source"].astype(str) == source).sum())
             a = int((this["source"].astype(str) == source).sum())
+            series = by_month[source] if source in by_month else by_month.sum(axis=1) * 0
         b = b if compared else np.nan
-        rows.append({"source": source, "before": b, "after": a, **change_row(b, a)})
+        dispersion = dispersion_before(series, year.first_month) if len(series) else None
+        rows.append(
+            {"source": source, "before": b, "after": a,
+             **change_row(b, a, dispersion, significance_level)}
+        )  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -468,7 +485,9 @@ def survey_sentence(changes: pd.DataFrame) -> str:
     return text + "."
 
 
-def fires_sentence(fires: pd.DataFrame, year: FinancialYear, threshold: int = 0) -> str:
+def fires_sentence(
+    fires: pd.DataFrame, year: FinancialYear, threshold: int = 0, significance_level: float = 0.05
+) -> str:
     """Deliberate fires this year against last, with the exact test on the counts."""
     from sa_toolkit.analysis.youth_crime import change_finding
 
@@ -481,7 +500,8 @@ def fires_sentence(fires: pd.DataFrame, year: FinancialYear, threshold: int = 0)
     b = float(totals[year.previous().label]) if year.previous().label in totals.index else np.nan
     a = float(totals[year.label])
     text = change_finding(
-        f"Deliberate fires in {year.label}", b, a, "fires", change_row(b, a),
+        f"Deliberate fires in {year.label}", b, a, "fires",
+        change_row(b, a, None, significance_level),
         threshold=threshold, compared_with=year.previous().label,
     )  # fmt: skip
     this = fires[fires["year"] == year.label].set_index("type")
@@ -577,10 +597,26 @@ def ward_strand_chart(
     return fig
 
 
-def ward_strand_sentence(long: pd.DataFrame, strand: str, overall: float, threshold: int = 0):
-    """The wards whose interval lies wholly above the partnership's figure for a strand."""
+def ward_strand_sentence(
+    long: pd.DataFrame, strand: str, overall: float, threshold: int = 0,
+    significance_level: float = 0.05,
+):  # fmt: skip
+    """The wards significantly above the partnership's figure for a strand.
+
+    The wards are judged together (:func:`sa_toolkit.indicators.compare_to_reference`:
+    their real spread is allowed for once), not by one interval each.
+    """
+    from sa_toolkit.indicators import compare_to_reference
+
     rows = long[(long["strand"] == strand) & (long["respondents"] >= max(threshold, 1))]
-    above = rows[rows["lower"] > overall].sort_values("value", ascending=False)
+    rows = rows.dropna(subset=["value", "lower", "upper"])
+    if rows.empty:
+        above = rows
+    else:
+        side, _ = compare_to_reference(
+            rows["value"], rows["lower"], rows["upper"], overall, 1 - significance_level
+        )
+        above = rows[side > 0].sort_values("value", ascending=False)
     label = STRANDS[strand].lower()
     if above.empty:
         return f"No ward is significantly above the partnership's {overall:.0f}% for {label}"

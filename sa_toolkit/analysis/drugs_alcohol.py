@@ -98,7 +98,7 @@ def drug_offence_kind(codes: pd.Series, descriptions: pd.Series) -> pd.Series:
     return kind
 
 
-def drug_offences(incidents: pd.DataFrame, lsoas, year) -> dict:
+def drug_offences(incidents: pd.DataFrame, lsoas, year, significance_level: float = 0.05) -> dict:
     """Monthly drug offences by kind and this year against last, with the exact test.
 
     Returns ``monthly`` (months x kinds), ``table`` (kind, last year, this year, change,
@@ -134,7 +134,24 @@ def drug_offences(incidents: pd.DataFrame, lsoas, year) -> dict:
     table = pd.DataFrame({"kind": kinds + ["All drug offences"]})
     table["last_year"] = [int(last[k]) for k in kinds] + [int(last.sum())]
     table["this_year"] = [int(this[k]) for k in kinds] + [int(this.sum())]
-    tested = poisson_change(table, "last_year", "this_year")
+    # each kind tested allowing for its own variation beyond chance, estimated from its
+    # monthly counts before the year (the extract's months: absent months are not zeros)
+    from sa_toolkit.indicators.overdispersion import dispersion_before
+
+    series = {k: monthly[k] for k in kinds}
+    series["All drug offences"] = monthly.sum(axis=1)
+    tested = pd.concat(
+        [
+            poisson_change(
+                table.iloc[[i]],
+                "last_year",
+                "this_year",
+                confidence=1 - significance_level,
+                dispersion=dispersion_before(series[k], year.first_month),
+            )  # fmt: skip
+            for i, k in enumerate(table["kind"])
+        ]
+    )
     table["change"] = tested["value"]
     table["p_value"] = tested["p_value"]
     table["significant"] = tested["significant"]
@@ -474,7 +491,7 @@ def perceptions(survey: pd.DataFrame, year=None) -> dict:
 
 
 def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dict,
-                 admissions: pd.DataFrame, year) -> list[str]:  # fmt: skip
+                 admissions: pd.DataFrame, year, significance_level: float = 0.05) -> list[str]:  # fmt: skip
     """Three to six sentences, the most important first, from the computed results."""
     from sa_toolkit import findings
 
@@ -521,15 +538,24 @@ def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dic
     now = persons[persons["financial_year"] == year.label]
     before = persons[persons["financial_year"] == year.previous().label]
     if len(now) and len(before):
+        from sa_toolkit.indicators import dsr_change
+
         a, b = now.iloc[0], before.iloc[0]
-        overlap = not (a["lower"] > b["upper"] or a["upper"] < b["lower"])
+        # a test of the two rates, not "do the intervals overlap" (which is not a test)
+        pair = pd.DataFrame({"b": [b["value"]], "bl": [b["lower"]], "bu": [b["upper"]],
+                             "a": [a["value"]], "al": [a["lower"]], "au": [a["upper"]]})  # fmt: skip
+        tested = dsr_change(
+            pair, "b", "bl", "bu", "a", "al", "au", confidence=1 - significance_level
+        )
         out.append(
             findings.change_sentence(
-                "The alcohol-related hospital admission rate", b["value"], a["value"],
+                "The alcohol-related hospital admission rate",
+                b["value"],
+                a["value"],
                 unit="per 100,000, age-standardised",
-            ).rstrip(".")
-            + ("; the confidence intervals overlap." if overlap else "; the intervals do not overlap.")
-        )  # fmt: skip
+                significant=bool(tested["significant"][0]),
+            )
+        )
     if pen is not None:
         out.append(
             f"About {findings.format_percent(pen['value'])} of the estimated"

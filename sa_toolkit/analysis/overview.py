@@ -36,8 +36,10 @@ RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green"}
 #: Priority-setting matrix: score bands (documented in docs/assumptions_log.md).
 VOLUME_BANDS = (5.0, 15.0)  # share of crime and ASB, %: <5 -> 1, 5 to <15 -> 2, >=15 -> 3
 HARM_BANDS = (2_000.0, 10_000.0)  # cost per offence at the year's prices, pounds
-PRIORITY_BANDS = ((9, "High"), (7, "Medium"), (0, "Lower"))
-NEUTRAL_SCORE = 2
+#: bands of the average score of the measured dimensions (1-3 each): with all four
+#: measured, 9 or more of 12 is High and 7 or 8 Medium
+PRIORITY_BANDS = ((2.25, "High"), (1.75, "Medium"), (0.0, "Lower"))
+NOT_MEASURED = "not measured"
 TREND_SCORES = {
     "increasing and getting worse": 3,
     "no significant change": 2,
@@ -452,9 +454,12 @@ def msg_position(msg: pd.DataFrame, cfg: Config, year: FinancialYear, group: str
         return None
     if (rates["population"] <= 0).any():
         return None
+    # "similar" when within the funnel limits allowing for the group's real-world
+    # variation (Spiegelhalter 2005), at the configured significance level
     result = peer_comparison(
-        rates, "area_code", "lower_is_better", count="offences", denominator="population"
-    )
+        rates, "area_code", "lower_is_better", count="offences", denominator="population",
+        confidence=1 - cfg.significance_level,
+    )  # fmt: skip
     own = result[result["area_code"] == cfg.partnership_code].iloc[0]
     return {
         "rank": int(own["rank"]),
@@ -468,6 +473,7 @@ def msg_position(msg: pd.DataFrame, cfg: Config, year: FinancialYear, group: str
         "comparison": str(own["comparison"]),
         "position": _position(str(own["above_below"]), str(own["comparison"])),
         "table": result,
+        "overdispersion": result.attrs.get("overdispersion"),
     }
 
 
@@ -624,11 +630,13 @@ def msg_funnel(msg: pd.DataFrame, cfg: Config, group: str = ALL_CRIME) -> dict |
     )
     pops = points["denominator"]
     grid = np.linspace(pops.min() * 0.8, pops.max() * 1.15, 120)
-    limits = funnel_limits(grid, pos["peer_average"]).rename(
+    od = pos["overdispersion"]
+    tau2 = od.tau2 if od is not None else 0.0
+    limits = funnel_limits(grid, pos["peer_average"], tau2=tau2).rename(
         columns={"population": "denominator", "lower_99_8": "lower_998", "upper_99_8": "upper_998"}
     )
     own = table[table["area_code"] == cfg.partnership_code].iloc[0]
-    at_own = funnel_limits([float(own["population"])], pos["peer_average"]).iloc[0]
+    at_own = funnel_limits([float(own["population"])], pos["peer_average"], tau2=tau2).iloc[0]
     value = pos["value"]
     where = funnel_position(value, at_own)
     subject = "recorded crime rate" if group == ALL_CRIME else f"{group.lower()} rate"
@@ -653,6 +661,7 @@ def msg_funnel(msg: pd.DataFrame, cfg: Config, group: str = ALL_CRIME) -> dict |
         "members": pos["members"],
         "where": where,
         "value": value,
+        "limits_note": (od.describe() if od is not None else ""),
     }
 
 
@@ -715,7 +724,11 @@ def crime_trend(data: OverviewData) -> dict:
         # True when the previous year holds data but too few months to compare with
         "too_few_months": cmp.has_previous and not cmp.compared,
     }
+    from sa_toolkit.indicators.overdispersion import dispersion_before
+
     for key, series in (("crime", crime), ("asb", asb)):
+        # how much the count varies beyond chance, from the months before the year tested
+        out[f"{key}_dispersion"] = dispersion_before(series, cfg.year.first_month)
         out[f"{key}_this"] = int(cmp.total(series.fillna(0), "this"))
         out[f"{key}_last"] = int(cmp.total(series.fillna(0), "last")) if compared else None
         out[f"{key}_change"] = _pct(out[f"{key}_last"], out[f"{key}_this"]) if compared else None
@@ -735,16 +748,23 @@ def crime_trend(data: OverviewData) -> dict:
     return out
 
 
-def change_test(before: int, after: int) -> tuple[bool | None, float | None]:
-    """Is the change between two annual counts significant? (Poisson, equal exposure)."""
+def change_test(
+    before: int, after: int, significance_level: float = 0.05, dispersion=None
+) -> tuple[bool | None, float | None]:
+    """Is the change between two annual counts significant? (equal exposure)
+
+    ``dispersion`` (:func:`sa_toolkit.indicators.overdispersion.dispersion_before` of the
+    monthly series) allows for the series' variation beyond chance; without it the test
+    assumes pure Poisson variation.
+    """
     from sa_toolkit.indicators.change import poisson_change
 
     if before == 0 and after == 0:
         return None, None
     frame = pd.DataFrame({"b": [before], "a": [after], "n": [1.0], "m": [1.0]})
-    result = poisson_change(frame, "b", "a", "n", "m")
+    result = poisson_change(frame, "b", "a", "n", "m", dispersion=dispersion)
     p = float(result["p_value"].iloc[0])
-    return p < 0.05, p
+    return p < significance_level, p
 
 
 def trend_title(subject: str, before: int, after: int, year_label: str) -> str:
@@ -885,7 +905,7 @@ def cost_by_year(data: OverviewData) -> dict | None:
     (:func:`sa_toolkit.indicators.cost_of_crime`). Returns None, with the reason in
     ``data.notes``, when the deflator series does not reach the years needed.
     """
-    from sa_toolkit.indicators.cost import cost_of_crime, unit_costs
+    from sa_toolkit.indicators.cost import cost_of_crime, deflators, unit_costs, unverified_note
 
     cfg = data.cfg
     totals = year_totals(data.counts)
@@ -932,6 +952,13 @@ def cost_by_year(data: OverviewData) -> dict | None:
     held = {y: len(data.police.present_in(FinancialYear.parse(y))) for y in years}
     partial = {y: n for y, n in held.items() if n < 12}
     change = _pct(float(total.iloc[0]), float(total.iloc[-1]))
+    # a police.uk type costed at its cheapest offence's cost (violence, vehicle crime): the
+    # cost is a lower bound, not that type's harm
+    notes = dict(
+        zip(costs["police_uk_crime_type"].astype(str), costs["note"].astype(str), strict=True)
+    )
+    lower_bound = [t for t in types if "the lower" in notes.get(t, "").lower()]
+    price_years = sorted(set(costs["price_year"].astype(str)) - {""})
     return {
         "table": table,
         "total": total,
@@ -944,6 +971,13 @@ def cost_by_year(data: OverviewData) -> dict | None:
         "partial": partial,
         "uncosted": uncosted,
         "cost_source": sorted(set(unit["cost_source"].dropna().astype(str))),
+        "lower_bound": lower_bound,
+        "unverified": unverified_note(
+            costs,
+            deflators(cfg.processed_dir),
+            offences=types,
+            years=[*price_years, cfg.year.label],
+        ),
     }
 
 
@@ -1084,7 +1118,24 @@ def category_trends(data: OverviewData) -> pd.DataFrame:
     )
     long["population"] = long["financial_year"].map(pops).astype(float)
     rates = rate(long, "offences", "population", per=1000)
-    out = trend(rates, "financial_year", group_cols="crime_type", polarity="lower_is_better")
+    # on the log scale (changes in crime are proportional), allowing for year-to-year
+    # variation beyond chance (trend's random-effects test)
+    positive = rates.groupby("crime_type", observed=True)["offences"].transform("min") > 0
+    out = trend(
+        rates[positive], "financial_year", group_cols="crime_type", polarity="lower_is_better",
+        log_scale=True,
+    )  # fmt: skip
+    if not positive.all():  # a year with none: no log-scale trend
+        absent = sorted(set(rates.loc[~positive, "crime_type"]))
+        out = pd.concat(
+            [
+                out,
+                pd.DataFrame(
+                    {"crime_type": absent, "trend": "cannot be calculated", "slope": np.nan}
+                ),
+            ],
+            ignore_index=True,
+        )
     out = out[["crime_type", "trend", "slope"]].copy()
     # categories measured by a catalogue indicator with a break inside the window
     catalogue = load_catalogue()
@@ -1113,17 +1164,39 @@ def category_trends(data: OverviewData) -> pd.DataFrame:
     return out
 
 
+def matrix_key() -> str:
+    """The matrix's scoring rule in words, from the constants the code scores with."""
+    (high, _), (medium, _), _ = PRIORITY_BANDS
+    return (
+        "Each dimension scores 1 to 3: volume by share of all recorded crime and ASB "
+        f"(under {VOLUME_BANDS[0]:g}%: 1; under {VOLUME_BANDS[1]:g}%: 2; otherwise 3); harm by "
+        f"the Home Office cost of one offence at this year's prices (under "
+        f"£{HARM_BANDS[0]:,.0f}: 1; under £{HARM_BANDS[1]:,.0f}: 2; otherwise 3); trend over "
+        "five years (getting better: 1; no significant change: 2; getting worse: 3); position "
+        "among the Most Similar Group (better: 1; similar: 2; worse: 3). A dimension that "
+        "cannot be measured is shown as not measured and does not score. Priority by the "
+        f"average score of the measured dimensions: {high:g} or more High (with all four "
+        f"measured, {high * 4:g} or more of 12); {medium:g} or more Medium ({medium * 4:g} or "
+        f"{high * 4 - 1:g} of 12); otherwise Lower."
+    )
+
+
+def priority_band(scores: list[int]) -> str:
+    """High, Medium or Lower from the measured dimensions' scores (:data:`PRIORITY_BANDS`)."""
+    if not scores:
+        return NOT_MEASURED
+    average = sum(scores) / len(scores)
+    return next(label for cut, label in PRIORITY_BANDS if average >= cut - 1e-9)
+
+
 def priority_matrix(data: OverviewData, msg_table: pd.DataFrame, cost: dict | None) -> pd.DataFrame:
     """Score each crime type and ASB on volume, harm, trend and peer position (1-3 each).
 
-    Rules (docs/assumptions_log.md, "Priority-setting matrix"): volume by share of all
-    recorded crime and ASB this year (<5% -> 1, 5 to <15% -> 2, >=15% -> 3); harm by the
-    Home Office cost per offence at this year's prices (<£2,000 -> 1, £2,000 to
-    <£10,000 -> 2, >=£10,000 -> 3); trend by the five-year rate trend (getting worse -> 3,
-    no significant change -> 2, getting better -> 1); peer position by the MSG
-    comparison (significantly worse than average -> 3, similar -> 2, better -> 1).
-    Where a dimension cannot be measured it scores 2 and ``not_measured`` says which.
-    Total 4-12: 9 or more "High", 7-8 "Medium", otherwise "Lower".
+    The rule is :func:`matrix_key` (the text the report prints). A dimension that cannot
+    be measured is ``None`` (shown "not measured") and does not score: no unit cost; a
+    unit cost that is only the cheapest offence of a police.uk type (violence, vehicle
+    crime) unless that already scores 3; no five-year trend; no peer data. ``score`` is
+    the total of the measured dimensions and ``out_of`` 3 x their number.
     """
     cfg = data.cfg
     totals = year_totals(data.counts)
@@ -1131,6 +1204,7 @@ def priority_matrix(data: OverviewData, msg_table: pd.DataFrame, cost: dict | No
     grand = float(this.sum())
     trends = category_trends(data).set_index("crime_type")
     unit = cost["unit_cost"] if cost else pd.Series(dtype=float)
+    lower_bound = set(cost.get("lower_bound", [])) if cost else set()
     peers = msg_table.set_index("offence_group") if not msg_table.empty else pd.DataFrame()
     rows = []
     for category in totals.columns:
@@ -1139,26 +1213,25 @@ def priority_matrix(data: OverviewData, msg_table: pd.DataFrame, cost: dict | No
         missing = []
         volume = _band(share, VOLUME_BANDS)
         cost_each = float(unit[category]) if category in unit.index else np.nan
-        if np.isnan(cost_each):
-            harm = NEUTRAL_SCORE
+        harm = None if np.isnan(cost_each) else _band(cost_each, HARM_BANDS)
+        if harm is None:
             missing.append("harm (no unit cost)")
-        else:
-            harm = _band(cost_each, HARM_BANDS)
+        elif category in lower_bound and harm < 3:
+            harm = None
+            missing.append("harm (the unit cost is only its cheapest offence's)")
         trend_label = str(trends["trend"].get(category, "not assessed"))
-        if trend_label in TREND_SCORES:
-            trend_score = TREND_SCORES[trend_label]
-        else:
-            trend_score = NEUTRAL_SCORE
+        trend_score = TREND_SCORES.get(trend_label)
+        if trend_score is None:
             missing.append("trend")
         if category in getattr(peers, "index", []):
             comparison = str(peers.loc[category, "comparison_this"])
-            peer = PEER_SCORES.get(comparison, NEUTRAL_SCORE)
+            peer = PEER_SCORES.get(comparison)
             rank = f"{findings.ordinal(int(peers.loc[category, 'rank_this']))} of {int(peers.loc[category, 'members'])}"
         else:
-            comparison, rank, peer = "no peer data", "n/a", NEUTRAL_SCORE
-            missing.append("peer position (no MSG data)")
-        total = volume + harm + trend_score + peer
-        band = next(label for cut, label in PRIORITY_BANDS if total >= cut)
+            comparison, rank, peer = "no peer data", "n/a", None
+        if peer is None:
+            missing.append("peer position")
+        measured = [v for v in (volume, harm, trend_score, peer) if v is not None]
         rows.append(
             {
                 "category": category,
@@ -1172,14 +1245,18 @@ def priority_matrix(data: OverviewData, msg_table: pd.DataFrame, cost: dict | No
                 "harm_score": harm,
                 "trend_score": trend_score,
                 "peer_score": peer,
-                "total_score": total,
-                "priority": band,
+                "total_score": sum(measured),
+                "out_of": 3 * len(measured),
+                "average_score": sum(measured) / len(measured),
+                "priority": priority_band(measured),
                 "not_measured": "; ".join(missing),
             }
         )
     frame = pd.DataFrame(rows)
+    for column in ("harm_score", "trend_score", "peer_score"):
+        frame[column] = frame[column].astype("Int64")
     return frame.sort_values(
-        ["total_score", "count"], ascending=[False, False], kind="stable"
+        ["average_score", "count"], ascending=[False, False], kind="stable"
     ).reset_index(drop=True)
 
 
@@ -1187,6 +1264,14 @@ def matrix_display(matrix: pd.DataFrame, threshold: int) -> pd.DataFrame:
     from sa_toolkit.disclosure import SECONDARY_MARKER, is_small
 
     small = is_small(matrix["count"], threshold)
+
+    def scored(score, detail: str) -> str:
+        return (
+            NOT_MEASURED + (f" ({detail})" if detail else "")
+            if pd.isna(score)
+            else f"{score} ({detail})"
+        )
+
     return pd.DataFrame(
         {
             "Category": matrix["category"],
@@ -1199,20 +1284,22 @@ def matrix_display(matrix: pd.DataFrame, threshold: int) -> pd.DataFrame:
                 for v, p, s in zip(matrix["volume_score"], matrix["share"], small, strict=True)
             ],
             "Harm": [
-                f"{h} ({'no unit cost' if np.isnan(c) else '£' + findings.format_number(c)})"
+                scored(h, "no unit cost" if np.isnan(c) else "£" + findings.format_number(c))
                 for h, c in zip(matrix["harm_score"], matrix["cost_per_offence"], strict=True)
             ],
             "Trend": [
-                f"{t} ({label})"
+                scored(t, label)
                 for t, label in zip(matrix["trend_score"], matrix["trend"], strict=True)
             ],
             "Peer position": [
-                f"{p} ({c}{', ' + r if r != 'n/a' else ''})"
+                scored(p, f"{c}{', ' + r if r != 'n/a' else ''}")
                 for p, c, r in zip(
                     matrix["peer_score"], matrix["peer_comparison"], matrix["msg_rank"], strict=True
                 )
             ],
-            "Score": matrix["total_score"],
+            "Score": [
+                f"{t} of {o}" for t, o in zip(matrix["total_score"], matrix["out_of"], strict=True)
+            ],
             "Priority": matrix["priority"],
         }
     )
@@ -1227,7 +1314,10 @@ def matrix_sentence(matrix: pd.DataFrame) -> str | None:
         lead = "No category scored high priority; the highest scores were"
     else:
         lead = "The priority-setting matrix scores as high priority"
-    items = [f"{r.category.lower()} ({r.total_score} of 12)" for r in top.itertuples()]
+    items = [
+        f"{r.category.lower()} ({r.total_score} of {getattr(r, 'out_of', 12)})"
+        for r in top.itertuples()
+    ]
     if len(items) > 1:
         text = ", ".join(items[:-1]) + " and " + items[-1]
     else:
@@ -1269,7 +1359,10 @@ def key_findings(
 
     previous = cfg.year.previous().label
     if trend.get("compared", True):
-        significant, _ = change_test(trend["crime_last"], trend["crime_this"])
+        significant, _ = change_test(
+            trend["crime_last"], trend["crime_this"], cfg.significance_level,
+            trend.get("crime_dispersion"),
+        )  # fmt: skip
         when = f"In {cfg.year.label} against {previous}, "
         sentence = findings.change_sentence(
             "recorded crime", trend["crime_last"], trend["crime_this"], significant=significant
@@ -1303,7 +1396,9 @@ def key_findings(
             f"recorded by the police in {cfg.year.label}."
         )
         return out[:6]
-    asb_sig, _ = change_test(trend["asb_last"], trend["asb_this"])
+    asb_sig, _ = change_test(
+        trend["asb_last"], trend["asb_this"], cfg.significance_level, trend.get("asb_dispersion")
+    )
     out.append(
         findings.change_sentence(
             "Police-recorded anti-social behaviour",

@@ -74,6 +74,7 @@ def compute_performance_framework(cfg, source: DataSource | None = None) -> pd.D
     """
     from sa_toolkit.framework import build_framework
     from sa_toolkit.indicators.catalogue import load_series_breaks
+    from sa_toolkit.targets import load_targets
 
     return build_framework(
         None,
@@ -83,6 +84,7 @@ def compute_performance_framework(cfg, source: DataSource | None = None) -> pd.D
         data=source if source is not None else DataSource.from_config(cfg),
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
+        targets=load_targets(cfg),
     )
 
 
@@ -110,7 +112,21 @@ def _shared_key(cfg) -> dict:
         "amber_tolerance": float(cfg.amber_tolerance),
         "significance_level": float(cfg.significance_level),
         "processed_dir": str(Path(cfg.processed_dir).resolve()),
+        "targets": _targets_fingerprint(cfg),
     }
+
+
+def _targets_fingerprint(cfg) -> str:
+    """The targets file and its content's hash: a changed target is a different framework."""
+    import hashlib
+
+    path = getattr(cfg, "targets", None)
+    if not path:
+        return ""
+    try:
+        return f"{path}:{hashlib.sha256(Path(path).read_bytes()).hexdigest()}"
+    except OSError:
+        return str(path)
 
 
 def _plain(value):
@@ -178,8 +194,10 @@ def priority_framework(
     """
     from sa_toolkit.framework import build_framework
     from sa_toolkit.indicators.catalogue import load_catalogue, load_series_breaks
+    from sa_toolkit.targets import load_targets
 
     catalogue = load_catalogue()
+    targets = load_targets(cfg)
     catalogue = catalogue[catalogue["priority"] == priority]
     values = None
     if enter_missing:
@@ -207,6 +225,7 @@ def priority_framework(
             data=src if src is not None else local_source(cfg),
             tolerance=cfg.amber_tolerance,
             significance_level=cfg.significance_level,
+            targets=targets,
         )
     else:  # the run's rows of this priority, and the tbc rows (no data needed)
         parts = [shared[shared["indicator_id"].isin(catalogue.index)]]
@@ -219,6 +238,7 @@ def priority_framework(
                     catalogue=catalogue,
                     tolerance=cfg.amber_tolerance,
                     significance_level=cfg.significance_level,
+                    targets=targets,
                 ),
             )
         # rebuilt from plain rows, as build_framework builds it, so the dtypes agree
@@ -274,6 +294,18 @@ def framework_concerns(frame: pd.DataFrame) -> dict[str, list[str]]:
     return {"worsened": worsened, "missed_target": missed}
 
 
+def methods_notes(cfg) -> list[str]:
+    """The notes every report's framework table carries: the one traffic-light rule and
+    how significance is tested (the same text in every report)."""
+    from sa_toolkit.indicators.overdispersion import methods_text
+    from sa_toolkit.traffic_lights import rule_text
+
+    return [
+        rule_text(cfg.amber_tolerance, cfg.significance_level),
+        methods_text(cfg.significance_level),
+    ]
+
+
 def framework_table(frame: pd.DataFrame, threshold: int = 0) -> pd.DataFrame:
     """The rows as a board reads them: formatted values, RAG letter for the chip, comment.
 
@@ -294,14 +326,12 @@ def framework_table(frame: pd.DataFrame, threshold: int = 0) -> pd.DataFrame:
         return f"{value:,.2f}"
 
     def target_text(row):
+        from sa_toolkit.framework import format_target
+
         t = row["target"]
-        if t is None or pd.isna(t) or row["target_type"] == "none":
-            return ""
-        if row["target_type"] == "relative_change":
-            return f"{t:+g}%"
-        if row["target_type"] == "point_change":
-            return f"{t:+g}pp"
-        return f"{fmt(t, row['unit'])} (level)"
+        if row["target_type"] == "level" and t is not None and not pd.isna(t):
+            return f"{fmt(t, row['unit'])} (level)"
+        return format_target(t, row["target_type"], row["unit"])
 
     out = pd.DataFrame(
         {

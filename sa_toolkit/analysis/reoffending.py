@@ -135,7 +135,9 @@ def latest_cohort_year(rates: pd.DataFrame, year) -> str | None:
     return years[-1] if years else None
 
 
-def rate_change(rates: pd.DataFrame, cohort: str, year) -> dict | None:
+def rate_change(
+    rates: pd.DataFrame, cohort: str, year, significance_level: float = 0.05
+) -> dict | None:
     """The latest cohort year's rate against the year before, with the z test (pp)."""
     from sa_toolkit.indicators import proportion_change
     from sa_toolkit.periods import FinancialYear
@@ -152,7 +154,9 @@ def rate_change(rates: pd.DataFrame, cohort: str, year) -> dict | None:
         return None
     frame = pd.DataFrame({"x0": [before["reoffenders"]], "n0": [before["offenders"]],
                           "x1": [now["reoffenders"]], "n1": [now["offenders"]]})  # fmt: skip
-    test = proportion_change(frame, "x0", "n0", "x1", "n1").iloc[0]
+    test = proportion_change(frame, "x0", "n0", "x1", "n1", confidence=1 - significance_level).iloc[
+        0
+    ]
     return {
         "cohort": cohort,
         "year": label,

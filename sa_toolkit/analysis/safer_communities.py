@@ -91,7 +91,7 @@ def survey_measures(survey: pd.DataFrame, questions: dict[str, str], year=None) 
     }
 
 
-def wave_change(by_wave: pd.DataFrame) -> pd.DataFrame:
+def wave_change(by_wave: pd.DataFrame, significance_level: float = 0.05) -> pd.DataFrame:
     """Change between the last two waves of each question, in points, with the z test.
 
     The test uses the Kish effective sample size of each wave as its sample size (the
@@ -126,7 +126,7 @@ def wave_change(by_wave: pd.DataFrame) -> pd.DataFrame:
                      "p_value", "significant"]
         )  # fmt: skip
     frame = pd.DataFrame(rows)
-    tested = proportion_change(frame, "x0", "n0", "x1", "n1")
+    tested = proportion_change(frame, "x0", "n0", "x1", "n1", confidence=1 - significance_level)
     frame["change"] = tested["value"]
     frame["p_value"] = tested["p_value"]
     frame["significant"] = tested["significant"]
@@ -136,7 +136,7 @@ def wave_change(by_wave: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- hate crime
 
 
-def hate_crime(incidents: pd.DataFrame, year) -> dict:
+def hate_crime(incidents: pd.DataFrame, year, significance_level: float = 0.05) -> dict:
     """Hate crimes this year and last: all (distinct crimes) and by monitored strand.
 
     A crime flagged with two strands counts once in ``all`` and once in each strand.
@@ -180,7 +180,19 @@ def hate_crime(incidents: pd.DataFrame, year) -> dict:
             "significant": False,
             "has_comparison": False,
         }
-    test = poisson_change(totals, "last_year", "this_year").iloc[0]
+    # allowing for the count's variation beyond chance, from its months before the year
+    # (months the extract does not hold are missing, not zero)
+    from sa_toolkit.indicators.overdispersion import dispersion_before
+
+    observed = sorted(set(pd.PeriodIndex(incidents["month"], freq="M")))
+    monthly = (
+        pd.Series(1, index=pd.PeriodIndex(flagged["month"], freq="M"))
+        .groupby(level=0).sum().reindex(observed, fill_value=0)
+    )  # fmt: skip
+    test = poisson_change(
+        totals, "last_year", "this_year", confidence=1 - significance_level,
+        dispersion=dispersion_before(monthly, year.first_month),
+    ).iloc[0]  # fmt: skip
     return {
         "has_comparison": True,
         "by_strand": table,
@@ -206,7 +218,32 @@ def population_total(population: pd.DataFrame, start_year: int) -> tuple[int, in
     return used, int(population.loc[population["year"] == used, "population"].sum())
 
 
-def fires(fire: pd.DataFrame, population: pd.DataFrame, year) -> dict:
+def _fire_tests(table, measures, fire, year, significance_level, populations):
+    """Each fire measure's change, allowing for its monthly variation beyond chance."""
+    from sa_toolkit.indicators import poisson_change
+    from sa_toolkit.indicators.overdispersion import dispersion_before
+
+    months = pd.PeriodIndex(fire["month"], freq="M")
+    pops = ("pop_last", "pop_this") if populations else (None, None)
+    parts = []
+    for i, name in enumerate(table["measure"]):
+        monthly = pd.Series(measures[name].to_numpy(), index=months).groupby(level=0).sum()
+        parts.append(
+            poisson_change(
+                table.iloc[[i]],
+                "last_year",
+                "this_year",
+                *pops,
+                confidence=1 - significance_level,
+                dispersion=dispersion_before(monthly, year.first_month),
+            )  # fmt: skip
+        )
+    return pd.concat(parts)
+
+
+def fires(
+    fire: pd.DataFrame, population: pd.DataFrame, year, significance_level: float = 0.05
+) -> dict:
     """Fires by kind and casualties, this year and last, with rates per 100,000.
 
     ``table``: measure, last_year, this_year, rate_last, rate_this (per 100,000, with the
@@ -216,7 +253,7 @@ def fires(fire: pd.DataFrame, population: pd.DataFrame, year) -> dict:
     None without the fire extract.
     """
     from sa_toolkit.analysis.priority_common import covers_year
-    from sa_toolkit.indicators import poisson_change, rate
+    from sa_toolkit.indicators import rate
 
     if fire is None:
         return None
@@ -254,10 +291,10 @@ def fires(fire: pd.DataFrame, population: pd.DataFrame, year) -> dict:
             now["lower"],
             now["upper"],
         )
-        tested = poisson_change(table, "last_year", "this_year", "pop_last", "pop_this")
+        tested = _fire_tests(table, measures, fire, year, significance_level, populations=True)
         table = table.drop(columns=["pop_last", "pop_this"])
     else:
-        tested = poisson_change(table, "last_year", "this_year")
+        tested = _fire_tests(table, measures, fire, year, significance_level, populations=False)
     table["change"] = tested["value"]
     table["p_value"] = tested["p_value"]
     table["significant"] = tested["significant"]

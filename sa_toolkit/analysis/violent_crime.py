@@ -303,7 +303,7 @@ def monthly_counts(data: ViolentCrimeData, chart: str | None = None) -> pd.DataF
     return frame
 
 
-def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFrame:
+def year_summary(data: ViolentCrimeData, confidence: float | None = None) -> pd.DataFrame:
     """Each measure in the comparison year and the assessed year, with rates and the change.
 
     Returns
@@ -311,10 +311,15 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
     DataFrame
         ``measure, label, polarity, indicator_id, previous, actual, change`` (% change in
         the count), ``rate_change`` (% change in the rate), ``p_value, significant`` (exact
-        test of two Poisson rates, population-adjusted), ``value, lower, upper`` (rate per
-        1,000 residents in the assessed year), ``population, method``.
+        test of two Poisson rates, population-adjusted; quasi-Poisson where the measure's
+        monthly series varies beyond chance), ``value, lower, upper`` (rate per 1,000
+        residents in the assessed year), ``population, method``. ``confidence`` defaults
+        to 1 - ``performance.significance_level``.
     """
     from sa_toolkit.indicators import poisson_change, rate
+
+    if confidence is None:
+        confidence = 1 - float(getattr(data.cfg, "significance_level", 0.05))
 
     previous = data.year.previous()
     # like for like: the months both years hold (data.year_rows)
@@ -338,8 +343,19 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
             }
         )
     frame = pd.DataFrame(rows)
-    tested = poisson_change(
-        frame, "previous", "actual", "population_before", "population", confidence=confidence
+    tested = pd.concat(
+        [
+            poisson_change(
+                frame.iloc[[i]],
+                "previous",
+                "actual",
+                "population_before",
+                "population",
+                confidence=confidence,
+                dispersion=_measure_dispersion(data, d),
+            )  # fmt: skip
+            for i, (_, d) in enumerate(data.measures.iterrows())
+        ]
     )
     frame["change"] = [
         findings.percent_change(b, a) if b else np.nan
@@ -352,6 +368,25 @@ def year_summary(data: ViolentCrimeData, confidence: float = 0.95) -> pd.DataFra
     for column in ("value", "lower", "upper", "method"):
         frame[column] = rates[column]
     return frame.set_index("measure", drop=False)
+
+
+def _measure_dispersion(data: ViolentCrimeData, measure: pd.Series):
+    """The measure's extra-Poisson variation, from its monthly counts before the year."""
+    from sa_toolkit.indicators.overdispersion import dispersion_before
+
+    incidents = data.incidents
+    if incidents is None or len(incidents) == 0 or "month" not in incidents:
+        return None
+    months = pd.PeriodIndex(incidents["month"], freq="M")
+    if not (months < data.year.first_month).any():
+        return None
+    hits = measure_mask(incidents, measure).to_numpy()
+    span = pd.period_range(months.min(), data.year.first_month - 1, freq="M")
+    monthly = pd.Series(hits, index=months).groupby(level=0).sum().reindex(span, fill_value=0)
+    # months with no incident rows at all are missing, not zero
+    present = set(months)
+    monthly = monthly[[m in present for m in monthly.index]]
+    return dispersion_before(monthly, data.year.first_month)
 
 
 def _summary_without_comparison(data, this_rows, population: float, confidence: float):
@@ -752,7 +787,10 @@ def shares_and_repeats(data: ViolentCrimeData) -> pd.DataFrame:
             out.append(shares.drop(columns=["x0", "n0"]))
     elif not frame.empty:
         shares = proportion(frame, "numerator", "denominator", multiplier=100)
-        changes = proportion_change(frame, "x0", "n0", "numerator", "denominator")
+        level = float(getattr(data.cfg, "significance_level", 0.05))
+        changes = proportion_change(
+            frame, "x0", "n0", "numerator", "denominator", confidence=1 - level
+        )
         shares["previous"] = frame["x0"] / frame["n0"] * 100
         shares["change"] = changes["value"]
         shares["p_value"] = changes["p_value"]
@@ -829,6 +867,8 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
             return frame if columns is None else frame[list(columns)]
         return read_table(name, processed_dir, columns=columns)
 
+    from sa_toolkit.targets import load_targets
+
     source = DataSource.from_config(cfg)
     source.reader = reader
     return build_framework(
@@ -837,11 +877,13 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
         data=source,
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
+        targets=load_targets(cfg),
     )
 
 
 def framework_display(rows: pd.DataFrame) -> pd.DataFrame:
     """The framework rows as a report table: values, change, traffic light and reason."""
+    from sa_toolkit.framework import format_target
 
     def number(value, unit):
         if isinstance(value, str) or value is None or pd.isna(value):
@@ -859,10 +901,8 @@ def framework_display(rows: pd.DataFrame) -> pd.DataFrame:
                 for c, cu in zip(rows["change"], rows["change_unit"], strict=True)
             ],
             "Target": [
-                ""
-                if t is None or pd.isna(t)
-                else (f"{t:+g}%" if tt == "relative_change" else f"{t:g}")
-                for t, tt in zip(rows["target"], rows["target_type"], strict=True)
+                format_target(t, tt, u)
+                for t, tt, u in zip(rows["target"], rows["target_type"], rows["unit"], strict=True)
             ],
             "Significant": rows["significant"].astype(str),
             "Traffic light": rows["rag"].replace("", None),

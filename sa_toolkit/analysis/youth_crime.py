@@ -56,13 +56,20 @@ def load_incidents(src, cfg) -> pd.DataFrame:
     return table[keep].reset_index(drop=True)
 
 
-def change_row(before: float, after: float) -> dict:
-    """% change of two counts with the exact Poisson test (:func:`indicators.poisson_change`)."""
+def change_row(
+    before: float, after: float, dispersion=None, significance_level: float = 0.05
+) -> dict:
+    """% change of two counts with its test (:func:`indicators.poisson_change`): exact
+    Poisson, or quasi-Poisson with ``dispersion`` (from the series' monthly counts,
+    :func:`sa_toolkit.indicators.overdispersion.dispersion_before`)."""
     from sa_toolkit.indicators import poisson_change
 
     if pd.isna(before) or (before == 0 and after == 0):  # NaN: no data for the year before
         return {"change": np.nan, "p_value": np.nan, "significant": False}
-    out = poisson_change(pd.DataFrame({"b": [before], "a": [after]}), "b", "a")
+    out = poisson_change(
+        pd.DataFrame({"b": [before], "a": [after]}), "b", "a",
+        confidence=1 - significance_level, dispersion=dispersion,
+    )  # fmt: skip
     change = (after - before) / before * 100 if before else np.nan
     return {
         "change": change,
@@ -99,7 +106,9 @@ def year_totals(monthly: pd.DataFrame, years: Sequence[FinancialYear]) -> pd.Dat
     return pd.DataFrame(rows).T.rename_axis("year")
 
 
-def latest_changes(totals: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
+def latest_changes(
+    totals: pd.DataFrame, year: FinancialYear, significance_level: float = 0.05
+) -> pd.DataFrame:
     """Each column's change from the year before to ``year`` with its exact test.
 
     When ``totals`` has no row for the year before (no data for it), ``before``, ``change``
@@ -112,7 +121,7 @@ def latest_changes(totals: pd.DataFrame, year: FinancialYear) -> pd.DataFrame:
     for col in totals.columns:
         b = np.nan if before is None else float(before[col])
         rows.append({"measure": col, "before": b, "after": int(after[col]),
-                     **change_row(b, float(after[col]))})  # fmt: skip
+                     **change_row(b, float(after[col]), None, significance_level)})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -161,6 +170,7 @@ def after_school_peak(
     crime_types: Sequence[str] | None = None,
     max_age: int = 17,
     holidays: Sequence | None = None,
+    significance_level: float = 0.05,
 ) -> dict:
     """Share of offences against young victims from 15:00 to 18:00, school days v other days.
 
@@ -211,7 +221,7 @@ def after_school_peak(
                 {"x0": [o * result["other_offences"]], "n0": [result["other_offences"]],
                  "x1": [s * result["school_offences"]], "n1": [result["school_offences"]]}
             ),
-            "x0", "n0", "x1", "n1",
+            "x0", "n0", "x1", "n1", confidence=1 - significance_level,
         )  # fmt: skip
         result["p_value"] = float(test["p_value"][0])
         result["significant"] = bool(test["significant"][0])
@@ -519,7 +529,7 @@ def reoffending_sentence(cohorts: pd.DataFrame, trends: dict, threshold: int = 0
     )
 
 
-def probation_sentence(outcomes: pd.DataFrame) -> str:
+def probation_sentence(outcomes: pd.DataFrame, significance_level: float = 0.05) -> str:
     """Employment of 18-24 year olds leaving probation against those aged 25 and over."""
     latest = outcomes[outcomes["year"] == outcomes["year"].max()].set_index("age_group")
     if "18-24" not in latest.index:
@@ -534,12 +544,17 @@ def probation_sentence(outcomes: pd.DataFrame) -> str:
         f"accommodation"
     )
     if "25+" in latest.index:
+        from sa_toolkit.indicators import proportion_change
+
         o = latest.loc["25+"]
-        overlap = not (y["employment_upper"] < o["employment_lower"]
-                       or y["employment_lower"] > o["employment_upper"])  # fmt: skip
+        # a two-proportion test, not "do the intervals overlap" (which is not a test)
+        pair = pd.DataFrame({"x0": [o["in_employment"]], "n0": [o["terminations"]],
+                             "x1": [y["in_employment"]], "n1": [y["terminations"]]})  # fmt: skip
+        tested = proportion_change(pair, "x0", "n0", "x1", "n1", confidence=1 - significance_level)
+        differs = bool(tested["significant"][0])
         text += (
             f", against {o['employment']:.0f}% and {o['accommodation']:.0f}% of those aged 25 "
-            f"and over ({'intervals overlap' if overlap else 'employment differs significantly'})"
+            f"and over (employment {'differs significantly' if differs else 'does not differ significantly'})"
         )
     return text + "."
 

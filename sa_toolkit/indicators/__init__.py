@@ -8,6 +8,7 @@ with ``value, lower, upper, confidence, method``.
 from sa_toolkit.indicators.change import (
     change,
     change_unit,
+    dsr_change,
     poisson_change,
     proportion_change,
     simple_change,
@@ -17,7 +18,7 @@ from sa_toolkit.indicators.cost import cost_of_crime, deflators, unit_costs, upl
 from sa_toolkit.indicators.dsr import dsr, european_standard_population
 from sa_toolkit.indicators.mean import mean
 from sa_toolkit.indicators.over_representation import over_representation
-from sa_toolkit.indicators.peers import funnel_limits, peer_comparison
+from sa_toolkit.indicators.peers import compare_to_reference, funnel_limits, peer_comparison
 from sa_toolkit.indicators.proportion import proportion
 from sa_toolkit.indicators.rate import rate
 from sa_toolkit.indicators.reoffending import reoffending_frequency, reoffending_rate
@@ -28,10 +29,12 @@ from sa_toolkit.indicators.trend import trend, trend_label
 __all__ = [
     "change",
     "change_unit",
+    "compare_to_reference",
     "concentration",
     "cost_of_crime",
     "deflators",
     "dsr",
+    "dsr_change",
     "european_standard_population",
     "funnel_limits",
     "gini",

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -37,8 +36,6 @@ FIELDS = (
     "denominator",
     "unit",
     "polarity",
-    "target_type",
-    "target",
     "source",
     "status",
     "current_equivalent",
@@ -65,6 +62,13 @@ def validate_catalogue(entries: list[dict], file: str = "indicators.yml") -> Non
         )
         if not isinstance(entry, dict):
             raise InputFileError(file, f"{where} is not a mapping of fields")
+        if "target" in entry or "target_type" in entry:
+            raise InputFileError(
+                file,
+                f"{where} carries a target: targets belong to the partnership, in the targets "
+                "file named by performance.targets (see data/templates/targets.csv)",
+                column="target",
+            )
         unknown = sorted(set(entry) - set(FIELDS))
         if unknown:
             raise InputFileError(
@@ -78,7 +82,6 @@ def validate_catalogue(entries: list[dict], file: str = "indicators.yml") -> Non
             ("unit", UNITS),
             ("polarity", POLARITIES),
             ("priority", PRIORITIES),
-            ("target_type", TARGET_TYPES),
         ):
             value = entry.get(key)
             if value is None or (isinstance(value, str) and not value.strip()):
@@ -92,18 +95,6 @@ def validate_catalogue(entries: list[dict], file: str = "indicators.yml") -> Non
                     column=key,
                     expected=", ".join(allowed),
                     found=repr(value),
-                )
-        target = entry.get("target")
-        if entry["target_type"] != "none":
-            if (
-                isinstance(target, bool)
-                or not isinstance(target, (int, float))
-                or math.isnan(target)
-            ):
-                raise InputFileError(
-                    file,
-                    f"{where} has target type {entry['target_type']} but no numeric target",
-                    column="target",
                 )
         if entry["id"] in seen:
             raise InputFileError(file, f"{where} is listed twice", column="id")

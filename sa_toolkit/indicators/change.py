@@ -2,7 +2,10 @@
 
 Counts and rates: relative change in % (``(actual - baseline) / baseline * 100``), tested
 as two Poisson counts with their populations (exact conditional binomial test; equal
-populations assumed when none are given). Percentages: change in percentage points,
+populations assumed when none are given); when the counts vary more than Poisson
+(a :class:`~sa_toolkit.indicators.overdispersion.Dispersion` estimated from the monthly
+series, ``dispersion_from_monthly``), a quasi-Poisson score test with that dispersion.
+Percentages: change in percentage points,
 tested as two proportions with their sample sizes (two-sided z test on the pooled
 proportion), with Newcombe's hybrid-score interval for the difference.
 """
@@ -21,11 +24,15 @@ from sa_toolkit.indicators._common import (
     check_frame,
     with_outputs,
 )
+from sa_toolkit.indicators.overdispersion import Dispersion, quasi_poisson_test
 from sa_toolkit.indicators.proportion import wilson_limits
 
 RELATIVE_UNITS = {"count", "rate_per_1000", "rate_per_10000", "rate_per_100000", "ratio"}
 POINT_UNITS = {"percent"}
 POISSON_TEST = "relative change; exact conditional test of two Poisson counts"
+QUASI_POISSON_TEST = (
+    "relative change; quasi-Poisson test allowing for extra variation (dispersion {phi:.2f}, {how})"
+)
 PROPORTIONS_TEST = "percentage-point change; two-proportion z test, Newcombe interval"
 
 
@@ -68,8 +75,12 @@ def poisson_change(
     baseline_population: str | None = None,
     actual_population: str | None = None,
     confidence: float = 0.95,
+    dispersion: Dispersion | None = None,
 ) -> pd.DataFrame:
     """Relative change in a rate between two periods, with an exact test.
+
+    With a ``dispersion`` above 1 the test and interval allow for that extra-Poisson
+    variation (:func:`~sa_toolkit.indicators.overdispersion.quasi_poisson_test`).
 
     Conditional on the total k = x0 + x1, x1 is binomial with p = N1 / (N0 + N1) when the
     two rates are equal. The two-sided p-value is the binomial test's; the interval for
@@ -91,6 +102,19 @@ def poisson_change(
     else:
         n0 = check_denominators(data, baseline_population, fn).to_numpy()
         n1 = check_denominators(data, actual_population, fn).to_numpy()
+    rate0, rate1 = x0 / n0, x1 / n1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(x0 > 0, (rate1 - rate0) / rate0 * 100, np.nan)
+    if dispersion is not None and dispersion.extra:
+        p_q, lower_q, upper_q = quasi_poisson_test(
+            x0, x1, n0, n1, dispersion.phi, dispersion.df, confidence
+        )
+        method = QUASI_POISSON_TEST.format(phi=dispersion.phi, how=dispersion.method)
+        out = with_outputs(data, value, lower_q, upper_q, confidence, method)
+        out["change_unit"] = "%"
+        out["p_value"] = p_q
+        out["significant"] = out["p_value"] < (1 - confidence)
+        return out
     p_values, lower, upper = [], [], []
     for a, b, pa, pb in zip(x0, x1, n0, n1, strict=True):
         k = int(a + b)
@@ -106,12 +130,66 @@ def poisson_change(
         # p/(1-p) is the count ratio; divide by the population ratio for the rate ratio
         lower.append((_rate_ratio(ci.low, pa, pb) - 1) * 100 if a > 0 else np.nan)
         upper.append((_rate_ratio(ci.high, pa, pb) - 1) * 100 if a > 0 else np.nan)
-    rate0, rate1 = x0 / n0, x1 / n1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(x0 > 0, (rate1 - rate0) / rate0 * 100, np.nan)
     out = with_outputs(data, value, lower, upper, confidence, POISSON_TEST)
     out["change_unit"] = "%"
     out["p_value"] = p_values
+    out["significant"] = out["p_value"] < (1 - confidence)
+    return out
+
+
+DSR_TEST = (
+    "relative change; test of the ratio of two directly standardised rates on the log scale "
+    "(variances from their intervals)"
+)
+
+
+def dsr_change(
+    data: pd.DataFrame,
+    baseline: str,
+    baseline_lower: str,
+    baseline_upper: str,
+    actual: str,
+    actual_lower: str,
+    actual_upper: str,
+    value_confidence: float = 0.95,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Relative change between two directly standardised rates, with a test.
+
+    A DSR is a weighted sum of age-specific rates, so its variance is not its count's:
+    each rate's variance on the log scale is taken from its interval at
+    ``value_confidence`` (Dobson limits, :func:`sa_toolkit.indicators.dsr`),
+    v = ((ln upper - ln lower) / (2 z))^2; z = ln(actual / baseline) / sqrt(v0 + v1),
+    two-sided normal p-value; the interval of the ratio is exp(ln ratio +/- z_c sqrt(v0 + v1)).
+    """
+    fn = "dsr_change"
+    cols = [baseline, baseline_lower, baseline_upper, actual, actual_lower, actual_upper]
+    check_frame(data, cols, fn)
+    confidence = check_confidence(confidence, fn)
+    value_confidence = check_confidence(value_confidence, fn)
+    b, bl, bu, a, al, au = (
+        pd.to_numeric(data[c], errors="coerce").to_numpy(dtype="float64") for c in cols
+    )
+    if (np.nan_to_num(np.minimum.reduce([b, bl, a, al]), nan=1.0) <= 0).any():
+        raise ArgumentError(f"{fn}: rates and lower limits must be above zero for a ratio test")
+    z_value_confidence = stats.norm.ppf(0.5 + value_confidence / 2)
+    var = ((np.log(bu) - np.log(bl)) / (2 * z_value_confidence)) ** 2 + (
+        (np.log(au) - np.log(al)) / (2 * z_value_confidence)
+    ) ** 2
+    log_ratio = np.log(a / b)
+    z = log_ratio / np.sqrt(var)
+    p_value = 2 * stats.norm.sf(np.abs(z))
+    half = stats.norm.ppf(0.5 + confidence / 2) * np.sqrt(var)
+    out = with_outputs(
+        data,
+        (np.exp(log_ratio) - 1) * 100,
+        (np.exp(log_ratio - half) - 1) * 100,
+        (np.exp(log_ratio + half) - 1) * 100,
+        confidence,
+        DSR_TEST,
+    )
+    out["change_unit"] = "%"
+    out["p_value"] = p_value
     out["significant"] = out["p_value"] < (1 - confidence)
     return out
 
@@ -166,6 +244,7 @@ def change(
     baseline_denominator: str | None = None,
     actual_denominator: str | None = None,
     confidence: float = 0.95,
+    dispersion: Dispersion | None = None,
 ) -> pd.DataFrame:
     """Change between two periods for any indicator unit.
 
@@ -187,5 +266,5 @@ def change(
     if unit.startswith("rate") and (baseline_denominator is None or actual_denominator is None):
         raise ArgumentError(f"{fn}: a change in a rate needs both populations")
     return poisson_change(
-        data, baseline, actual, baseline_denominator, actual_denominator, confidence
+        data, baseline, actual, baseline_denominator, actual_denominator, confidence, dispersion
     )

@@ -41,6 +41,9 @@ class Computed:
     period: str = ""
     #: the months counted when not the whole year (like for like; ``coverage``)
     months_note: str = ""
+    #: the value's 95% interval, for values whose test is not on a count (a DSR)
+    lower: float | None = None
+    upper: float | None = None
 
 
 @dataclass
@@ -370,8 +373,12 @@ def alcohol_admissions_dsr(src: DataSource, year: FinancialYear) -> Computed:
         ["admissions", "population"]
     ].sum()
     result = dsr(by_band.reset_index(), "admissions", "population", "age_band")
-    # the DSR's significance test is not the crude Poisson one: no count is passed on
-    return Computed(float(result["value"][0]), None, None, "directly standardised (ESP 2013)")
+    # the DSR's significance test is not the crude Poisson one: no count is passed on, its
+    # interval is (the framework tests the ratio of two DSRs from their intervals)
+    return Computed(
+        float(result["value"][0]), None, None, "directly standardised (ESP 2013)",
+        lower=float(result["lower"][0]), upper=float(result["upper"][0]),
+    )  # fmt: skip
 
 
 def _treatment(src: DataSource, year: FinancialYear, substance_group: str | None) -> pd.DataFrame:

@@ -60,6 +60,59 @@ def deflators(processed_dir=None) -> pd.DataFrame:
     return table
 
 
+def _unverified(table: pd.DataFrame, key: str) -> list[str]:
+    if "note" not in table.columns:
+        return []
+    notes = table["note"].astype("string").fillna("").str.lower()
+    flagged = notes.str.contains("not verified") | notes.str.contains("approximate")
+    return [str(v) for v in table.loc[flagged, key]]
+
+
+def unverified_note(
+    costs: pd.DataFrame | None = None,
+    series: pd.DataFrame | None = None,
+    offences: list[str] | None = None,
+    years: list[str] | None = None,
+) -> str:
+    """A sentence for the report where costs are used, naming the values not yet verified.
+
+    A row is unverified when its ``note`` says "not verified" or "approximate" (the
+    default tables mark them; a partnership's own tables replace them). ``offences`` and
+    ``years`` restrict the note to the unit costs and deflator years actually used.
+    Empty when every value used is verified.
+    """
+    costs = unit_costs() if costs is None else costs
+    series = deflators() if series is None else series
+    cost_rows = _unverified(costs, "offence")
+    if offences is not None:
+        used = set(offences)
+        mapped = dict(
+            zip(
+                costs["offence"].astype(str), costs["police_uk_crime_type"].astype(str), strict=True
+            )
+        )
+        cost_rows = [o for o in cost_rows if o in used or mapped.get(o, "") in used]
+    year_rows = _unverified(series, "financial_year")
+    if years is not None:
+        wanted = {FinancialYear.parse(y).label for y in years}
+        year_rows = [y for y in year_rows if y in wanted]
+    parts = []
+    if cost_rows:
+        parts.append("the Home Office unit costs for " + ", ".join(o.lower() for o in cost_rows))
+    if year_rows:
+        parts.append(
+            "the GDP deflator values for " + ", ".join(year_rows) + " used to update prices"
+        )
+    if not parts:
+        return ""
+    return (
+        "Not yet verified: "
+        + " and ".join(parts)
+        + " could not be checked against the published tables, so the cost figures are "
+        "approximate until they are (a partnership can supply its own checked tables)."
+    )
+
+
 def uplift_factor(
     from_year: str | FinancialYear, to_year: str | FinancialYear, series: pd.DataFrame | None = None
 ) -> float:

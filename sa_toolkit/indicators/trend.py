@@ -5,6 +5,16 @@ interval (variance = ((upper - lower) / (2 z))^2). The slope of the weighted lea
 squares line has standard error sqrt(1 / sum(w (x - xbar_w)^2)); the trend is
 significant when |slope / se| exceeds the two-sided normal quantile of the confidence
 level (99.8% by default, as Fingertips uses for recent trends).
+
+Real series vary about their trend by more than their intervals allow (a count of
+thousands has a narrow Poisson interval, but the year-to-year variation of recorded
+crime is several per cent). So the points' scatter about the line is checked first:
+when it exceeds what their intervals explain (Cochran's Q above its degrees of freedom),
+an additive between-period variance tau^2 is estimated (DerSimonian-Laird moment
+estimator for a meta-regression), the weights become 1 / (variance + tau^2), and the
+slope is tested with the Knapp-Hartung adjustment against Student's t on points - 2
+degrees of freedom, so that a handful of points does not overstate certainty. When the
+scatter is within chance the Fingertips test above is used unchanged.
 """
 
 from __future__ import annotations
@@ -26,6 +36,40 @@ from sa_toolkit.indicators._common import (
 
 POLARITIES = {"lower_is_better", "higher_is_better", "none", None}
 WLS = "weighted least squares on the last {n} points (inverse-variance weights)"
+WLS_RANDOM = (
+    "weighted least squares on the last {n} points with extra between-period variation "
+    "(DerSimonian-Laird, Knapp-Hartung t test)"
+)
+
+
+def _wls(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float, float, np.ndarray]:
+    """Slope, its variance sqrt-less (1 / Sxx), intercept at xbar, fitted values."""
+    xbar = (w * x).sum() / w.sum()
+    ybar = (w * y).sum() / w.sum()
+    sxx = (w * (x - xbar) ** 2).sum()
+    slope = (w * (x - xbar) * (y - ybar)).sum() / sxx
+    return slope, 1 / sxx, ybar, ybar + slope * (x - xbar)
+
+
+def _slope_test(
+    x: np.ndarray, y: np.ndarray, variance: np.ndarray
+) -> tuple[float, float, float, float]:
+    """Slope, standard error, degrees of freedom (inf = normal) and tau^2."""
+    w = 1 / variance
+    slope, var_slope, _, fitted = _wls(x, y, w)
+    df = x.size - 2
+    q = (w * (y - fitted) ** 2).sum()
+    if q <= df:
+        return slope, float(np.sqrt(var_slope)), np.inf, 0.0
+    design = np.column_stack([np.ones_like(x), x])
+    weighted = design * w[:, None]
+    hat = weighted @ np.linalg.solve(design.T @ weighted, weighted.T)
+    trace = w.sum() - np.trace(hat)
+    tau2 = (q - df) / trace
+    w_star = 1 / (variance + tau2)
+    slope, var_slope, _, fitted = _wls(x, y, w_star)
+    q_star = (w_star * (y - fitted) ** 2).sum() / df
+    return slope, float(np.sqrt(var_slope * max(q_star, 1.0))), float(df), float(tau2)
 
 
 def trend_label(slope: float, significant: bool, polarity: str | None) -> str:
@@ -50,6 +94,7 @@ def trend(
     points: int = 5,
     confidence: float = 0.998,
     value_confidence: float = 0.95,
+    log_scale: bool = False,
 ) -> pd.DataFrame:
     """Trend over the last ``points`` periods of each group.
 
@@ -62,6 +107,11 @@ def trend(
         Sortable period column (financial-year labels sort correctly).
     polarity : str
         ``lower_is_better``, ``higher_is_better`` or ``none``.
+    log_scale : bool
+        Fit the line to log(value), with each point's variance from its log interval:
+        for rates and counts, whose changes are proportional (a rate doubling every year
+        is a straight line on this scale). ``slope`` is then the change in log(value) per
+        period. Every value and lower limit must be above zero.
 
     Returns
     -------
@@ -82,10 +132,13 @@ def trend(
     if points < 3:
         raise ArgumentError(f"{fn}: a trend needs at least 3 points, not {points}")
     frame = data[groups + [period]].copy()
-    frame["_v"] = numeric(data, value, fn)
-    frame["_se"] = (numeric(data, upper, fn) - numeric(data, lower, fn)) / (
-        2 * z_value(value_confidence)
-    )
+    values, lowers, uppers = (numeric(data, c, fn) for c in (value, lower, upper))
+    if log_scale:
+        if ((values <= 0) | (lowers <= 0)).any():
+            raise ArgumentError(f"{fn}: a log-scale trend needs values and lower limits above zero")
+        values, lowers, uppers = np.log(values), np.log(lowers), np.log(uppers)
+    frame["_v"] = values
+    frame["_se"] = (uppers - lowers) / (2 * z_value(value_confidence))
     if (frame["_se"] <= 0).any():
         raise ArgumentError(
             f"{fn}: every point needs an interval wider than zero (upper above lower) to weight it"
@@ -98,27 +151,27 @@ def trend(
         row = group_values(groups, name)
         row["points_used"] = len(g)
         if len(g) < points:
-            row.update(slope=np.nan, se=np.nan, z=np.nan, p_value=np.nan)
+            row.update(slope=np.nan, se=np.nan, z=np.nan, p_value=np.nan, tau2=np.nan)
+            row["half_width"] = np.nan
+            row["method"] = WLS.format(n=points)
             row["trend"] = "cannot be calculated"
         else:
             x = np.arange(len(g), dtype="float64")
-            w = 1 / g["_se"].to_numpy() ** 2
             y = g["_v"].to_numpy()
-            xbar = (w * x).sum() / w.sum()
-            ybar = (w * y).sum() / w.sum()
-            sxx = (w * (x - xbar) ** 2).sum()
-            slope = (w * (x - xbar) * (y - ybar)).sum() / sxx
-            se = np.sqrt(1 / sxx)
+            slope, se, df, tau2 = _slope_test(x, y, g["_se"].to_numpy() ** 2)
             z = slope / se
-            row.update(slope=slope, se=se, z=z, p_value=2 * stats.norm.sf(abs(z)))
-            row["trend"] = trend_label(slope, abs(z) > z_crit, polarity)
+            p_value = 2 * (stats.norm.sf(abs(z)) if np.isinf(df) else stats.t.sf(abs(z), df))
+            crit = z_crit if np.isinf(df) else stats.t.ppf(0.5 + confidence / 2, df)
+            row.update(slope=slope, se=se, z=z, p_value=p_value, tau2=tau2)
+            row["half_width"] = crit * se
+            row["method"] = (WLS if tau2 == 0 else WLS_RANDOM).format(n=points)
+            row["trend"] = trend_label(slope, p_value < 1 - confidence, polarity)
         rows.append(row)
     out = pd.DataFrame(rows)
-    return with_outputs(
-        out,
-        out["slope"],
-        out["slope"] - z_crit * out["se"],
-        out["slope"] + z_crit * out["se"],
-        confidence,
-        WLS.format(n=points),
+    methods = out.pop("method")
+    half = out.pop("half_width")
+    result = with_outputs(
+        out, out["slope"], out["slope"] - half, out["slope"] + half, confidence, ""
     )
+    result["method"] = methods.to_numpy()
+    return result
