@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from sa_toolkit.demo.boundaries import write_boundaries
 from sa_toolkit.demo.geography import FORCE_SLUG, build_geography
 from sa_toolkit.demo.msg import write_msg
 from sa_toolkit.demo.police import write_police
@@ -74,6 +75,7 @@ def generate_demo(cfg, scale: float = 1.0, force: bool = False) -> str:
     write_lookup(raw_dir, geo)
     population = write_population(raw_dir, geo, [y.start_year for y in years], seed)
     write_msg(raw_dir, street, geo, population, seed)
+    boundaries = write_boundaries(raw_dir, geo)
     lines = [
         f"Demo data for {len(years)} financial years ({first.label} to {last.label}), "
         f"seed {seed}, scale {scale:g}, written to {raw_dir}:",
@@ -82,6 +84,8 @@ def generate_demo(cfg, scale: float = 1.0, force: bool = False) -> str:
         f"  geography: lookup of {len(geo.lsoas)} LSOAs; population estimates for mid-"
         f"{years[0].start_year} to mid-{years[-1].start_year}",
         "  msg: recorded crime for 15 partnerships, a region and England and Wales",
+        f"  geography/boundaries: {len(boundaries)} boundary files (LSOAs, wards, local "
+        "authorities) in the ONS layout",
     ]
     try:
         from sa_toolkit.demo.partner import write_partner
