@@ -17,7 +17,7 @@ config_path = ""  # empty means config/assessment.yml of the project
 import pandas as pd
 from IPython.display import display
 
-from sa_toolkit import charts, disclosure, findings
+from sa_toolkit import charts, disclosure, findings, maps
 from sa_toolkit.analysis import anti_social_behaviour as asb
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
@@ -251,7 +251,7 @@ display(
     )
 )
 located = this_year.dropna(subset=["longitude", "latitude"])
-if len(located) >= threshold:
+if len(located) >= threshold and maps.map_layers(cfg) is None:  # else the maps below
     fig = charts.density_map(
         located["longitude"],
         located["latitude"],
@@ -274,6 +274,22 @@ if len(located) >= threshold:
         + asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold),
         ctx.output_dir,
     )
+
+# %% [markdown]
+# ### Maps
+#
+# Incidents per 1,000 residents by ward and by LSOA on the partnership's own boundaries, with the areas significantly above the partnership rate outlined (beyond the 99.8% limit of a funnel that allows for the extra variation between areas), and where incidents cluster within the partnership.
+
+# %%
+_ = maps.priority_maps(
+    cfg,
+    ctx.output_dir,
+    this_year,
+    what="Anti-social behaviour",
+    name="03_anti_social_behaviour_asb",
+    source=SOURCE_ASB,
+    count_label="Incidents",
+)
 
 # %% [markdown]
 # ## Residents' perceptions
@@ -398,6 +414,21 @@ if len(fires):
     )
 elif fire_table is None:
     display(pc.absent("fire_incidents", "deliberate fires", cfg))
+
+# %%
+if fire_table is not None and len(fires):
+    fires_this_year = asb.in_year(fire_table, cfg.year)
+    _ = maps.priority_maps(
+        cfg,
+        ctx.output_dir,
+        fires_this_year[fires_this_year["motive"].astype(str) == "deliberate"],
+        what="Deliberate fires",
+        name="03_anti_social_behaviour_deliberate_fires",
+        source="Fire and rescue service incident recording system",
+        count_label="Fires",
+        per=10000,
+        hotspot=False,
+    )
 
 # %% [markdown]
 # ## Breaches of anti-social behaviour orders

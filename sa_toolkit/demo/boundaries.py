@@ -39,7 +39,9 @@ def lsoa_polygons(geo: Geography):
     points = gpd.GeoSeries(
         gpd.points_from_xy(lsoas["longitude"], lsoas["latitude"]), crs=4326
     ).to_crs(27700)
-    outline = shapely.buffer(shapely.convex_hull(shapely.multipoints(points.values)), OUTLINE_MARGIN)
+    outline = shapely.buffer(
+        shapely.convex_hull(shapely.multipoints(points.values)), OUTLINE_MARGIN
+    )
     # a rounded outline reads as a place, not a polygon with corners at the centroids
     outline = shapely.simplify(outline, 50)
     cells = shapely.voronoi_polygons(shapely.multipoints(points.values), extend_to=outline)

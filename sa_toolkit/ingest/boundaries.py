@@ -178,8 +178,9 @@ def read_boundary_file(path: Path, display: str | None = None) -> list[BoundaryL
             frame = gpd.read_file(source, layer=layer, engine="pyogrio")
         except Exception as exc:  # noqa: BLE001 - any GDAL fault is the file's
             raise InputFileError(
-                display, f"not a readable boundary file ({exc})", expected="GeoJSON, "
-                "GeoPackage or zipped Shapefile as published by ONS"
+                display,
+                f"not a readable boundary file ({exc})",
+                expected="GeoJSON, GeoPackage or zipped Shapefile as published by ONS",
             ) from exc
         found = recognise([c for c in frame.columns if c != "geometry"])
         if found is None:
