@@ -224,10 +224,11 @@ if maps.priority_maps(
     source=data.source_note,
 ):
     this_year = vc.in_year(data.incidents, cfg.year)
+    robbery = data.measures[data.measures["measure"] == "robbery"].iloc[0]
     maps.priority_maps(
         cfg,
         ctx.output_dir,
-        this_year[this_year["crime_type"].astype(str) == "Robbery"],
+        this_year[vc.measure_mask(this_year, robbery)],
         what="Robbery",
         name="01_violent_crime_robbery",
         source=data.source_note,

@@ -281,6 +281,10 @@ def partnership_outline(layers: list[BoundaryLayer], partnership: Partnership):
                 best = (len(hits), hits, f"{LEVEL_NAMES[level]} {layer.vintage}")
         if best is not None:
             outline = shapely.union_all(shapely.buffer(best[1].geometry.values, 1.0))
+            # holes are areas the data lack (an LSOA missing from the lookup), not another place
+            outline = shapely.union_all(
+                [shapely.Polygon(part.exterior) for part in shapely.get_parts(outline)]
+            )
             return outline, best[2]
     return None, ""
 

@@ -137,7 +137,8 @@ def add_scale_bar(ax) -> float:
     box = VPacker(
         children=[bar, TextArea(label, textprops={"fontsize": 8})], align="center", pad=0, sep=2
     )
-    anchored = AnchoredOffsetbox(loc="lower left", child=box, frameon=False, pad=0.4, borderpad=0.5)
+    anchored = AnchoredOffsetbox(loc="lower left", child=box, frameon=True, pad=0.3, borderpad=0.5)
+    anchored.patch.set(facecolor="white", edgecolor="none", alpha=0.85)
     anchored.set_in_layout(False)
     ax.add_artist(anchored)
     ax.sa_furniture = [*getattr(ax, "sa_furniture", []), anchored]
@@ -397,7 +398,10 @@ def hotspot_map(
         coords = np.asarray(line.coords)
         ax.plot(coords[:, 0], coords[:, 1], color="#0B0C0C", linewidth=1.2, zorder=4)
     _frame_axes(ax, layers.outline)
-    bar = fig.colorbar(hexes, ax=ax, fraction=0.04, pad=0.02, shrink=0.7)
+    # beside the map itself (an inset follows the axes' equal-aspect box), not the figure edge
+    cax = ax.inset_axes([1.03, 0.15, 0.035, 0.7])
+    cax.set_in_layout(False)
+    bar = fig.colorbar(hexes, cax=cax)
     bar.set_label(colorbar_label)
     bar.outline.set_visible(False)
     add_scale_bar(ax)
