@@ -27,6 +27,14 @@ MISSING_HATCH = "///"
 SUPPRESSED_HATCH = "..."
 
 
+def _map_figure(title, subtitle, source, figsize):
+    fig, ax = charts.new_figure(title, subtitle, _source_with_attribution(source), figsize=figsize)
+    # geopandas asks for a redraw after every layer it adds; on the Agg canvas that is a
+    # full render each time (most of a map's cost): the figure is drawn once, when saved
+    fig.canvas.draw_idle = lambda *args, **kwargs: None
+    return fig, ax
+
+
 def _source_with_attribution(source: str) -> str:
     return f"{source.rstrip('. ')}. {ATTRIBUTION}."
 
@@ -170,7 +178,7 @@ def place_labels(ax, points: pd.DataFrame, *, fontsize: float = 7.5, min_fontsiz
     left off.
     """
     fig = ax.figure
-    fig.canvas.draw()  # positions fixed by the layout before measuring text
+    fig.draw_without_rendering()  # positions fixed by the layout before measuring text
     renderer = fig.canvas.get_renderer()
     axes_box = ax.get_window_extent(renderer)
     # the scale bar and north arrow are obstacles too
@@ -253,12 +261,7 @@ def choropleth(
     shown = shapes["status"] == "shown"
     cuts = class_breaks(shapes.loc[shown, "value"], n_classes, scheme, breaks)
     colours = _class_colours(len(cuts) + 1)
-    fig, ax = charts.new_figure(
-        title,
-        subtitle,
-        _source_with_attribution(source),
-        figsize=figsize or map_figsize(layers.outline),
-    )
+    fig, ax = _map_figure(title, subtitle, source, figsize or map_figsize(layers.outline))
     neighbours = polygons[~polygons["in_partnership"]]
     if len(neighbours):
         neighbours.plot(ax=ax, color=NEIGHBOUR_FILL, edgecolor="white", linewidth=0.5)
@@ -363,12 +366,7 @@ def hotspot_map(
     x, y = x[inside], y[inside]
     if x.size == 0:
         raise ArgumentError("hotspot_map: no point lies inside the partnership")
-    fig, ax = charts.new_figure(
-        title,
-        subtitle,
-        _source_with_attribution(source),
-        figsize=figsize or map_figsize(layers.outline),
-    )
+    fig, ax = _map_figure(title, subtitle, source, figsize or map_figsize(layers.outline))
     minx, miny, maxx, maxy = layers.outline.bounds
     gridsize = max(10, int(hexagons_across))
     hexes = ax.hexbin(
@@ -389,7 +387,7 @@ def hotspot_map(
     hexes.set_clip_path(clip)
     neighbours = layers.lsoas[~layers.lsoas["in_partnership"]]
     if len(neighbours):
-        neighbours.dissolve().plot(ax=ax, color=NEIGHBOUR_FILL, edgecolor="none", zorder=1)
+        neighbours.plot(ax=ax, color=NEIGHBOUR_FILL, edgecolor=NEIGHBOUR_FILL, lw=0.3, zorder=1)
     wards = layers.partnership_wards
     if wards is not None:
         wards.boundary.plot(ax=ax, color="#6F777B", linewidth=0.6, zorder=3)

@@ -11,8 +11,10 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from IPython.display import display
 
 from sa_toolkit import findings
+from sa_toolkit.findings import HtmlBlock
 from sa_toolkit.maps.draw import choropleth, hotspot_map
 from sa_toolkit.maps.layers import load_layers
 from sa_toolkit.maps.rates import area_rates, matching_note
@@ -29,6 +31,10 @@ from sa_toolkit.maps.report import (
 def _layers_and_population(cfg):
     key = (str(cfg.processed_dir), cfg.partnership_code, tuple(cfg.lsoas), cfg.year.label)
     return _cached(key, cfg)
+
+
+#: an LSOA map with more of its areas suppressed than this is replaced by a sentence
+MAX_SUPPRESSED_SHARE = 1 / 3
 
 
 @lru_cache(maxsize=4)
@@ -110,6 +116,18 @@ def priority_maps(
         if level == "ward":
             wards = areas
         word = "ward" if level == "ward" else "LSOA"
+        small = (areas["status"] == "suppressed").mean() if len(areas) else 0.0
+        if level == "lsoa" and small > MAX_SUPPRESSED_SHARE:
+            # a map mostly hatched shows nothing: say so instead of drawing it
+            display(
+                HtmlBlock(
+                    f'<p class="sa-note">{what} by LSOA is not mapped: '
+                    f"{findings.format_percent(small * 100)} of LSOAs had fewer than "
+                    f"{threshold} in {year}, too few to show. The ward map above shows where "
+                    "rates are high.</p>"
+                )
+            )
+            continue
         fig = choropleth(
             areas,
             layers,
