@@ -7,8 +7,6 @@ its density plot) and says which files would add maps.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 from IPython.display import display
@@ -16,7 +14,7 @@ from IPython.display import display
 from sa_toolkit import findings
 from sa_toolkit.findings import HtmlBlock
 from sa_toolkit.maps.draw import choropleth, hotspot_map
-from sa_toolkit.maps.layers import load_layers
+from sa_toolkit.maps.layers import boundary_layers_available, load_layers
 from sa_toolkit.maps.rates import area_rates, matching_note
 from sa_toolkit.maps.report import (
     map_alt_text,
@@ -27,23 +25,25 @@ from sa_toolkit.maps.report import (
     show_missing_boundaries,
 )
 
-
-def _layers_and_population(cfg):
-    key = (str(cfg.processed_dir), cfg.partnership_code, tuple(cfg.lsoas), cfg.year.label)
-    return _cached(key, cfg)
-
-
 #: an LSOA map with more of its areas suppressed than this is replaced by a sentence
 MAX_SUPPRESSED_SHARE = 1 / 3
 
 
-@lru_cache(maxsize=4)
-def _cached(key, cfg):
-    layers = load_layers(cfg.processed_dir, partnership_lookup(cfg), cfg.year.start_year)
-    if layers is None:
-        return None, None, None
-    population, mid_year = population_by_lsoa(cfg)
-    return layers, population, mid_year
+def _layers_and_population(cfg):
+    """Layers, residents by LSOA and the mid-year used, read once per partnership and year
+    in a kernel (each notebook draws several maps)."""
+    key = (str(cfg.processed_dir), cfg.partnership_code, tuple(cfg.lsoas), cfg.year.label)
+    if key not in _CACHE:
+        if not boundary_layers_available(cfg.processed_dir).get("lsoa"):
+            _CACHE[key] = (None, None, None)
+        else:
+            layers = load_layers(cfg.processed_dir, partnership_lookup(cfg), cfg.year.start_year)
+            population, mid_year = population_by_lsoa(cfg) if layers is not None else (None, None)
+            _CACHE[key] = (layers, population, mid_year)
+    return _CACHE[key]
+
+
+_CACHE: dict[tuple, tuple] = {}
 
 
 def map_layers(cfg):
@@ -209,4 +209,4 @@ def priority_maps(
 
 def clear_cache() -> None:
     """Forget cached layers (tests that change the processed folder)."""
-    _cached.cache_clear()
+    _CACHE.clear()
