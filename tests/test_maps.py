@@ -283,3 +283,16 @@ def test_real_maps_draw_with_every_ward_named(sunderland, tmp_path):
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     # points are the force's: those outside Sunderland's boundary are counted, not drawn
     assert fig.sa_points_outside < len(violence) * 0.02
+
+
+def test_hotspot_with_no_hexagon_above_the_threshold_says_so():
+    from pyproj import Transformer
+
+    layers = _toy_layers()
+    to_lonlat = Transformer.from_crs(27700, 4326, always_xy=True)
+    # three points spread over the partnership: no hexagon holds 5
+    lon, lat = to_lonlat.transform([430500, 432000, 433500], [550500, 550500, 550500])
+    with pytest.raises(ArgumentError, match="no hexagon holds 5"):
+        maps.hotspot_map(lon, lat, layers, title="t", subtitle="s", source="x", min_count=5)
+    fig = maps.hotspot_map(lon, lat, layers, title="t", subtitle="s", source="x", min_count=1)
+    assert fig.sa_points_outside == 0

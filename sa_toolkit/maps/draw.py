@@ -27,6 +27,10 @@ MISSING_HATCH = "///"
 SUPPRESSED_HATCH = "..."
 
 
+class SparseHotspotError(ArgumentError):
+    """No hexagon holds enough points to be drawn (all would be suppressed)."""
+
+
 def _map_figure(title, subtitle, source, figsize):
     fig, ax = charts.new_figure(title, subtitle, _source_with_attribution(source), figsize=figsize)
     # geopandas asks for a redraw after every layer it adds; on the Agg canvas that is a
@@ -376,12 +380,18 @@ def hotspot_map(
         extent=(minx, maxx, miny, maxy),
         mincnt=max(1, int(min_count)),
         cmap=charts.sequential_cmap(),
-        # square-root colour scale: one very busy hexagon does not wash out the rest
-        norm=PowerNorm(0.5),
         linewidths=0.1,
         edgecolors="white",
         zorder=2,
     )
+    values = np.asarray(hexes.get_array())
+    if values.size == 0:
+        fig.clf()
+        raise SparseHotspotError(
+            f"hotspot_map: no hexagon holds {max(1, int(min_count))} or more points"
+        )
+    # square-root colour scale: one very busy hexagon does not wash out the rest
+    hexes.set_norm(PowerNorm(0.5, vmin=float(values.min()), vmax=float(values.max())))
     clip = PathPatch(_polygon_path(layers.outline), transform=ax.transData, fc="none", ec="none")
     ax.add_patch(clip)
     hexes.set_clip_path(clip)

@@ -13,7 +13,7 @@ from IPython.display import display
 
 from sa_toolkit import findings
 from sa_toolkit.findings import HtmlBlock
-from sa_toolkit.maps.draw import choropleth, hotspot_map
+from sa_toolkit.maps.draw import SparseHotspotError, choropleth, hotspot_map
 from sa_toolkit.maps.layers import boundary_layers_available, load_layers
 from sa_toolkit.maps.rates import area_rates, matching_note
 from sa_toolkit.maps.report import (
@@ -180,18 +180,27 @@ def priority_maps(
                 f"Map of the density of {what.lower()}.",
             )
         )
-        fig = hotspot_map(
-            located["longitude"],
-            located["latitude"],
-            layers,
-            title=title,
-            subtitle=f"{count_label} per hexagon, {place}, {year}; hexagons with fewer than "
-            f"{threshold} not drawn",
-            source=source,
-            min_count=threshold,
-            order=order,
-            colorbar_label=f"{count_label} per hexagon",
-        )
+        try:
+            fig = hotspot_map(
+                located["longitude"],
+                located["latitude"],
+                layers,
+                title=title,
+                subtitle=f"{count_label} per hexagon, {place}, {year}; hexagons with fewer "
+                f"than {threshold} not drawn",
+                source=source,
+                min_count=threshold,
+                order=order,
+                colorbar_label=f"{count_label} per hexagon",
+            )
+        except SparseHotspotError:
+            display(
+                HtmlBlock(
+                    f'<p class="sa-note">No hotspot map of {what.lower()}: no small area '
+                    f"held {threshold} or more in {year}, too few to show.</p>"
+                )
+            )
+            return True
         left_out = len(events) - len(located) + fig.sa_points_outside
         notes = []
         if left_out:
