@@ -99,6 +99,7 @@ def test_quantile_classes_are_rounded_and_stated():
         "80 and over",
     ]
     assert maps.class_labels([2.5, 7.5]) == ["under 2.5", "2.5 to under 7.5", "7.5 and over"]
+    assert maps.class_labels([32, 39], "%") == ["under 32%", "32% to under 39%", "39% and over"]
     assert maps.class_breaks([1, 2, 3], scheme="fixed", breaks=[10, 5]) == [5, 10]
 
 

@@ -372,6 +372,22 @@ if len(strand_change):
 if survey is None:
     display(pc.absent("residents_survey", "residents' perceptions of anti-social behaviour", cfg))
 
+# %%
+if len(waves):  # the strand residents name most often, mapped by ward
+    map_wave = int(waves["wave"].max())
+    map_strand = waves[waves["wave"] == map_wave].set_index("strand")["value"].idxmax()
+    _ = maps.survey_ward_map(
+        cfg,
+        ctx.output_dir,
+        survey,
+        map_strand,
+        what=f"{asb.STRANDS[map_strand]} seen as a big problem",
+        name="03_anti_social_behaviour_perceptions",
+        source="Residents' survey (weighted; 95% Wilson intervals on the effective sample size)",
+        wave=map_wave,
+        min_respondents=pc.MIN_RESPONDENTS,
+    )
+
 # %% [markdown]
 # ## Deliberate fires
 

@@ -46,7 +46,7 @@ from sa_toolkit.maps.report import (
     show_map,
     show_missing_boundaries,
 )
-from sa_toolkit.maps.sections import clear_cache, map_layers, priority_maps
+from sa_toolkit.maps.sections import clear_cache, map_layers, priority_maps, survey_ward_map
 
 __all__ = [
     "ATTRIBUTION",
@@ -72,5 +72,6 @@ __all__ = [
     "population_by_lsoa",
     "show_map",
     "show_missing_boundaries",
+    "survey_ward_map",
     "to_grid",
 ]

@@ -89,11 +89,11 @@ def class_labels(breaks: list[float], unit: str = "") -> list[str]:
         return [f"all areas{unit}"]
     decimals = max((max(0, 1 - int(np.floor(np.log10(abs(b))))) for b in breaks if b), default=0)
     decimals = min(decimals, 2)
-    text = [_format_break(b, decimals) for b in breaks]
+    text = [_format_break(b, decimals) + unit for b in breaks]
     labels = [f"under {text[0]}"]
     labels += [f"{a} to under {b}" for a, b in zip(text[:-1], text[1:], strict=True)]
     labels.append(f"{text[-1]} and over")
-    return [label + unit for label in labels]
+    return labels
 
 
 def _polygon_path(geometry) -> MplPath:
@@ -245,6 +245,7 @@ def choropleth(
     n_classes: int = 5,
     label_top: int = 3,
     figsize: tuple[float, float] | None = None,
+    suppressed_label: str | None = None,
 ):
     """A choropleth of ``areas`` (from :func:`sa_toolkit.maps.area_rates`) on its polygons.
 
@@ -281,7 +282,7 @@ def choropleth(
         for c, label in zip(colours, labels, strict=True)
     ]
     for status, hatch, label in (
-        ("suppressed", SUPPRESSED_HATCH, f"Fewer than {threshold} (not shown)"),
+        ("suppressed", SUPPRESSED_HATCH, suppressed_label or f"Fewer than {threshold} (not shown)"),
         ("missing", MISSING_HATCH, "No data"),
     ):
         part = shapes[shapes["status"] == status]

@@ -208,6 +208,8 @@ def area_rates(
         confidence=confidence,
         level=level,
         per=per,
+        value_label=f"Rate per {per:,}",
+        unit_suffix=f" per {per:,}",
     )
     return areas
 

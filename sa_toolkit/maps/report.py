@@ -63,16 +63,17 @@ def map_title(areas: pd.DataFrame, what: str, level: str = "lsoa") -> str:
 
 
 def map_alt_text(areas: pd.DataFrame, what: str, level: str = "lsoa", n: int = 3) -> str:
-    """Alt text naming the top areas and their rates."""
+    """Alt text naming the top areas and their values."""
     one, many = LEVEL_WORDS[level]
     shown = areas[areas["status"] == "shown"].sort_values("value", ascending=False).head(n)
-    per = f"per {areas.attrs.get('per', 1000):,}"
-    top = "; ".join(f"{r['name']} {r['value']:.1f} {per}" for _, r in shown.iterrows())
+    suffix = areas.attrs.get("unit_suffix", f" per {areas.attrs.get('per', 1000):,}")
+    label = areas.attrs.get("value_label", "rate").lower()
+    top = "; ".join(f"{r['name']} {r['value']:.1f}{suffix}" for _, r in shown.iterrows())
     above = int(areas["above"].sum())
     average = areas.attrs.get("average", np.nan)
-    text = f"Map of {what.lower()} {per} residents by {one}. Highest rates: {top}."
+    text = f"Map of {what.lower()} by {one} ({label}). Highest rates: {top}."
     if np.isfinite(average):
-        text += f" Partnership rate {average:.1f} {per};"
+        text += f" Partnership {average:.1f}{suffix};"
     text += f" {above} {one if above == 1 else many} significantly above it (outlined)."
     return text
 
@@ -82,7 +83,7 @@ def area_table(areas: pd.DataFrame, threshold: int, level: str = "lsoa", count_l
     from sa_toolkit.disclosure import mask_small_counts
 
     one, _ = LEVEL_WORDS[level]
-    rate_col = f"Rate per {areas.attrs.get('per', 1000):,}"
+    rate_col = areas.attrs.get("value_label", f"Rate per {areas.attrs.get('per', 1000):,}")
     order = areas.assign(_v=areas["value"].where(areas["status"] == "shown")).sort_values(
         ["_v", "name"], ascending=[False, True], na_position="last"
     )
@@ -102,6 +103,11 @@ def area_table(areas: pd.DataFrame, threshold: int, level: str = "lsoa", count_l
     table = mask_small_counts(table, count_label, threshold, derived=[rate_col, "95% interval"])
     table[rate_col] = table[rate_col].astype(object)
     table.loc[missing, rate_col] = "no data"
+    # a value the map hatches (too few respondents, say) is not in its table either
+    hidden = (order["status"] == "suppressed").to_numpy() & ~table[count_label].astype(
+        str
+    ).str.startswith("<").to_numpy()
+    table.loc[hidden, [rate_col, "95% interval"]] = "not shown"
     return table
 
 
@@ -134,7 +140,7 @@ def show_map(
     if areas is not None and len(areas):
         table = area_table(areas, threshold, level, count_label)
         method = areas.attrs.get("method", "")
-        flag_note = (
+        flag_note = areas.attrs.get("flag_note") or (
             "Above partnership rate: beyond the "
             f"{areas.attrs.get('confidence', 0.998) * 100:g}% limit of a funnel around the "
             "partnership rate that allows for the extra variation between areas "

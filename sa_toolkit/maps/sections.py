@@ -219,3 +219,87 @@ def priority_maps(
 def clear_cache() -> None:
     """Forget cached layers (tests that change the processed folder)."""
     _CACHE.clear()
+
+
+def survey_ward_map(
+    cfg,
+    output_dir,
+    survey: pd.DataFrame,
+    question: str,
+    *,
+    what: str,
+    name: str,
+    source: str,
+    wave: int,
+    min_respondents: int = 30,
+) -> bool:
+    """A ward choropleth of one survey measure (% giving the positive answers) in one wave.
+
+    Wards with fewer than ``min_respondents`` answers are hatched and not shown; a ward is
+    outlined when the lower end of its 95% interval (Wilson, on the Kish effective sample)
+    is above the partnership's percentage. Returns False without ward boundaries.
+    """
+    from sa_toolkit.partner import survey_percentages
+
+    layers = _layers_and_population(cfg)[0]
+    if layers is None or layers.wards is None:
+        show_missing_boundaries()
+        return False
+    rows = survey[pd.to_numeric(survey["wave"]) == wave]
+    overall = survey_percentages(rows, question, by=("wave",))
+    average = float(overall["value"].iloc[0]) if len(overall) else np.nan
+    by_ward = survey_percentages(rows, question, by=("ward_code",))
+    by_ward = by_ward.assign(code=by_ward["ward_code"].astype(str)).set_index("code")
+    wards = layers.partnership_wards
+    areas = pd.DataFrame({"code": wards["code"].astype(str), "name": wards["name"].astype(str)})
+    areas["count"] = areas["code"].map(by_ward["respondents"]).fillna(0).astype(int)
+    for column in ("value", "lower", "upper"):
+        areas[column] = areas["code"].map(by_ward[column])
+    enough = areas["count"] >= min_respondents
+    areas["status"] = np.where(
+        areas["value"].isna(), "missing", np.where(enough, "shown", "suppressed")
+    )
+    areas["above"] = enough & (areas["lower"] > average)
+    areas = areas.reset_index(drop=True)
+    areas.attrs.update(
+        average=average,
+        value_label="% of residents",
+        unit_suffix="%",
+        flag_note=(
+            "Above partnership rate: the lower end of the ward's 95% interval (Wilson, on the "
+            "effective sample size of the weighted survey) is above the partnership's "
+            f"{average:.1f}%."
+        ),
+        codes_without_polygon=0,
+        events_without_polygon=0,
+    )
+    place = cfg.partnership_short_name
+    fig = choropleth(
+        areas,
+        layers,
+        level="ward",
+        threshold=min_respondents,
+        title=map_title(areas, what, "ward"),
+        subtitle=f"{what}, % of residents by ward, {place}, survey wave {wave}; classes hold "
+        "about equal numbers of wards (quantiles)",
+        source=source,
+        legend_title="% of residents",
+        unit="%",
+        suppressed_label=f"Fewer than {min_respondents} respondents (not shown)",
+    )
+    show_map(
+        fig,
+        f"{name}_ward_map",
+        map_alt_text(areas, what, "ward"),
+        output_dir,
+        areas,
+        threshold=0,
+        level="ward",
+        caption=f"{what}, % of residents by ward, {place}, survey wave {wave}",
+        notes=[
+            f"Wards with fewer than {min_respondents} respondents are hatched and not shown; "
+            f"the partnership's figure is {average:.1f}%."
+        ],
+        count_label="Respondents",
+    )
+    return True
