@@ -69,6 +69,9 @@ def test_without_boundaries_a_note_names_the_files_that_would_add_maps(tmp_path,
         partnership_short_name="Sunderland",
     )
     maps.clear_cache()
+    from sa_toolkit.maps import report
+
+    report._MISSING_SHOWN.clear()
     assert maps.map_layers(cfg) is None
     drawn = maps.priority_maps(
         cfg,
@@ -79,6 +82,10 @@ def test_without_boundaries_a_note_names_the_files_that_would_add_maps(tmp_path,
         source="data.police.uk",
     )
     assert drawn is False
+    # said once per report, not under every measure
+    maps.priority_maps(
+        cfg, tmp_path, pd.DataFrame({"lsoa_code": []}), what="Robbery", name="y", source="x"
+    )
     assert len(shown) == 1
     assert "LSOA and ward boundary files" in shown[0]
     assert not (tmp_path / "figures").exists()

@@ -174,8 +174,14 @@ def show_map(
     return paths
 
 
+_MISSING_SHOWN: set[int] = set()
+
+
 def show_missing_boundaries():
-    """Say that maps need boundary files (shown where the maps would be)."""
+    """Say, once per notebook (kernel), that maps need boundary files."""
     from IPython.display import display
 
+    if _MISSING_SHOWN:
+        return
+    _MISSING_SHOWN.add(1)
     display(HtmlBlock(f'<p class="sa-missing">{html.escape(MISSING_BOUNDARIES)}</p>'))
