@@ -53,3 +53,4 @@ test: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/ingest_national.py
 	$(BIN)/python benchmarks/run_assessment.py
+	$(BIN)/python benchmarks/boundaries_national.py

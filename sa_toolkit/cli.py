@@ -115,6 +115,9 @@ def ingest(
 
         cfg = _config(raw_dir=raw_dir, processed_dir=processed_dir)
         run_ingest(cfg.raw_dir, cfg.processed_dir, console=out)
+        from sa_toolkit.ingest.boundaries import ingest_boundaries
+
+        ingest_boundaries(cfg, console=out)  # after the lookup: it needs the partnership
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
 

@@ -16,7 +16,7 @@ config_path = ""  # empty means config/assessment.yml of the project
 # %%
 from IPython.display import Markdown, display
 
-from sa_toolkit import charts, findings, report_tables
+from sa_toolkit import charts, findings, maps, report_tables
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import violent_crime as vc
 from sa_toolkit.analysis.priority_common import absent, coverage_note, not_available
@@ -192,7 +192,7 @@ if counts.sum() > 0:
 # %%
 focus = vc.focus_incidents(data)
 located = focus[["longitude", "latitude"]].notna().all(axis=1)
-if located.sum() >= data.threshold:
+if located.sum() >= data.threshold and maps.map_layers(cfg) is None:  # else the maps below
     top_ward = wards.sort_values("offences", ascending=False).iloc[0]
     fig = charts.density_map(
         focus.loc[located, "longitude"],
@@ -213,6 +213,32 @@ if located.sum() >= data.threshold:
         "01_violent_crime_density",
         f"Map of hexagonal bins of {data.focus_label.lower()} in {place_name}, {year_label}: the densest cluster is in {top_ward['place']} ward.",
         ctx.output_dir,
+    )
+
+# %% [markdown]
+# ### Maps
+#
+# Rates per 1,000 residents by ward and by LSOA on the partnership's own boundaries, with the areas significantly above the partnership rate outlined (beyond the 99.8% limit of a funnel that allows for the extra variation between areas), and where offences cluster within the partnership.
+
+# %%
+if maps.priority_maps(
+    cfg,
+    ctx.output_dir,
+    focus,
+    what=data.focus_label,
+    name="01_violent_crime_violence",
+    source=data.source_note,
+):
+    this_year = vc.in_year(data.incidents, cfg.year)
+    robbery = data.measures[data.measures["measure"] == "robbery"].iloc[0]
+    maps.priority_maps(
+        cfg,
+        ctx.output_dir,
+        this_year[vc.measure_mask(this_year, robbery)],
+        what="Robbery",
+        name="01_violent_crime_robbery",
+        source=data.source_note,
+        hotspot=False,
     )
 
 # %% [markdown]

@@ -17,7 +17,7 @@ config_path = ""  # empty means config/assessment.yml of the project
 import pandas as pd
 from IPython.display import display
 
-from sa_toolkit import charts, disclosure, findings
+from sa_toolkit import charts, disclosure, findings, maps
 from sa_toolkit.analysis import anti_social_behaviour as asb
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
@@ -284,7 +284,7 @@ display(
     )
 )
 located = this_year.dropna(subset=["longitude", "latitude"])
-if len(located) >= threshold:
+if len(located) >= threshold and maps.map_layers(cfg) is None:  # else the maps below
     fig = charts.density_map(
         located["longitude"],
         located["latitude"],
@@ -307,6 +307,22 @@ if len(located) >= threshold:
         + asb.hotspot_sentence(wards, spread, repeats, cfg.year, threshold),
         ctx.output_dir,
     )
+
+# %% [markdown]
+# ### Maps
+#
+# Incidents per 1,000 residents by ward and by LSOA on the partnership's own boundaries, with the areas significantly above the partnership rate outlined (beyond the 99.8% limit of a funnel that allows for the extra variation between areas), and where incidents cluster within the partnership.
+
+# %%
+_ = maps.priority_maps(
+    cfg,
+    ctx.output_dir,
+    this_year,
+    what="Anti-social behaviour",
+    name="03_anti_social_behaviour_asb",
+    source=SOURCE_ASB,
+    count_label="Incidents",
+)
 
 # %% [markdown]
 # ## Residents' perceptions
@@ -389,6 +405,22 @@ if len(strand_change):
 if survey is None:
     display(pc.absent("residents_survey", "residents' perceptions of anti-social behaviour", cfg))
 
+# %%
+if len(waves):  # the strand residents name most often, mapped by ward
+    map_wave = int(waves["wave"].max())
+    map_strand = waves[waves["wave"] == map_wave].set_index("strand")["value"].idxmax()
+    _ = maps.survey_ward_map(
+        cfg,
+        ctx.output_dir,
+        survey,
+        map_strand,
+        what=f"{asb.STRANDS[map_strand]} seen as a big problem",
+        name="03_anti_social_behaviour_perceptions",
+        source="Residents' survey (weighted; 95% Wilson intervals on the effective sample size)",
+        wave=map_wave,
+        min_respondents=pc.MIN_RESPONDENTS,
+    )
+
 # %% [markdown]
 # ## Deliberate fires
 
@@ -433,6 +465,21 @@ if len(fires):
     )
 elif fire_table is None:
     display(pc.absent("fire_incidents", "deliberate fires", cfg))
+
+# %%
+if fire_table is not None and len(fires):
+    fires_this_year = asb.in_year(fire_table, cfg.year)
+    _ = maps.priority_maps(
+        cfg,
+        ctx.output_dir,
+        fires_this_year[fires_this_year["motive"].astype(str) == "deliberate"],
+        what="Deliberate fires",
+        name="03_anti_social_behaviour_deliberate_fires",
+        source="Fire and rescue service incident recording system",
+        count_label="Fires",
+        per=10000,
+        hotspot=False,
+    )
 
 # %% [markdown]
 # ## Breaches of anti-social behaviour orders

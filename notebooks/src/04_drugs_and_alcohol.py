@@ -16,7 +16,7 @@ config_path = ""  # empty means config/assessment.yml of the project
 # %%
 from IPython.display import HTML, display
 
-from sa_toolkit import charts, disclosure, findings, report_tables
+from sa_toolkit import charts, disclosure, findings, maps, report_tables
 from sa_toolkit.analysis import drugs_alcohol as da
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
@@ -122,6 +122,29 @@ else:
             headers={"kind": "Offence", "change": "Change", "p_value": "p-value (exact test)"},
             notes=disclosure.suppression_note(threshold),
         )
+    )
+
+# %% [markdown]
+# ### Maps of drug offences
+#
+# Drug offences recorded by the police (data.police.uk "Drugs") per 1,000 residents by ward and by LSOA, on the partnership's own boundaries, with the areas significantly above the partnership rate outlined (beyond the 99.8% limit of a funnel that allows for the extra variation between areas), and where they cluster. Drug offences are found mostly by police activity, so a high rate shows where the police found drugs as much as where drugs are.
+
+# %%
+street = store.get("police_street")
+if street is not None:
+    drugs = street[
+        (street["crime_type"].astype(str) == "Drugs")
+        & street["lsoa_code"].astype(str).isin(set(lsoas))
+        & (street["month"] >= fy.first_month)
+        & (street["month"] <= fy.last_month)
+    ]
+    _ = maps.priority_maps(
+        cfg,
+        ctx.output_dir,
+        drugs,
+        what="Drug offences",
+        name="04_drugs_and_alcohol_drug_offences",
+        source="data.police.uk street-level crime",
     )
 
 # %% [markdown]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from sa_toolkit.demo.boundaries import write_boundaries
 from sa_toolkit.demo.content import write_demo_content
 from sa_toolkit.demo.geography import FORCE_SLUG, build_geography
 from sa_toolkit.demo.msg import write_msg
@@ -116,6 +117,7 @@ def generate_demo(cfg, scale: float = 1.0, force: bool = False) -> str:
     population = write_population(raw_dir, geo, [y.start_year for y in years], seed)
     write_msg(raw_dir, street, geo, population, seed)
     write_series_breaks(raw_dir)
+    boundaries = write_boundaries(raw_dir, geo)
     lines = [
         f"Demo data for {len(years)} financial years ({first.label} to {last.label}), "
         f"seed {seed}, scale {scale:g}, written to {raw_dir}:",
@@ -126,6 +128,8 @@ def generate_demo(cfg, scale: float = 1.0, force: bool = False) -> str:
         "  msg: recorded crime for 15 partnerships, a region and England and Wales",
         "  series_breaks.csv: the demo's own series break (public order from "
         f"{pd_month_words(SERIES_BREAK[1])})",
+        f"  geography/boundaries: {len(boundaries)} boundary files (LSOAs, wards, local "
+        "authorities) in the ONS layout",
     ]
     try:
         from sa_toolkit.demo.partner import write_partner
