@@ -82,6 +82,7 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None):
     summary.seconds = time.perf_counter() - t0
     if console is not None:
         engine._print_summary(console, summary)
+        engine.print_unread(console, summary)
         if geo_summary:
             from sa_toolkit.ingest.geography import describe
 

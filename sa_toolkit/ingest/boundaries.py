@@ -234,9 +234,13 @@ class Partnership:
     lsoas: frozenset
     wards: frozenset
     lads: frozenset
+    #: places named by MSOA (no ward lookup): the lookup's place codes are MSOA codes
+    msoas: frozenset = frozenset()
 
     def codes(self, level: str) -> frozenset:
-        return {"lsoa": self.lsoas, "ward": self.wards, "lad": self.lads}.get(level, frozenset())
+        return {"lsoa": self.lsoas, "ward": self.wards, "msoa": self.msoas, "lad": self.lads}.get(
+            level, frozenset()
+        )
 
 
 def partnership_codes(cfg) -> Partnership:
@@ -256,10 +260,23 @@ def partnership_codes(cfg) -> Partnership:
         mine = lookup[lookup["lsoa_code"].isin(lsoas)]
     else:
         lsoas = set(mine["lsoa_code"].dropna())
-    for column, target in (("ward_code", wards), ("lad_code", lads)):
+    msoas: set[str] = set()
+    # the lookup's place column holds wards only when a ward lookup was supplied; without
+    # one it holds MSOAs (or LSOAs), which no ward layer can match by code
+    levels = set(mine["place_level"].dropna().astype(str)) if "place_level" in mine else {"ward"}
+    places = wards if levels == {"ward"} else msoas if levels == {"MSOA"} else set()
+    for column, target in (("ward_code", places), ("lad_code", lads)):
         if column in mine:
             target |= set(mine[column].dropna())
-    return Partnership(cfg.partnership_code, frozenset(lsoas), frozenset(wards), frozenset(lads))
+    # an MSOA named from its LSOAs' names (no MSOA lookup) has no ONS code to match
+    msoas = {c for c in msoas if re.fullmatch(r"[EW]02\d{6}", c)}
+    return Partnership(
+        cfg.partnership_code,
+        frozenset(lsoas),
+        frozenset(wards),
+        frozenset(lads),
+        frozenset(msoas),
+    )
 
 
 def partnership_outline(layers: list[BoundaryLayer], partnership: Partnership):
@@ -307,7 +324,7 @@ def cut_to_partnership(layer: BoundaryLayer, outline, partnership: Partnership):
 
 def _state_key(files: list[Path], partnership: Partnership) -> str:
     digest = hashlib.sha256(f"v{LOG_VERSION}|{partnership.code}".encode())
-    for codes in (partnership.lsoas, partnership.wards, partnership.lads):
+    for codes in (partnership.lsoas, partnership.wards, partnership.lads, partnership.msoas):
         digest.update(("|".join(sorted(codes)) + "#").encode())
     for path in files:
         st = path.stat()
@@ -319,7 +336,7 @@ def _matching(outputs: dict[str, object], partnership: Partnership) -> dict[str,
     """Per level: the partnership's codes in the data without a polygon, and polygons of
     the partnership without data (codes not in the lookup)."""
     result = {}
-    for level in ("lsoa", "ward"):
+    for level in ("lsoa", "msoa", "ward"):
         codes = partnership.codes(level)
         frames = [f for key, f in outputs.items() if key.startswith(level + "_")]
         if not frames or not codes:

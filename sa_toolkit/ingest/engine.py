@@ -148,6 +148,8 @@ class IngestSummary:
     files: list[FileResult]
     seconds: float
     removed: list[str] = field(default_factory=list)
+    #: files in partner/ that no dataset reads (an .xls, a misspelt name)
+    unread: list[str] = field(default_factory=list)
 
     @property
     def rows_kept(self) -> int:
@@ -699,16 +701,22 @@ def run_ingest(raw_dir, processed_dir, *, console=None, datasets=None) -> Ingest
         "synthetic_demo": carry_marker(raw_dir, processed_dir),
     }
     _atomic_write_text(processed_dir / LOG_NAME, json.dumps(log, indent=1))
+    if datasets is None:
+        summary.unread = list(unread_partner_files(raw_dir, sources))
     if console is not None:
         _print_summary(console, summary)
-        if datasets is None:
-            for name in unread_partner_files(raw_dir, sources):
-                console.print(
-                    f"Not read: {name} (partner files are <dataset>.csv or <dataset>.xlsx, "
-                    "named as in data/templates/)",
-                    highlight=False,
-                )
+        print_unread(console, summary)
     return summary
+
+
+def print_unread(console, summary: IngestSummary) -> None:
+    """Name the partner files no dataset reads, so a misnamed extract is not missed."""
+    for name in summary.unread:
+        console.print(
+            f"Not read: {name} (partner files are <dataset>.csv or <dataset>.xlsx, "
+            "named as in data/templates/)",
+            highlight=False,
+        )
 
 
 def _threads() -> int:

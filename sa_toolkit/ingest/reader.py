@@ -59,6 +59,9 @@ class TextTable:
         """The header's fields as text (quote-aware)."""
         end = self.data.find(b"\n")
         first = (self.data if end < 0 else self.data[:end]).rstrip(b"\r")
+        # a lone carriage return inside the line (an old Mac line end, or junk) ends the
+        # header as it would in Excel; the csv module refuses it unquoted
+        first = first.split(b"\r", 1)[0]
         return next(csv.reader([first.decode("utf-8", "replace")]), [])
 
     def line_of(self, record: int) -> int:
