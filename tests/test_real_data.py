@@ -104,6 +104,7 @@ data:
   processed_dir: {processed}
 reports:
   output_dir: {reports}
+  content_dir: {reports}/../content
 run:
   jobs: 2
 """
@@ -117,12 +118,16 @@ def sa(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture(scope="module")
-def sunderland(tmp_path_factory):
+def _run_sunderland(tmp_path_factory, boundaries: bool) -> dict:
     real = real_data_dir()
     tmp = tmp_path_factory.mktemp("sunderland")
     raw, processed, reports = tmp / "data" / "raw", tmp / "data" / "processed", tmp / "reports"
     lay_out_raw(real, raw)
+    if boundaries:
+        folder = raw / "geography" / "boundaries"
+        folder.mkdir()
+        for layer in sorted((real / "boundaries").glob("*json")):
+            (folder / layer.name).symlink_to(layer)
     config = tmp / "sunderland.yml"
     config.write_text(
         CONFIG.format(code=SUNDERLAND_CSP, raw=raw, processed=processed, reports=reports),
@@ -140,6 +145,53 @@ def sunderland(tmp_path_factory):
         "run": run,
         "expected": expected_figures(real),
     }
+
+
+@pytest.fixture(scope="module")
+def sunderland(tmp_path_factory):
+    """Police data, lookups and population only (no boundary files)."""
+    return _run_sunderland(tmp_path_factory, boundaries=False)
+
+
+@pytest.fixture(scope="module")
+def sunderland_with_boundaries(tmp_path_factory):
+    """The same, with the ONS boundary layers of ../shared/real-data/boundaries/ as published."""
+    if not (real_data_dir() / "boundaries").is_dir():
+        pytest.skip("no boundaries folder in the real data")
+    return _run_sunderland(tmp_path_factory, boundaries=True)
+
+
+def test_maps_on_the_partnership_boundaries(sunderland_with_boundaries):
+    run = sunderland_with_boundaries["run"]
+    ingest = sunderland_with_boundaries["ingest"]
+    assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    said = " ".join(ingest.stdout.split())
+    # all 185 of Sunderland's 2011 LSOAs have a polygon; the 2013 wards are placed by
+    # geometry (the lookup has no wards), so no ward is reported without a polygon
+    assert "lsoa_2011 185 in the partnership" in said
+    assert "have no polygon" not in said
+    assert run is not None and run.returncode == 0, run.stdout + run.stderr
+    assert "7 of 7 reports rendered" in " ".join(run.stdout.split())
+    figures = sunderland_with_boundaries["report_dir"] / "figures"
+    for name in (
+        "01_violent_crime_violence_ward_map",
+        "01_violent_crime_violence_hotspot_map",
+        "03_anti_social_behaviour_asb_ward_map",
+        "04_drugs_and_alcohol_drug_offences_ward_map",
+    ):
+        assert (figures / f"{name}.png").is_file(), name
+    violence = (sunderland_with_boundaries["report_dir"] / "01_violent_crime.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Contains OS data" in violence
+
+
+def test_without_boundaries_the_density_plot_stays_and_says_which_files_add_maps(sunderland):
+    figures = sunderland["report_dir"] / "figures"
+    assert not list(figures.glob("*_map.png"))
+    violence = (sunderland["report_dir"] / "01_violent_crime.html").read_text(encoding="utf-8")
+    said = " ".join(violence.split())
+    assert "Adding the Office for National Statistics LSOA and ward boundary files" in said
 
 
 def test_ingest_recognises_the_published_files(sunderland):
