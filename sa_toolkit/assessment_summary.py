@@ -31,19 +31,13 @@ from typing import Any
 
 from sa_toolkit.config import Config
 from sa_toolkit.errors import UserError
+from sa_toolkit.priorities import PRIORITY_NAMES
 
 SUMMARY_FILE = "assessment_summary.json"
 RECOMMENDATIONS = ("keep", "add", "drop", "watch")
 RAG_WORDS = {"R": "Red", "A": "Amber", "G": "Green"}
 #: The plan's priorities, in report order (the framework's ``priority`` values).
-PLAN_PRIORITIES = {
-    "violent_crime": "Violent crime",
-    "youth_crime": "Youth crime",
-    "anti_social_behaviour": "Anti-social behaviour",
-    "drugs_and_alcohol": "Drugs and alcohol",
-    "reoffending": "Reducing re-offending",
-    "safer_communities": "Safer communities",
-}
+PLAN_PRIORITIES = PRIORITY_NAMES
 _POLICE_FUNCTIONS = ("police_crime_rate", "police_crime_count")
 
 

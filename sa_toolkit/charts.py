@@ -155,13 +155,14 @@ def new_figure(
         use_house_style()
     if not source.lower().startswith("source"):
         source = f"Source: {source}"
-    if demo_in_kernel():  # the built-in demo: every chart says its figures are made up
-        source = f"{source}. {DEMO_FOOTER}"
     width, height = figsize
     pad = 0.12
     title_lines = _wrap(title, width - 2 * pad, TITLE_SIZE)
     subtitle_lines = _wrap(subtitle, width - 2 * pad, SUBTITLE_SIZE)
     source_lines = _wrap(source, width - 2 * pad, SOURCE_SIZE)
+    if demo_in_kernel():  # the built-in demo: every chart says its figures are made up,
+        # on a line of its own so that a long source (a map's attribution) never splits it
+        source_lines += _wrap(DEMO_FOOTER, width - 2 * pad, SOURCE_SIZE)
     line = 1.3 / 72  # inches per point of font size
     top = pad + line * (TITLE_SIZE * len(title_lines) + SUBTITLE_SIZE * len(subtitle_lines)) + 0.12
     bottom = pad + line * SOURCE_SIZE * len(source_lines) + 0.05

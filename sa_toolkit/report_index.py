@@ -62,7 +62,7 @@ def load_ingest_log(processed_dir: Path) -> list[dict[str, Any]]:
     records = doc.get("files", []) if isinstance(doc, dict) else doc
     if isinstance(records, dict):  # keyed by file name
         records = [{"file": k, **v} for k, v in records.items() if isinstance(v, dict)]
-    keep = ("dataset", "file", "sha256", "rows_in", "rows_kept", "rows_rejected")
+    keep = ("dataset", "file", "sha256", "rows_in", "rows_kept", "rows_rejected", "encoding")
     return [
         {k: rec.get(k) for k in keep}
         for rec in records
@@ -254,6 +254,7 @@ def render_run_log(
             f'<td class="num">{_num(i.get("rows_in"))}</td>'
             f'<td class="num">{_num(i.get("rows_kept"))}</td>'
             f'<td class="num">{_num(i.get("rows_rejected"))}</td>'
+            f"<td>{e(str(i.get('encoding') or ''))}</td>"
             f'<td class="hash">{e(str(i.get("sha256") or ""))}</td></tr>'
             for i in inputs
         )
@@ -280,7 +281,7 @@ def render_run_log(
             f"<details><summary>Each input file with its SHA-256 checksum ({len(inputs)} files)"
             "</summary>"
             "<table><thead><tr><th>Dataset</th><th>File</th><th>Rows read</th>"
-            "<th>Rows kept</th><th>Rows rejected</th><th>SHA-256</th></tr></thead>"
+            "<th>Rows kept</th><th>Rows rejected</th><th>Read as</th><th>SHA-256</th></tr></thead>"
             f"<tbody>{prov_rows}</tbody></table></details>"
         )
     else:

@@ -54,31 +54,24 @@ def read_targets(path: str | Path) -> pd.DataFrame:
     file = Path(path)
     if not file.is_file():
         raise InputFileError(str(file), "targets file not found (performance.targets)")
-    try:
-        if file.suffix.lower() == ".csv":
-            frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif file.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(file, dtype=str, keep_default_na=False)
-        else:
-            raise InputFileError(
-                str(file), "unsupported file type", expected=".csv or .xlsx", found=file.suffix
-            )
-    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        raise InputFileError(str(file), f"cannot be read ({exc})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in TARGET_COLUMNS if c not in frame.columns]
-    if missing:
+    if file.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
         raise InputFileError(
-            str(file),
-            f"missing column(s) {', '.join(missing)}",
-            line=1,
-            expected=",".join(TARGET_COLUMNS),
-            found=",".join(frame.columns),
+            str(file), "unsupported file type", expected=".csv or .xlsx", found=file.suffix
         )
+    # the one validated reader: UTF-8 or Windows-1252, Excel's trailing blanks, headers in
+    # any case; a row with the wrong number of fields refuses the file (never read shifted)
+    from sa_toolkit.ingest.reader import read_text_table
+
+    text, _ = read_text_table(
+        file, known=TARGET_COLUMNS, required=TARGET_COLUMNS, sheet_names=("targets",)
+    )
+    lines = text["source_line"].to_list()
+    frame = text.select(list(TARGET_COLUMNS)).to_pandas()
+    frame = frame.astype(object).where(frame.notna(), "")
     frame = frame[list(TARGET_COLUMNS)].apply(lambda col: col.str.strip())
     values = []
     for i, row in enumerate(frame.to_dict("records")):
-        line = i + 2
+        line = lines[i]
 
         def fail(column: str, problem: str, expected: str, row=row, line=line) -> None:
             raise InputFileError(
@@ -112,7 +105,7 @@ def read_targets(path: str | Path) -> pd.DataFrame:
             str(file),
             f"indicator {frame.at[first, 'indicator_id']!r} has two targets for "
             f"{frame.at[first, 'year']}",
-            line=first + 2,
+            line=lines[first],
             column="indicator_id",
             expected="one target per indicator and year",
         )

@@ -188,7 +188,9 @@ def test_maps_on_the_partnership_boundaries(sunderland_with_boundaries):
 
 def test_without_boundaries_the_density_plot_stays_and_says_which_files_add_maps(sunderland):
     figures = sunderland["report_dir"] / "figures"
-    assert not list(figures.glob("*_map.png"))
+    for kind in ("ward", "lsoa", "hotspot"):
+        assert not list(figures.glob(f"*_{kind}_map.png")), kind
+    assert list(figures.glob("*_density_map.png"))
     violence = (sunderland["report_dir"] / "01_violent_crime.html").read_text(encoding="utf-8")
     said = " ".join(violence.split())
     assert "Adding the Office for National Statistics LSOA and ward boundary files" in said

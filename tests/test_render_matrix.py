@@ -179,7 +179,8 @@ def test_the_missing_police_month_is_said_and_never_a_zero(matrix_run):
 
     folder = matrix_run.report_dir
     month = matrix_run.deleted.strftime("%B %Y")
-    index = unescape(folder.joinpath("index.html").read_text("utf-8"))
+    # the months covered are on the run log, one link from the summary
+    index = unescape(folder.joinpath("run_log.html").read_text("utf-8"))
     covered = index[index.index("<h2>Months covered</h2>") : index.index("Data provenance")]
     police_row = re.search(r"<tr><td>Police data</td>(.*?)</tr>", covered, re.S).group(1)
     assert month in police_row

@@ -91,7 +91,7 @@ def test_place_names_and_partner_text_holding_html_stay_escaped_in_every_report(
     root, _ = small_run
     (year_dir,) = [p.parent for p in (root / "reports").glob("*/index.html")]
     pages = sorted(year_dir.glob("*.html"))
-    assert len(pages) == 8  # the index and seven reports
+    assert len(pages) == 9  # the summary, the run log and seven reports
     escaped = {
         "partnership": "&lt;b&gt;Demo&lt;/b&gt; &amp; Borough",
         "short name": "&lt;i&gt;Demo&lt;/i&gt; Borough",

@@ -26,6 +26,7 @@ from sa_toolkit.config import Config
 from sa_toolkit.coverage import Coverage, YearComparison, compare_years
 from sa_toolkit.errors import ArgumentError, UserError
 from sa_toolkit.periods import FinancialYear, financial_year_label, financial_year_of
+from sa_toolkit.priorities import PRIORITY_NAMES  # noqa: F401 - re-exported
 
 ASB = "Anti-social behaviour"
 ALL_CRIME = "All crime"
@@ -291,16 +292,6 @@ def framework_for_publication(frame: pd.DataFrame, threshold: int) -> pd.DataFra
             out.at[i, "change"] = None
             out.at[i, "p_value"] = np.nan
     return out
-
-
-PRIORITY_NAMES = {
-    "violent_crime": "Violent crime",
-    "youth_crime": "Youth crime",
-    "anti_social_behaviour": "Anti-social behaviour",
-    "drugs_and_alcohol": "Drugs and alcohol",
-    "reoffending": "Reducing re-offending",
-    "safer_communities": "Safer communities",
-}
 
 
 def indicator_label(indicator_id: str, name: str) -> str:

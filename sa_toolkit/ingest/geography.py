@@ -12,7 +12,6 @@ in the lookup, is written to ``processed/_geography.json``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -30,11 +29,9 @@ REJECT_COLUMNS = ["source_file", "source_line", "column", "reason", "raw"]
 
 
 def _sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    from sa_toolkit.ingest.engine import _sha256
+
+    return _sha256(path)
 
 
 def _entry(
