@@ -157,9 +157,9 @@ def test_area_rates_by_lsoa_and_ward_by_hand():
     assert ward.loc["West", "value"] == pytest.approx(33 / 2500 * 1000)
     assert ward.loc["East", "value"] == pytest.approx(0.0)  # L3 0 of 2,000; L4 unknown
     table = maps.area_table(lsoa, 5, "lsoa", "Offences")
-    row = table.set_index("Lsoa").loc["A 001B"]
+    row = table.set_index("LSOA").loc["A 001B"]
     assert row["Offences"] == "<5" and row["Rate per 1,000"] == "[c]"
-    assert table.set_index("Lsoa").loc["A 002B", "Rate per 1,000"] == "no data"
+    assert table.set_index("LSOA").loc["A 002B", "Rate per 1,000"] == "no data"
 
 
 # ------------------------------------------------------------------ drawing

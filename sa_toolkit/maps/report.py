@@ -89,7 +89,7 @@ def area_table(areas: pd.DataFrame, threshold: int, level: str = "lsoa", count_l
     )
     table = pd.DataFrame(
         {
-            one.capitalize(): order["name"].to_numpy(),
+            one[:1].upper() + one[1:]: order["name"].to_numpy(),  # "LSOA", not "Lsoa"
             count_label: order["count"].to_numpy(),
             rate_col: order["value"].round(1).to_numpy(),
             "95% interval": [
