@@ -101,7 +101,7 @@ def use_house_style() -> None:
             "ytick.labelsize": 9,
             "legend.fontsize": 9,
             "svg.hashsalt": "sa-toolkit",  # reproducible SVG ids
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",  # words stay words: searchable, read by the disclosure check
         }
     )
     _STYLE_APPLIED = True
