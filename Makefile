@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SA     := $(BIN)/sa
 
-.PHONY: assessment test install demo ingest run lint format benchmark clean-reports help
+.PHONY: assessment test install demo ingest run lint format notebooks benchmark clean-reports help
 
 help:
 	@echo "make assessment  - install, create demo data if data/raw is empty, ingest, run and render"
@@ -36,6 +36,10 @@ ingest: $(STAMP)
 
 run: $(STAMP)
 	$(SA) run
+
+# Pair each notebook with its source (notebooks/jupytext.toml): the newer of the two updates the other.
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/src/[0-9][0-9]_*.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
