@@ -6,6 +6,7 @@ import csv
 import math
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -347,3 +348,18 @@ def test_computations_filter_each_table_once_per_year():
     assert first.value == again.value == 6
     assert calls == ["crime_incidents"]
     assert ("_incidents", "2025/26") in src._cache
+
+
+def test_msg_funnel_note_says_whether_the_limits_allow_for_real_variation():
+    """Peers spread well beyond chance: the note says the limits were widened, and by what."""
+    from sa_toolkit.indicators.overdispersion import area_overdispersion
+
+    # 12 peers of 100,000 residents around 50 per 1,000: Poisson sd of a count of 5,000 is
+    # about 71, these spread by about 500, so phi is far above 1
+    observed = np.array([4200, 4500, 4800, 5000, 5200, 5500, 5800, 4400, 4600, 5400, 5600, 5000])
+    od = area_overdispersion(observed, np.full(12, observed.mean()))
+    note = ov.msg_funnel_note({"members": 12, "limits_note": od.describe()})
+    assert "widened for that real-world variation" in note
+    assert "In 12 partnerships this year" in note
+    plain = ov.msg_funnel_note({"members": 12, "limits_note": ""})
+    assert "widened" not in plain and plain.startswith("How to read this chart")

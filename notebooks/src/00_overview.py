@@ -14,6 +14,8 @@ suppression_threshold = 0  # 0 means disclosure.suppression_threshold
 config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
+import html
+
 from IPython.display import HTML, Markdown, display
 
 from sa_toolkit import charts, findings
@@ -120,6 +122,7 @@ if funnel is not None:
         f"of {funnel['average']:.1f}, ranked {findings.ordinal(funnel['rank'])} (1 = highest rate).",
         ctx.output_dir,
     )
+    display(HTML(f"<p class='note'>{html.escape(ov.msg_funnel_note(funnel))}</p>"))
 
 # %% [markdown]
 # ## Recorded crime: trend and mix

@@ -656,6 +656,19 @@ def msg_funnel(msg: pd.DataFrame, cfg: Config, group: str = ALL_CRIME) -> dict |
     }
 
 
+def msg_funnel_note(funnel: dict) -> str:
+    """How to read the funnel plot, and whether its limits allow for real-world variation."""
+    note = (
+        "How to read this chart: each dot is one partnership of the Most Similar Group, placed by "
+        "its population and its rate. The funnel shows the range a rate could fall in by chance "
+        "around the group average, inner lines 95%, outer lines 99.8%; smaller partnerships have "
+        "wider limits because their rates vary more by chance."
+    )
+    if funnel.get("limits_note"):
+        note += f" In {funnel['members']} partnerships this year, {funnel['limits_note']}."
+    return note
+
+
 def msg_sentences(table: pd.DataFrame, cfg: Config) -> list[str]:
     """Rank of all crime and the offence group where the partnership ranks worst."""
     if table.empty:
