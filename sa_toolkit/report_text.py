@@ -24,6 +24,9 @@ from bs4 import BeautifulSoup
 
 # Attributes whose values a screen reader or a tooltip shows to the reader.
 READ_OUT_ATTRIBUTES = ("alt", "title", "aria-label", "aria-description", "placeholder")
+# Elements whose text is read as one piece.
+BLOCKS = ("p", "li", "td", "th", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6",
+          "dt", "dd", "summary", "pre", "blockquote")  # fmt: skip
 # Elements whose content is never shown as text.
 NOT_SHOWN = ("script", "style", "noscript", "template")
 
@@ -78,62 +81,20 @@ def html_texts(page: str, name: str = "page") -> Iterator[ReaderText]:
             value = element.get(attribute)
             if isinstance(value, str) and value.strip():
                 yield ReaderText(name, attribute, value.strip())
-    # one piece per block keeps a finding's sentence together for context
-    for block in body.find_all(
-        [
-            "p",
-            "li",
-            "td",
-            "th",
-            "caption",
-            "figcaption",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "dt",
-            "dd",
-            "summary",
-            "pre",
-            "blockquote",
-        ]
-    ):
-        if block.find(["p", "li", "td", "th", "table", "ul", "ol", "pre"]):
-            continue  # its inner blocks are read on their own
-        text = " ".join(block.get_text(" ").split())
+    # one piece per block keeps a finding's sentence together for context; words directly
+    # in a block that also holds other blocks (a list item with a paragraph) stay with it
+    pieces: dict[int, tuple[str, list[str]]] = {}
+    for string in body.find_all(string=True):
+        if not str(string).strip():
+            continue
+        block = string.find_parent(BLOCKS)
+        key = id(block) if block is not None else 0
+        part = block.name if block is not None else "text"
+        pieces.setdefault(key, (part, []))[1].append(str(string))
+    for part, strings in pieces.values():
+        text = " ".join(" ".join(strings).split())
         if text:
-            yield ReaderText(name, block.name, text)
-    loose = _text_outside_blocks(body)
-    if loose:
-        yield ReaderText(name, "text", loose)
-
-
-def _text_outside_blocks(body) -> str:
-    blocks = (
-        "p",
-        "li",
-        "td",
-        "th",
-        "caption",
-        "figcaption",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "dt",
-        "dd",
-        "summary",
-        "pre",
-        "blockquote",
-    )
-    pieces = [
-        str(s) for s in body.find_all(string=True) if not s.find_parent(blocks) and str(s).strip()
-    ]
-    return " ".join(" ".join(pieces).split())
+            yield ReaderText(name, part, text)
 
 
 def svg_texts(path: Path, name: str) -> Iterator[ReaderText]:

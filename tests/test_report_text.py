@@ -19,6 +19,7 @@ PAGE = """<html><head><title>Youth crime</title><style>p{color:red}</style></hea
 <p>Robbery of young people rose <b>12%</b>.</p>
 <img src="figures/a.png" alt="Bar chart of victims by ward">
 <table><tr><th>Ward</th><td>North</td></tr></table>
+<ul><li>Keep violence as a priority <p>because it rose</p></li></ul>
 <div>Loose words outside any block</div>
 </body></html>"""
 
@@ -35,6 +36,8 @@ def test_html_text_alt_and_title_are_read_and_scripts_are_not(tmp_path):
     assert ("report.html", "alt", "Bar chart of victims by ward") in texts
     assert ("report.html", "td", "North") in texts
     assert ("report.html", "text", "Loose words outside any block") in texts
+    assert ("report.html", "li", "Keep violence as a priority") in texts
+    assert ("report.html", "p", "because it rose") in texts
     assert not any("3 victims" in t[2] or "color" in t[2] for t in texts)
 
 
