@@ -182,9 +182,13 @@ _PEER_WORDS = {
 
 def _matrix_reason(row: dict) -> str:
     peers = _PEER_WORDS.get(row["peer_comparison"], "no peer comparison")
+    out_of = int(row.get("out_of", 12))
+    # the score is out of 3 per dimension measured: say so when fewer than all four were
+    unmeasured = row.get("not_measured", "")
+    basis = f"; not measured: {unmeasured}" if unmeasured else ""
     return (
-        f"{row['category']} scored {row['total_score']} of 12 in the priority-setting matrix "
-        f"({row['priority'].lower()}; five-year trend: {row['trend']}; {peers})"
+        f"{row['category']} scored {row['total_score']} of {out_of} in the priority-setting "
+        f"matrix ({row['priority'].lower()}; five-year trend: {row['trend']}; {peers}{basis})"
     )
 
 
@@ -323,6 +327,8 @@ def compute_summary(cfg: Config, shared_dir: Path | None = None) -> dict[str, An
         {
             "category": str(r.category),
             "total_score": int(r.total_score),
+            "out_of": int(r.out_of),
+            "not_measured": str(r.not_measured),
             "priority": str(r.priority),
             "trend": str(r.trend),
             "peer_comparison": str(r.peer_comparison),

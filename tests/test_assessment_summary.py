@@ -226,3 +226,14 @@ def test_crime_categories_belong_to_the_priority_of_their_catalogue_indicator():
     assert mapping["Anti-social behaviour"] == "anti_social_behaviour"
     assert mapping["Criminal damage and arson"] == "anti_social_behaviour"
     assert "Burglary" not in mapping  # only in a three-category indicator (NI16)
+
+
+def test_a_matrix_reason_is_out_of_the_dimensions_measured():
+    """Real data without peers or five years: one dimension, so 3 of 3, and it says so."""
+    row = {**matrix_row("Anti-social behaviour", 3, "High", trend="not assessed"), "out_of": 3,
+           "not_measured": "harm (no unit cost); trend; peer position"}  # fmt: skip
+    recs = by_key(asum.recommend([], [row], MAPPING))
+    reason = recs["anti_social_behaviour"]["reasons"][0]
+    assert reason.startswith("Anti-social behaviour scored 3 of 3 in the priority-setting matrix")
+    assert "not measured: harm (no unit cost); trend; peer position" in reason
+    assert "of 12" not in reason
