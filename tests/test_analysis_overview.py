@@ -363,3 +363,25 @@ def test_msg_funnel_note_says_whether_the_limits_allow_for_real_variation():
     assert "In 12 partnerships this year" in note
     plain = ov.msg_funnel_note({"members": 12, "limits_note": ""})
     assert "widened" not in plain and plain.startswith("How to read this chart")
+
+
+def test_cost_before_the_deflator_series_is_at_the_unit_costs_own_prices():
+    """A 2013/14 assessment (real data): the deflator series starts later, so costs stay at
+    the Home Office's own price year rather than failing or being uplifted by a guess."""
+    year = FinancialYear.parse("2013/14")
+    cfg = _cfg(year=year, baseline_year=year)
+    months = pd.period_range(year.first_month, year.last_month, freq="M")
+    counts = pd.DataFrame({"Robbery": 10, ov.ASB: 5}, index=pd.PeriodIndex(months, name="month"))
+    data = ov.OverviewData(
+        cfg, counts, pd.Series(dtype="int64"), pd.Series(dtype="object"), _msg(), {}
+    )
+    with open(ov.Path(ov.__file__).parents[1] / "data" / "unit_costs.csv", encoding="utf-8") as f:
+        robbery = next(r for r in csv.DictReader(f) if r["police_uk_crime_type"] == "Robbery")
+    cost = ov.cost_by_year(data)
+    assert cost is not None, data.cost_reason
+    assert cost["price_year"] == robbery["price_year"]
+    assert cost["table"].loc["Robbery", "2013/14"] == pytest.approx(
+        120 * float(robbery["unit_cost"])
+    )
+    assert "not adjusted to that year's prices" in cost["price_note"]
+    assert f"(at {robbery['price_year']} prices)" in ov.cost_sentence(cost)

@@ -172,7 +172,9 @@ display(
 
 # %%
 if cost is None:
-    display(HTML(f"<p>The cost of crime could not be estimated: {'; '.join(data.notes)}.</p>"))
+    display(
+        HTML(f"<p>The cost of crime could not be estimated: {html.escape(data.cost_reason)}.</p>")
+    )
 else:
     fig = ov.cost_chart(cost, cfg)
     saved = charts.save_and_show(
@@ -192,6 +194,7 @@ else:
                 + ".",
                 "Unit costs: " + "; ".join(cost["cost_source"]) + ".",
                 ov.cost_partial_note(cost),
+                *([cost["price_note"]] if cost["price_note"] else []),
                 *([cost["unverified"]] if cost["unverified"] else []),
             ],
         )

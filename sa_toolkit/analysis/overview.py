@@ -82,6 +82,8 @@ class OverviewData:
     populations: dict[str, float | None]
     source: object = None
     notes: list[str] = field(default_factory=list)
+    #: why the cost of crime could not be estimated (set by :func:`cost_by_year`)
+    cost_reason: str = ""
     #: False when no MSG table was supplied (``msg`` is then empty)
     msg_supplied: bool = True
     #: the months the (force-wide) police data hold
@@ -919,15 +921,20 @@ def cost_by_year(data: OverviewData) -> dict | None:
         years.append(fy.label)
         fy = fy.next()
     years = [y for y in years if y in totals.index]  # years with police data
+
+    def fail(reason: str) -> None:
+        data.cost_reason = reason
+        data.notes.append(reason)
+
     if not years:
-        data.notes.append(f"no police data from {cfg.baseline_year.label} to {cfg.year.label}")
+        fail(f"no police data from {cfg.baseline_year.label} to {cfg.year.label}")
         return None
     totals = totals.loc[years]
     costs = unit_costs(cfg.processed_dir)
     mapped = costs.loc[costs["police_uk_crime_type"].astype(str) != "", "police_uk_crime_type"]
     types = [t for t in mapped.astype(str) if t in totals.columns]
     if not types:
-        data.notes.append("no unit cost matches a police.uk crime type")
+        fail("no police.uk crime type has a Home Office unit cost")
         return None
     long = (
         totals[types]
@@ -935,17 +942,19 @@ def cost_by_year(data: OverviewData) -> dict | None:
         .reset_index()
         .melt(id_vars="financial_year", var_name="crime_type", value_name="offences")
     )
+    series = deflators(cfg.processed_dir)
+    price_year, price_note = _price_year(cfg.year, costs, series)
     try:
         costed = cost_of_crime(
             long,
             "crime_type",
             "offences",
-            cfg.year,
+            price_year,
             match_on="police_uk_crime_type",
             processed_dir=cfg.processed_dir,
         )
     except ArgumentError as exc:
-        data.notes.append(str(exc))
+        fail(str(exc))
         return None
     table = costed.pivot(index="crime_type", columns="financial_year", values="value")[years]
     table = table.loc[table[years[-1]].sort_values(ascending=False).index]
@@ -967,7 +976,9 @@ def cost_by_year(data: OverviewData) -> dict | None:
         "table": table,
         "total": total,
         "unit_cost": unit["unit_cost_uplifted"],
-        "price_year": cfg.year.label,
+        "price_year": price_year,
+        # why the prices are not the assessed year's (no deflator for it), or ""
+        "price_note": price_note,
         "first": years[0],
         "last": years[-1],
         # not set against each other when either end year lacks months
@@ -978,11 +989,29 @@ def cost_by_year(data: OverviewData) -> dict | None:
         "lower_bound": lower_bound,
         "unverified": unverified_note(
             costs,
-            deflators(cfg.processed_dir),
+            series,
             offences=types,
-            years=[*price_years, cfg.year.label],
+            years=[*price_years, price_year],
         ),
     }
+
+
+def _price_year(year: FinancialYear, costs: pd.DataFrame, series: pd.DataFrame) -> tuple[str, str]:
+    """The year whose prices costs are shown at: the assessed year's when the GDP deflator
+    reaches it; otherwise the unit costs' own price year, left as estimated (an old year
+    before the series begins is not uplifted with a made-up deflator)."""
+    held = set(series["financial_year"].astype(str))
+    if year.label in held:
+        return year.label, ""
+    own = sorted(set(costs["price_year"].astype(str)) - {""})
+    base = next((y for y in own if y in held), None)
+    if base is None:
+        return year.label, ""  # cost_of_crime names what is missing
+    return base, (
+        f"Costs are at {base} prices, the prices the Home Office unit costs were estimated at: "
+        f"the GDP deflator series used here starts in {min(held)}, after {year.label}, so they "
+        "are not adjusted to that year's prices."
+    )
 
 
 def cost_display(cost: dict) -> pd.DataFrame:
