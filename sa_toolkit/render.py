@@ -10,7 +10,10 @@ report should not tell a third party who opens it. The rendered HTML therefore:
   Mermaid and widget scripts (all from CDNs) are removed, CSS is inlined (with the house
   stylesheet ``sa_toolkit/templates/report.css``) and figures are embedded as data URIs;
 - drops ``stderr`` streams (warnings) but keeps error outputs, so a failed notebook's
-  error stays visible.
+  error stays visible;
+- is accessible and citable (:mod:`sa_toolkit.report_access`): no focusable wrapper that
+  does nothing, numbered figures and tables with captions, each figure's caption linking
+  to its data table, row and column headers.
 
 Rendering runs in-process (one exporter per worker process), never through one
 ``jupyter nbconvert`` command per notebook: start-up costs dominate.
@@ -25,6 +28,8 @@ import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
+
+from sa_toolkit.report_access import make_accessible
 
 #: Output metadata key a notebook uses to mark its one-line headline (see docs/architecture.md).
 HEADLINE_METADATA_KEY = "sa_toolkit"
@@ -131,6 +136,7 @@ def render_html(
     nb.metadata["title"] = title
     resources = {"metadata": {"name": title}, "sa_css": _report_css()}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = make_accessible(body)  # no focus traps; numbered, captioned figures and tables
     remote = remote_references(body)
     if remote:
         raise ValueError(

@@ -1063,6 +1063,10 @@ def cost_chart(cost: dict, cfg: Config):
     ax.set_ylim(0, bottom.max() * 1.12 if bottom.max() > 0 else 1)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.grid(axis="x", visible=False)
+    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
+
+    parts.loc["Total"] = bottom
+    figure_data.attach(fig, *figure_data.wide_table(parts.T, "Year", "£{:,.1f}m"))
     return fig
 
 
