@@ -201,7 +201,7 @@ def bar_table(data: pd.Series, status: pd.Series | None, xlabel: str | None):
 
         table["Traffic light"] = [rag_label(status.get(i)) for i in data.index]
     counts = [value] if _whole(table[value]) else []
-    return table.iloc[::-1], {"counts": counts}
+    return table.iloc[::-1], {"counts": counts, "formats": dict.fromkeys(counts, 0)}
 
 
 def funnel_table(points: pd.DataFrame, xlabel: str, ylabel: str, average: float):
@@ -239,7 +239,7 @@ def grid_table(table: pd.DataFrame, row_label: str):
     out.columns = [str(c) for c in out.columns]
     out.insert(0, _label(table.index.name, row_label), [str(i) for i in table.index])
     counts = [c for c in out.columns[1:] if _whole(out[c])]
-    return out.reset_index(drop=True), {"counts": counts}
+    return out.reset_index(drop=True), {"counts": counts, "formats": dict.fromkeys(counts, 0)}
 
 
 def shares_table(shares: pd.DataFrame):
@@ -261,7 +261,7 @@ def interval_table(values: pd.DataFrame, x: str, series: str | None, value_label
     table["Upper 95% limit"] = pd.to_numeric(values["upper"], errors="coerce").to_numpy()
     counts = [label] if _whole(table[label]) else []
     derived = ["Lower 95% limit", "Upper 95% limit"] if counts else []
-    return table, {"counts": counts, "derived": derived}
+    return table, {"counts": counts, "derived": derived, "formats": dict.fromkeys(counts, 0)}
 
 
 def series_interval_table(labels, series: Mapping, value_label: str, label_name: str = "Period"):
