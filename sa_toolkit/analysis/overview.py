@@ -343,12 +343,16 @@ def framework_not_computed(frame: pd.DataFrame) -> str:
     return text + (f" ({'; '.join(reasons[:3])})." if reasons else ".")
 
 
-def write_framework_download(frame: pd.DataFrame, output_dir, threshold: int) -> Path:
-    """Write ``performance_framework.xlsx`` into the report folder (small counts hidden)."""
-    from sa_toolkit.framework import write_framework
+def write_framework_download(
+    frame: pd.DataFrame, output_dir, threshold: int, cfg: Config | None = None
+) -> Path:
+    """Write ``performance_framework.xlsx`` into the report folder (small counts hidden):
+    the formatted workbook (title, plain headers, rounded values, notes) given ``cfg``."""
+    from sa_toolkit.framework import workbook_title, write_framework
 
     path = Path(output_dir) / "performance_framework.xlsx"
-    return write_framework(framework_for_publication(frame, threshold), path)
+    title = workbook_title(cfg, threshold) if cfg is not None else None
+    return write_framework(framework_for_publication(frame, threshold), path, title=title)
 
 
 def framework_summary(frame: pd.DataFrame) -> dict:
