@@ -698,9 +698,14 @@ def _financial_year_panel(
         ax.set_title("Financial-year totals", loc="left", fontsize=10)
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     if n == 1:
+        from sa_toolkit.figure_data import suppression_threshold
+
+        threshold = suppression_threshold()
         for pos, value in zip(positions, totals.iloc[:, 0].values, strict=True):
+            # a year's total below the threshold is written as "<N", as in every table
+            small = 1 <= value < threshold
             ax.annotate(
-                _thousands(value),
+                f"<{threshold}" if small else _thousands(value),
                 (pos, value),
                 xytext=(0, 2),
                 textcoords="offset points",

@@ -6,7 +6,7 @@ FILE.xlsx``) has three sheets:
 - **Performance framework**: a title (partnership, year, "Performance framework"), a
   line saying what is compared, column headers in plain words with the years, values
   rounded as the reports show them (counts whole, rates and percentages to one decimal,
-  with number formats: ``1,234``, ``26.3``, ``45.0%``, ``+3.1 pp``), each indicator's unit
+  with number formats: ``1,234``, ``26.26``, ``45.0%``, ``+3.1 pp``), each indicator's unit
   and source, traffic lights as their word *and* a fill colour (the reports' chips, whose
   text contrast is checked), the header row and the indicator columns frozen, column
   widths set, long text wrapped and a filter on the headers;
@@ -55,9 +55,12 @@ TARGET_TYPE_WORDS = {
     "none": "No target",
 }
 RAG_WORDS = {"R": "Red", "A": "Amber", "G": "Green"}
-#: decimals shown (and kept on the main sheet) per unit, as the reports show them
+#: decimals shown (and kept on the main sheet) per unit, as each priority report's framework
+#: table shows them (sa_toolkit.analysis.priority_framework.framework_table): counts whole,
+#: percentages to one decimal, rates and ratios to two (a gun crime rate of 0.03 per 1,000
+#: would read 0.0 at one)
 DECIMALS = {"count": 0, "percent": 1}
-NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0"}
+NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00"}
 PERCENT_FORMAT = '0.0"%"'
 CHANGE_FORMATS = {
     "%": '+0.0"%";-0.0"%";0.0"%"',
@@ -85,7 +88,7 @@ def _missing(value) -> bool:
 
 
 def _decimals(unit: str) -> int:
-    return DECIMALS.get(unit, 1)
+    return DECIMALS.get(unit, 2)
 
 
 def shown_value(value, unit: str):

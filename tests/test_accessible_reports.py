@@ -243,3 +243,16 @@ def test_every_rendered_report_is_accessible_and_citable(rendered_reports):
         _check_accessible_page(soup, path.name)
         figures += len(soup.find_all("figure"))
     assert figures >= 30  # the demo draws about forty figures
+
+
+def test_a_small_series_year_totals_are_not_written_below_the_threshold(monkeypatch):
+    """Gun crime on its own axis gets its year totals written on the bars: a total from 1
+    to the threshold minus 1 is written "<N", never as the number."""
+    monkeypatch.setenv(figure_data.THRESHOLD_ENV, "5")
+    months = pd.period_range("2023-04", periods=24, freq="M")
+    gun = [0] * 10 + [1, 2] + [1] * 12  # 3 in 2023/24, 12 in 2024/25
+    frame = pd.DataFrame({"Robbery": [110] * 24, "Gun crime": gun}, index=months)
+    fig = charts.monthly_trend(frame, title="t", subtitle="s", source="x")
+    small_panel = fig.axes[3]  # second row: the gun crime panel of year totals
+    labels = [t.get_text() for t in small_panel.texts]
+    assert labels == ["<5", "12"]

@@ -80,9 +80,9 @@ def test_formatted_workbook_reads_back_as_the_board_sees_it(tmp_path, frame):
     rows = {r[1].value: r for r in sheet.iter_rows(min_row=5)}
     assert len(rows) == 4
     robbery = rows["Robbery rate per 1,000 residents"]
-    # rounded as the reports show a rate: one decimal, shown with a thousands separator
-    assert robbery[4].value == 26.3 and robbery[4].number_format == "#,##0.0"
-    assert robbery[3].value == 0.8
+    # rounded as the priority reports show a rate: two decimals, with a thousands separator
+    assert robbery[4].value == 26.26 and robbery[4].number_format == "#,##0.00"
+    assert robbery[3].value == 0.81
     assert robbery[2].value == "Rate per 1,000 residents"
     assert robbery[5].value == 3133.4 and robbery[5].number_format.startswith('+0.0"%"')
     assert robbery[7].value == "worse, significant change"
