@@ -971,6 +971,7 @@ def heat_map(
     colorbar_label: str = "Offences",
     xlabel: str = "Hour of day",
     figsize: tuple[float, float] = (10.0, 4.8),
+    counts: bool = True,
 ):
     """Hour x weekday (or any two-way) heat map in the sequential palette.
 
@@ -979,6 +980,9 @@ def heat_map(
     table : DataFrame
         Rows (e.g. weekdays, Monday first) by columns (e.g. hours 0..23) of counts.
         The maximum cell is outlined and labelled with its value.
+    counts : bool
+        The cells are counts (the default): the data table rounds them to whole numbers
+        and hides small ones. ``False`` for shares or rates.
     """
     if table.empty:
         raise ArgumentError("heat_map: no data to draw")
@@ -1010,7 +1014,7 @@ def heat_map(
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(colorbar_label)
     bar.outline.set_visible(False)
-    _attach(fig, "grid_table", table, "Row")
+    _attach(fig, "grid_table", table, "Row", xlabel, counts)
     return fig
 
 

@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 #: an alt text longer than this is shortened (a screen reader reads it without pause)
@@ -191,7 +192,8 @@ def trend_table(frame: pd.DataFrame, measure: str):
 
 def bar_table(data: pd.Series, status: pd.Series | None, xlabel: str | None):
     """A bar chart's data: one row per bar, in the order drawn (top first)."""
-    label = _label(data.index.name, "Category")
+    years = all(re.match(r"^\d{4}(/\d{2})?$", str(i)) for i in data.index)
+    label = _label(data.index.name, "Year" if years else "Category")
     value = _label(xlabel or data.name, "Value")
     if value == label:
         value = "Value"
@@ -220,8 +222,6 @@ def funnel_table(points: pd.DataFrame, xlabel: str, ylabel: str, average: float)
 
 def concentration_table(curve: pd.DataFrame, place: str):
     """A concentration curve read at each tenth of the places (most affected first)."""
-    import numpy as np
-
     steps = np.linspace(0.1, 1.0, 10)
     share = np.interp(steps, curve["share_of_places"], curve["share_of_count"])
     table = pd.DataFrame(
@@ -233,20 +233,30 @@ def concentration_table(curve: pd.DataFrame, place: str):
     return table, {"formats": dict.fromkeys(table.columns, "{:.0%}")}
 
 
-def grid_table(table: pd.DataFrame, row_label: str):
-    """A heat map's grid, rows as drawn; whole numbers are checked as counts."""
+def grid_table(table: pd.DataFrame, row_label: str, xlabel: str = "", counts: bool = True):
+    """A heat map's grid, rows as drawn.
+
+    With ``counts`` every cell is a count: shared counts (an offence spread over the
+    hours it may have happened in) are rounded to whole numbers and small ones hidden.
+    Hours 0 to 23 are headed ``00:00`` to ``23:00``.
+    """
     out = table.copy()
-    out.columns = [str(c) for c in out.columns]
+    hours = "hour" in xlabel.lower() and all(
+        isinstance(c, int | np.integer) and 0 <= c <= 23 for c in out.columns
+    )
+    out.columns = [f"{int(c):02d}:00" if hours else str(c) for c in out.columns]
+    if counts:
+        out = out.apply(pd.to_numeric, errors="coerce").round(0)
     out.insert(0, _label(table.index.name, row_label), [str(i) for i in table.index])
-    counts = [c for c in out.columns[1:] if _whole(out[c])]
-    return out.reset_index(drop=True), {"counts": counts, "formats": dict.fromkeys(counts, 0)}
+    columns = list(out.columns[1:]) if counts else []
+    return out.reset_index(drop=True), {"counts": columns, "formats": dict.fromkeys(columns, 0)}
 
 
 def shares_table(shares: pd.DataFrame):
     """An age profile's shares: one row per band, one column per group."""
     out = shares.copy()
     out.columns = [str(c) for c in out.columns]
-    out.insert(0, _label(shares.index.name, "Age band"), [str(i) for i in shares.index])
+    out.insert(0, "Age band", [str(i) for i in shares.index])
     return out.reset_index(drop=True), {"formats": dict.fromkeys(out.columns[1:], "{:.0%}")}
 
 

@@ -256,3 +256,18 @@ def test_a_small_series_year_totals_are_not_written_below_the_threshold(monkeypa
     small_panel = fig.axes[3]  # second row: the gun crime panel of year totals
     labels = [t.get_text() for t in small_panel.texts]
     assert labels == ["<5", "12"]
+
+
+def test_heat_map_data_are_whole_counts_by_hour_with_small_ones_hidden():
+    """An offence shared over the hours it may have happened in gives fractional counts:
+    the table rounds them (1.6 -> 2, hidden as <5; 7.5 -> 8) and heads hours 00:00..."""
+    grid = pd.DataFrame(
+        [[1.6, 7.5, 0.2], [12.0, 0.0, 4.4]], index=["Monday", "Tuesday"], columns=[0, 1, 22]
+    ).rename_axis("Weekday")
+    fig = charts.heat_map(grid, title="t", subtitle="s", source="x")
+    soup = BeautifulSoup(figure_data.data_details(fig, "t", threshold=5), "html.parser")
+    assert [th.get_text() for th in soup.thead.find_all("th")] == [
+        "Weekday", "00:00", "01:00", "22:00",
+    ]  # fmt: skip
+    rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in soup.tbody.find_all("tr")]
+    assert rows == [["Monday", "<5", "8", "0"], ["Tuesday", "12", "0", "<5"]]
