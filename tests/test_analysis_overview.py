@@ -317,6 +317,12 @@ def test_rendered_overview_links_its_framework_download(rendered_reports):
     assert rows[3][:3] == ("Priority", "Indicator", "Unit")
     shown = re.search(r"Excel, (\d+) indicators", page)
     assert shown and int(shown.group(1)) == len(rows) - 4
+    snake = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")  # no internal ids or column names
+    for sheet in book:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and snake.search(v) for v in row), row
+    lights = {row[6] for row in rows[4:]}
+    assert lights <= {"Red", "Amber", "Green", "Not rated"} and lights
     findings_block = re.search(r'<section class="sa-key-findings".*?</section>', page, re.S)
     assert findings_block and 3 <= findings_block.group(0).count("<li>") <= 6
     assert "Implications for the rolling plan" in page
