@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import re
@@ -66,6 +67,7 @@ SOURCE_SIZE = 9
 PNG_DPI = 110
 
 _STYLE_APPLIED = False
+_TEXT_RENDERER = None  # measures text for wrapping; made once
 
 
 def _afcharts_style_path() -> Path | None:
@@ -107,12 +109,49 @@ def use_house_style() -> None:
     _STYLE_APPLIED = True
 
 
-def _wrap(text: str, width_inches: float, size: float) -> list[str]:
-    # Average glyph width of a sans-serif face is about 0.55 em.
-    chars = max(20, int(width_inches * 72 / (size * 0.55)))
+@functools.lru_cache(maxsize=4096)
+def _text_width(text: str, size: float, weight: str) -> float:
+    """Width in inches of ``text`` drawn in the house font (measured, not estimated).
+
+    Measured by the Agg renderer that draws the PNG, at its resolution (hinting makes
+    drawn text a little wider than its outline), plus 3% for other resolutions.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    global _TEXT_RENDERER
+    if _TEXT_RENDERER is None:
+        _TEXT_RENDERER = RendererAgg(8, 8, PNG_DPI)
+    prop = FontProperties(family="sans-serif", size=size, weight=weight)
+    width, _height, _descent = _TEXT_RENDERER.get_text_width_height_descent(text, prop, False)
+    return 1.03 * width / PNG_DPI
+
+
+def _wrap(text: str, width_inches: float, size: float, weight: str = "normal") -> list[str]:
+    """Lines of ``text`` that each fit ``width_inches`` in the house font at ``size``.
+
+    Words are added while the measured line fits (a title cut off at the figure's edge,
+    "between 15:00 a", is what an estimate of glyph widths gave); a single word wider
+    than the line is put on its own line and broken by characters.
+    """
     lines: list[str] = []
     for paragraph in str(text).splitlines() or [""]:
-        lines.extend(textwrap.wrap(paragraph, chars) or [""])
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if _text_width(candidate, size, weight) <= width_inches:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = word
+            while _text_width(line, size, weight) > width_inches and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and _text_width(line[:cut], size, weight) > width_inches:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
     return lines
 
 
@@ -157,7 +196,7 @@ def new_figure(
         source = f"Source: {source}"
     width, height = figsize
     pad = 0.12
-    title_lines = _wrap(title, width - 2 * pad, TITLE_SIZE)
+    title_lines = _wrap(title, width - 2 * pad, TITLE_SIZE, "bold")
     subtitle_lines = _wrap(subtitle, width - 2 * pad, SUBTITLE_SIZE)
     source_lines = _wrap(source, width - 2 * pad, SOURCE_SIZE)
     if demo_in_kernel():  # the built-in demo: every chart says its figures are made up,
@@ -221,20 +260,31 @@ def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
 
 
 def img_html(
-    png: bytes, alt_text: str, *, css_class: str = "sa-figure", title: str | None = None
+    png: bytes,
+    alt_text: str,
+    *,
+    css_class: str = "sa-figure",
+    title: str | None = None,
+    data_html: str = "",
 ) -> str:
-    """An ``<img>`` embedding PNG bytes as base64, with escaped alt text.
+    """An ``<img>`` embedding PNG bytes as base64, with short, escaped alt text.
 
-    ``title`` (the chart's finding) is kept as ``data-sa-title`` for the Word document's
-    figure caption.
+    ``title`` (the chart's finding) is kept as ``data-sa-title`` for the figure's caption
+    (numbered when the report is rendered, and in the Word document). An alt text longer
+    than :data:`sa_toolkit.figure_data.ALT_TEXT_LIMIT` is shortened to what the chart
+    shows and its finding (:func:`sa_toolkit.figure_data.short_alt_text`); its values
+    belong in ``data_html``, the figure's data table, shown right after the figure.
     """
+    from sa_toolkit.figure_data import short_alt_text
+
     encoded = base64.b64encode(png).decode("ascii")
-    alt = html.escape(" ".join(str(alt_text).split()), quote=True)
+    short = short_alt_text(alt_text, title, has_table=bool(data_html))
+    alt = html.escape(short, quote=True)
     data_title = f' data-sa-title="{html.escape(title, quote=True)}"' if title else ""
     return (
         f'<figure class="{css_class}" style="margin:1em 0">'
         f'<img src="data:image/png;base64,{encoded}" alt="{alt}"{data_title} '
-        f'style="max-width:100%;height:auto"></figure>'
+        f'style="max-width:100%;height:auto"></figure>{data_html}'
     )
 
 
@@ -259,7 +309,10 @@ def save_and_show(
     name : str
         File stem: letters, digits, ``_`` and ``-`` (e.g. ``"01_violence_trend"``).
     alt_text : str
-        What the chart shows, for screen readers: the finding and the main numbers.
+        What the chart shows and its finding, for screen readers, in one or two
+        sentences (a longer text is shortened: the values go in the data table that
+        the builder attached with :func:`sa_toolkit.figure_data.attach`, shown under
+        the figure).
     output_dir : str or Path
         The notebook's output folder (the report folder of the year).
     show : bool
@@ -298,7 +351,11 @@ def save_and_show(
     if show:
         from IPython.display import HTML, display
 
-        display(HTML(img_html(png, alt_text, title=getattr(fig, "sa_title", None))))
+        from sa_toolkit.figure_data import data_details
+
+        title = getattr(fig, "sa_title", None)
+        details = data_details(fig, title or "")
+        display(HTML(img_html(png, alt_text, title=title, data_html=details)))
     if "matplotlib.pyplot" in sys.modules:
         import matplotlib.pyplot as plt
 
@@ -426,24 +483,83 @@ def monthly_trend(
     break_map = {m: lab for m, lab in _breaks_mapping(breaks).items() if full[0] < m <= full[-1]}
     edges = [full[0], *break_map, full[-1] + 1]
 
+    groups = magnitude_groups(frame)
+    rows = len(groups)
+    if rows > 1:  # a small series gets its own axis (see magnitude_groups)
+        figsize = (figsize[0], figsize[1] + SMALL_MULTIPLE_HEIGHT * (rows - 1))
     if financial_years:
         fig, axes = new_figure(
             title,
             subtitle,
             source,
+            nrows=rows,
             ncols=2,
             figsize=figsize,
             gridspec_kw={"width_ratios": [2.3, 1]},
         )
-        ax, ax_fy = axes
+        axes = np.asarray(axes).reshape(rows, 2)
     else:
-        fig, ax = new_figure(title, subtitle, source, figsize=figsize)
-        ax_fy = None
+        fig, axes = new_figure(title, subtitle, source, nrows=rows, figsize=figsize)
+        axes = np.column_stack([np.asarray(axes).reshape(rows), [None] * rows])
 
-    x_all = full.to_timestamp()
+    colours = {column: CATEGORICAL[i] for i, column in enumerate(frame.columns)}
     multi = frame.shape[1] > 1
-    for i, column in enumerate(frame.columns):
-        colour = CATEGORICAL[i]
+    for row, columns in enumerate(groups):
+        ax, ax_fy = axes[row]
+        part = frame[columns]
+        _draw_monthly(ax, part, colours, edges, break_map, measure, rolling, multi, full)
+        if rows > 1 and row > 0:
+            ax.set_title("Smaller series, on their own scale", loc="left", fontsize=9)
+        if ax_fy is not None:
+            _financial_year_panel(
+                ax_fy, part, break_map, measure, [colours[c] for c in columns], title=row == 0
+            )
+    _attach(fig, "trend_table", frame, measure)
+    return fig
+
+
+def _attach(fig, builder: str, *args) -> None:
+    """Record the figure's data for its table (:mod:`sa_toolkit.figure_data`)."""
+    from sa_toolkit import figure_data
+
+    figure_data.attach(fig, *getattr(figure_data, builder)(*args))
+
+
+#: A series whose typical monthly value is under a fifth of the largest series' would use
+#: under a fifth of a shared axis, where its changes cannot be read (gun crime, about 10
+#: a month, beside robbery, about 110): it is drawn on an axis of its own.
+SMALL_SERIES_RATIO = 5.0
+#: inches added to a trend chart for each extra axis
+SMALL_MULTIPLE_HEIGHT = 2.6
+
+
+def magnitude_groups(frame: pd.DataFrame, ratio: float = SMALL_SERIES_RATIO) -> list[list]:
+    """Columns of a monthly frame grouped to share an axis, largest series first.
+
+    Series are ranked by their mean monthly value; a series whose mean is more than
+    ``ratio`` times smaller than the largest of its group starts a new group. Within a
+    group the frame's column order is kept.
+    """
+    levels = frame.mean(skipna=True)
+    order = levels.sort_values(ascending=False, na_position="last").index
+    groups: list[list] = []
+    top = None
+    for column in order:
+        level = levels[column]
+        if top is None or (not pd.isna(level) and level * ratio < top):
+            groups.append([column])
+            top = level
+        else:
+            groups[-1].append(column)
+    position = {column: i for i, column in enumerate(frame.columns)}
+    return [sorted(group, key=position.__getitem__) for group in groups]
+
+
+def _draw_monthly(ax, frame, colours, edges, break_map, measure, rolling, multi, full) -> None:
+    """One axis of a trend chart: monthly lines, rolling averages, gaps and breaks."""
+    x_all = full.to_timestamp()
+    for column in frame.columns:
+        colour = colours[column]
         name = measure if column is None or column == 0 else str(column)
         for seg, (start, stop) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
             part = frame.loc[(frame.index >= start) & (frame.index < stop), column]
@@ -498,10 +614,6 @@ def monthly_trend(
         borderaxespad=0,
     )
 
-    if ax_fy is not None:
-        _financial_year_panel(ax_fy, frame, break_map, measure)
-    return fig
-
 
 def missing_months(frame: pd.DataFrame) -> pd.PeriodIndex:
     """Months of a monthly frame (``period[M]`` index) where no series has a value."""
@@ -534,7 +646,9 @@ def _mark_missing_months(ax, frame: pd.DataFrame) -> None:
         )
 
 
-def _financial_year_panel(ax, frame: pd.DataFrame, break_map, measure: str) -> None:
+def _financial_year_panel(
+    ax, frame: pd.DataFrame, break_map, measure: str, colours=CATEGORICAL, title: bool = True
+) -> None:
     idx = frame.index
     start = idx.year - (idx.month < 4).astype(int)
     labels = np.array([f"{s}/{(s + 1) % 100:02d}" for s in start])
@@ -559,7 +673,7 @@ def _financial_year_panel(ax, frame: pd.DataFrame, break_map, measure: str) -> N
             positions + (i - (n - 1) / 2) * width,
             totals[column].values,
             width=width,
-            color=CATEGORICAL[i],
+            color=colours[i],
         )
         for bar, year in zip(bars, years, strict=True):
             if break_years.get(year):  # a break inside the year: its total mixes two series
@@ -580,12 +694,18 @@ def _financial_year_panel(ax, frame: pd.DataFrame, break_map, measure: str) -> N
             va="top",
         )
     ax.set_xticks(positions, years, rotation=45, ha="right")
-    ax.set_title("Financial-year totals", loc="left", fontsize=10)
+    if title:
+        ax.set_title("Financial-year totals", loc="left", fontsize=10)
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     if n == 1:
+        from sa_toolkit.figure_data import suppression_threshold
+
+        threshold = suppression_threshold()
         for pos, value in zip(positions, totals.iloc[:, 0].values, strict=True):
+            # a year's total below the threshold is written as "<N", as in every table
+            small = 1 <= value < threshold
             ax.annotate(
-                _thousands(value),
+                f"<{threshold}" if small else _thousands(value),
                 (pos, value),
                 xytext=(0, 2),
                 textcoords="offset points",
@@ -684,6 +804,7 @@ def bar_chart(
     ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
     if xlabel:
         ax.set_xlabel(xlabel)
+    _attach(fig, "bar_table", data, status, xlabel)
     return fig
 
 
@@ -756,6 +877,7 @@ def funnel_plot(
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.legend(loc="upper right")
+    _attach(fig, "funnel_table", points, xlabel, ylabel, average)
     return fig
 
 
@@ -828,6 +950,7 @@ def concentration_curve(
     ax.set_xlabel(f"Share of {place} (most affected first)")
     ax.set_ylabel("Cumulative share of the count")
     ax.legend(loc="lower right")
+    _attach(fig, "concentration_table", curve, place)
     return fig
 
 
@@ -848,6 +971,7 @@ def heat_map(
     colorbar_label: str = "Offences",
     xlabel: str = "Hour of day",
     figsize: tuple[float, float] = (10.0, 4.8),
+    counts: bool = True,
 ):
     """Hour x weekday (or any two-way) heat map in the sequential palette.
 
@@ -856,6 +980,9 @@ def heat_map(
     table : DataFrame
         Rows (e.g. weekdays, Monday first) by columns (e.g. hours 0..23) of counts.
         The maximum cell is outlined and labelled with its value.
+    counts : bool
+        The cells are counts (the default): the data table rounds them to whole numbers
+        and hides small ones. ``False`` for shares or rates.
     """
     if table.empty:
         raise ArgumentError("heat_map: no data to draw")
@@ -887,6 +1014,7 @@ def heat_map(
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(colorbar_label)
     bar.outline.set_visible(False)
+    _attach(fig, "grid_table", table, "Row", xlabel, counts)
     return fig
 
 
@@ -943,6 +1071,7 @@ def age_profile(
     ax.grid(axis="x", visible=True)
     ax.set_xlabel("Share of each group")
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12), ncols=3, fontsize=8, borderaxespad=0)
+    _attach(fig, "shares_table", shares)
     return fig
 
 

@@ -586,10 +586,35 @@ def framework_html(frame: pd.DataFrame, caption: str = "Performance framework") 
     return "\n".join(out)
 
 
+def workbook_title(cfg, threshold: int = 0):
+    """The formatted workbook's title, notes and demo notice for a configuration."""
+    from sa_toolkit import demo_data
+    from sa_toolkit.framework_workbook import WorkbookTitle
+    from sa_toolkit.traffic_lights import rule_text
+
+    return WorkbookTitle(
+        partnership=cfg.partnership_name,
+        year=cfg.year.label,
+        baseline_year=cfg.year.previous().label,
+        rule=rule_text(cfg.amber_tolerance, cfg.significance_level),
+        threshold=int(threshold),
+        demo_notice=demo_data.NOTICE if demo_data.is_demo(cfg.processed_dir) else "",
+    )
+
+
 def write_framework(
-    frame: pd.DataFrame, out: str | Path, caption: str = "Performance framework"
+    frame: pd.DataFrame,
+    out: str | Path,
+    caption: str = "Performance framework",
+    *,
+    title=None,
 ) -> Path:
-    """Write ``.csv``, ``.xlsx`` or ``.html`` (by the file's suffix)."""
+    """Write ``.csv``, ``.xlsx`` or ``.html`` (by the file's suffix).
+
+    With ``title`` (:func:`workbook_title`) an ``.xlsx`` is the formatted workbook
+    (:mod:`sa_toolkit.framework_workbook`: title, plain headers, rounded values, traffic
+    lights as word and colour, notes); without it, the plain table of every column.
+    """
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".html"):
@@ -598,6 +623,10 @@ def write_framework(
     # partner text (names, comments) reaches these files: no cell may be a formula
     if suffix == ".csv":
         safe_output.write_csv(frame, path)
+    elif suffix == ".xlsx" and title is not None:
+        from sa_toolkit.framework_workbook import write_workbook
+
+        write_workbook(frame, path, title)
     elif suffix == ".xlsx":
         safe_output.write_xlsx(frame, path, sheet_name="Performance framework")
     else:
@@ -649,7 +678,7 @@ def framework_command(config_loader, values, out, year, use_data, console) -> pd
         )
     caption = f"Performance framework {cfg.year.previous().label} to {cfg.year.label}"
     if out is not None:
-        path = write_framework(frame, out, caption)
+        path = write_framework(frame, out, caption, title=workbook_title(cfg))
         console.print(f"Wrote {len(frame)} indicators to {path}")
     counts = frame["rag"].value_counts()
     console.print(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sa_toolkit import demo_data
+from sa_toolkit import demo_data, figure_data
 from sa_toolkit.config import Config, load_config
 
 # same key as sa_toolkit.render reads (not imported: nbconvert is slow to import in a kernel)
@@ -87,6 +87,8 @@ def notebook_context(
     (out / "figures").mkdir(parents=True, exist_ok=True)
     # the synthetic demo: chart footers say so (sa_toolkit.charts reads this in the kernel)
     os.environ[demo_data.ENV] = "1" if demo_data.is_demo(cfg.processed_dir) else "0"
+    # a figure's data table hides small counts as the report does (sa_toolkit.figure_data)
+    os.environ[figure_data.THRESHOLD_ENV] = str(int(cfg.suppression_threshold))
     return NotebookContext(cfg=cfg, output_dir=out)
 
 

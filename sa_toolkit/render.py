@@ -10,7 +10,10 @@ report should not tell a third party who opens it. The rendered HTML therefore:
   Mermaid and widget scripts (all from CDNs) are removed, CSS is inlined (with the house
   stylesheet ``sa_toolkit/templates/report.css``) and figures are embedded as data URIs;
 - drops ``stderr`` streams (warnings) but keeps error outputs, so a failed notebook's
-  error stays visible.
+  error stays visible;
+- is accessible and citable (:mod:`sa_toolkit.report_access`): no focusable wrapper that
+  does nothing, numbered figures and tables with captions, each figure's caption linking
+  to its data table, row and column headers.
 
 Rendering runs in-process (one exporter per worker process), never through one
 ``jupyter nbconvert`` command per notebook: start-up costs dominate.
@@ -25,6 +28,8 @@ import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
+
+from sa_toolkit.report_access import make_accessible
 
 #: Output metadata key a notebook uses to mark its one-line headline (see docs/architecture.md).
 HEADLINE_METADATA_KEY = "sa_toolkit"
@@ -89,9 +94,43 @@ class DropStderr(Preprocessor):
         return cell, resources
 
 
+class AccessibleHTMLExporter(HTMLExporter):
+    """nbconvert's HTML exporter whose one pass over the page makes it accessible.
+
+    ``HTMLExporter.from_notebook_node`` parses its page once more only to give every
+    cell's wrapper ``tabindex="0"`` (focus stops that do nothing) and unlabelled images a
+    placeholder alt text. This exporter does what it does before that pass and then
+    :func:`sa_toolkit.report_access.make_accessible` instead, so a report is parsed once
+    (a second parse of a 2 MB page costs about a second).
+    """
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+        if not hasattr(self, "_nb_metadata"):  # nbconvert changed: its pass, then ours
+            body, resources = super().from_notebook_node(nb, resources, **kw)
+            return make_accessible(body), resources
+        # HTMLExporter.from_notebook_node (nbconvert 7.16) up to its BeautifulSoup pass
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        highlight_code = self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+        )
+        resources = self._init_resources(resources)
+        filter_data_type = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources
+        )
+        self.register_filter("highlight_code", highlight_code)
+        self.register_filter("filter_data_type", filter_data_type)
+        body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return make_accessible(body), resources
+
+
 def make_exporter() -> HTMLExporter:
     """An HTML exporter configured for offline, code-free reports."""
-    exporter = HTMLExporter(
+    exporter = AccessibleHTMLExporter(
         template_name="lab",
         extra_loaders=[DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
         exclude_input=True,
@@ -131,6 +170,8 @@ def render_html(
     nb.metadata["title"] = title
     resources = {"metadata": {"name": title}, "sa_css": _report_css()}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    if not isinstance(exporter, AccessibleHTMLExporter):
+        body = make_accessible(body)  # no focus traps; numbered, captioned figures and tables
     remote = remote_references(body)
     if remote:
         raise ValueError(

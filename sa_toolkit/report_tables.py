@@ -3,7 +3,7 @@
 Tables show aggregates only (each is checked with
 :func:`sa_toolkit.disclosure.check_no_identifiers`), have a caption, column headers
 marked up for screen readers, no bare index column, numbers with thousands separators
-aligned right, and traffic lights shown as a coloured chip that always carries its text
+aligned right, the first column as row headers (``<th scope="row">``), and traffic lights shown as a coloured chip that always carries its text
 ("Red", "Amber", "Green"). Styles are inline so that a table looks the same in any
 template; ``sa_toolkit/templates/report.css`` adds optional refinements.
 """
@@ -160,16 +160,19 @@ def html_table(
     body_rows = []
     for row in table.itertuples(index=False, name=None):
         cells = []
-        for column, value in zip(table.columns, row, strict=True):
+        for position, (column, value) in enumerate(zip(table.columns, row, strict=True)):
             if column in rag:
                 content = rag_chip(None if _is_missing(value) else value)
                 align = "left"
             else:
                 content = html.escape(_format_cell(value, formats.get(column)))
                 align = "right" if numeric.get(column) else "left"
+            # the first column names the row (place, measure, year): a row header, so a
+            # screen reader announces it with every value of the row
+            tag, scope = ("th", ' scope="row"') if position == 0 else ("td", "")
             cells.append(
-                f'<td style="text-align:{align};padding:0.3em 0.6em;'
-                f'border-bottom:1px solid #B1B4B6">{content}</td>'
+                f'<{tag}{scope} style="text-align:{align};padding:0.3em 0.6em;'
+                f'font-weight:normal;border-bottom:1px solid #B1B4B6">{content}</{tag}>'
             )
         body_rows.append(f"<tr>{''.join(cells)}</tr>")
     notes_list = [notes] if isinstance(notes, str) else list(notes)

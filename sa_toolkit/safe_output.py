@@ -97,6 +97,28 @@ def _cell_value(value: object) -> object:
     return str(value)
 
 
+def write_cell(sheet, row: int, col: int, value: object) -> None:
+    """Set one worksheet cell so that it is never a formula.
+
+    Text is stored as a string (with Excel's quote prefix when it starts like a formula,
+    control characters shown as U+FFFD), numbers and booleans as themselves, blanks
+    (None, NaN) as an empty cell.
+    """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = _cell_value(value)
+    cell = sheet.cell(row=row, column=col)
+    if isinstance(value, str):
+        # control characters are not allowed in a workbook: shown as U+FFFD
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        # openpyxl reads a leading "=" as a formula: store the text as text
+        cell.data_type = "s"
+        if is_dangerous(value):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
 def write_xlsx(frame: pd.DataFrame, path: str | Path, sheet_name: str = "Sheet1") -> Path:
     """Write ``frame`` (no index) to an ``.xlsx`` workbook in which no cell is a formula.
 
@@ -105,7 +127,6 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, sheet_name: str = "Sheet1"
     booleans; blanks (None, NaN) as empty cells.
     """
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     path = Path(path)
     workbook = Workbook()
@@ -113,17 +134,7 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, sheet_name: str = "Sheet1"
     sheet.title = sheet_name[:31]
 
     def put(row: int, col: int, value: object) -> None:
-        value = _cell_value(value)
-        cell = sheet.cell(row=row, column=col)
-        if isinstance(value, str):
-            # control characters are not allowed in a workbook: shown as U+FFFD
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-            # openpyxl reads a leading "=" as a formula: store the text as text
-            cell.data_type = "s"
-            if is_dangerous(value):
-                cell.quotePrefix = True
-        else:
-            cell.value = value
+        write_cell(sheet, row, col, value)
 
     for j, name in enumerate(frame.columns, start=1):
         put(1, j, str(name))

@@ -313,10 +313,17 @@ def test_rendered_overview_links_its_framework_download(rendered_reports):
     page = (rendered_reports / "00_overview.html").read_text(encoding="utf-8")
     assert 'href="performance_framework.xlsx"' in page
     book = openpyxl.load_workbook(rendered_reports / "performance_framework.xlsx", read_only=True)
-    rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0][:5] == ("indicator_id", "name", "priority", "baseline", "actual")
+    rows = list(book["Performance framework"].iter_rows(values_only=True))
+    assert "Performance framework, 2025/26" in rows[0][0]  # the formatted workbook's title
+    assert rows[3][:3] == ("Priority", "Indicator", "Unit")
     shown = re.search(r"Excel, (\d+) indicators", page)
-    assert shown and int(shown.group(1)) == len(rows) - 1
+    assert shown and int(shown.group(1)) == len(rows) - 4
+    snake = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")  # no internal ids or column names
+    for sheet in book:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and snake.search(v) for v in row), row
+    lights = {row[6] for row in rows[4:]}
+    assert lights <= {"Red", "Amber", "Green", "Not rated"} and lights
     findings_block = re.search(r'<section class="sa-key-findings".*?</section>', page, re.S)
     assert findings_block and 3 <= findings_block.group(0).count("<li>") <= 6
     assert "Implications for the rolling plan" in page

@@ -83,6 +83,22 @@ def serve():
         server.server_close()
 
 
+# Elements a keyboard user can tab to that are neither controls nor a labelled region that
+# scrolls (the wrapper of a wide table): nbconvert's tabindex="0" boxes were seventeen such
+# stops per page.
+FOCUS_STOPS = """() => {
+  const controls = new Set(["A", "BUTTON", "INPUT", "SELECT", "TEXTAREA", "SUMMARY"]);
+  const found = [];
+  for (const el of document.querySelectorAll("[tabindex]")) {
+    if (el.tabIndex < 0 || controls.has(el.tagName)) continue;
+    const scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+    const region = el.getAttribute("role") === "region" && el.getAttribute("aria-labelledby");
+    if (!(scrolls && region)) found.push(el.tagName.toLowerCase() + "." + el.className);
+  }
+  return found;
+}"""
+
+
 @dataclass
 class PageReport:
     url: str
@@ -150,6 +166,9 @@ def check_page(browser, url: str) -> PageReport:
                 report.problems.append(f"image did not load: {image['src']}")
             if not (image["alt"] or "").strip():
                 report.problems.append(f"image without alt text: {image['src']}")
+        # no tab stop that does nothing: only controls, and a scrolling region while it scrolls
+        for stop in page.evaluate(FOCUS_STOPS):
+            report.problems.append(f"focusable non-interactive element: {stop}")
         hrefs = page.eval_on_selector_all(
             "a[href]", "els => els.map(e => [e.getAttribute('href'), e.href])"
         )
@@ -255,6 +274,7 @@ def test_checker_finds_every_kind_of_fault(browser, serve, tmp_path):
         <img src="data:image/png;base64,{png}">
         <img src="nothing.png" alt="broken image">
         <img src="https://example.org/tracker.png" alt="remote">
+        <div class="box" tabindex="0">a box that does nothing</div>
         <script>console.error("boom")</script>
         </body></html>"""
     )
@@ -270,3 +290,38 @@ def test_checker_finds_every_kind_of_fault(browser, serve, tmp_path):
     assert "link 'missing.html'" in problems
     assert "no element with id 'top-missing'" in problems
     assert "link 'ok.html'" not in problems
+    assert "focusable non-interactive element: div.box" in problems
+
+
+def test_wide_table_is_a_tab_stop_only_while_it_scrolls(browser, serve, tmp_path):
+    """A table wider than the page scrolls in a labelled region a keyboard user can reach;
+    a table that fits is no tab stop (sa_toolkit.report_access)."""
+    import pandas as pd
+
+    from sa_toolkit.report_access import make_accessible
+    from sa_toolkit.report_tables import html_table
+
+    wide = pd.DataFrame({f"Column {i} with a long heading": [1234567] for i in range(30)})
+    narrow = pd.DataFrame({"Ward": ["North"], "Offences": [120]})
+    page = make_accessible(
+        "<html><body style='width:600px'>"
+        + html_table(wide, caption="A wide table")
+        + html_table(narrow, caption="A narrow table")
+        + "</body></html>"
+    )
+    (tmp_path / "tables.html").write_text(page, encoding="utf-8")
+    base = serve(tmp_path)
+    report = check_page(browser, base + "tables.html")
+    assert not report.problems, "\n".join(report.problems)
+    context = browser.new_context()
+    try:
+        view = context.new_page()
+        view.goto(base + "tables.html", wait_until="load")
+        wraps = view.eval_on_selector_all(
+            ".sa-table-wrap",
+            """els => els.map(e => [e.getAttribute('tabindex'), e.getAttribute('role'),
+                                    e.getAttribute('aria-labelledby')])""",
+        )
+    finally:
+        context.close()
+    assert wraps == [["0", "region", "table-1-caption"], [None, None, None]]

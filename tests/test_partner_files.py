@@ -404,19 +404,26 @@ def test_framework_workbook_has_no_formula_and_shows_the_text_unchanged(tmp_path
         sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]
         for name in sheets:
             assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name)
-    sheet = openpyxl.load_workbook(tmp_path / "fw.xlsx").active
-    header = [c.value for c in sheet[1]]
-    by_id = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
-    name, comment = header.index("name"), header.index("comment")
-    assert by_id["LOCAL2"][name].value == HOSTILE
+    # the formatted workbook: headers on row 4, the indicator named with its id
+    sheet = openpyxl.load_workbook(tmp_path / "fw.xlsx")["Performance framework"]
+    header = [c.value for c in sheet[4]]
+    by_id = {row[1].value.split(" ")[0]: row for row in sheet.iter_rows(min_row=5)}
+    name, comment = header.index("Indicator"), header.index("Comment")
+    assert by_id["LOCAL2"][name].value == f"LOCAL2 {HOSTILE}"
     assert by_id["LOCAL2"][name].data_type == "s"
-    assert by_id["LOCAL2"][name].quotePrefix
     assert by_id["LOCAL2"][comment].value == "=1+1"
-    assert by_id["LOCAL3"][name].value == "+cmd|' /C calc'!A0"
+    assert by_id["LOCAL2"][comment].data_type == "s"
+    assert by_id["LOCAL2"][comment].quotePrefix
+    assert by_id["LOCAL3"][name].value == "LOCAL3 +cmd|' /C calc'!A0"
     assert by_id["LOCAL3"][comment].value == "@SUM(A1)"
+    assert by_id["LOCAL3"][comment].quotePrefix
     # numbers stay numbers: baseline -5, change from 10 to 8 is -20%
-    assert by_id["LOCAL3"][header.index("baseline")].value == -5
-    assert by_id["LOCAL2"][header.index("change")].value == -20
+    assert by_id["LOCAL3"][header.index("Baseline (2024/25)")].value == -5
+    assert by_id["LOCAL2"][header.index("Change")].value == -20
+    # the name alone, which starts like a formula, is stored as text with the quote prefix
+    raw = openpyxl.load_workbook(tmp_path / "fw.xlsx")["Unrounded"]
+    names = [row[0] for row in raw.iter_rows(min_row=5)]
+    assert all(cell.data_type == "s" for cell in names)
 
 
 def test_framework_csv_neutralises_formulas_as_owasp_recommends(tmp_path):

@@ -298,3 +298,18 @@ def test_reports_say_places_are_msoas_and_count_records_outside_the_lookup(sunde
     assert "Incidents without a location are not counted in any MSOA" in asb
     overview = (sunderland["report_dir"] / "00_overview.html").read_text(encoding="utf-8")
     assert "no ward lookup was supplied" in re.sub(r"\s+", " ", overview)
+
+
+def test_real_reports_are_accessible_and_citable(sunderland_with_boundaries):
+    """On real data with maps: numbered figures linked to their data tables, short alt
+    text, row headers, no tab stops that do nothing (tests/test_accessible_reports.py)."""
+    from bs4 import BeautifulSoup
+
+    from tests.test_accessible_reports import _check_accessible_page
+
+    folder = sunderland_with_boundaries["report_dir"]
+    pages = sorted(folder.glob("0*.html"))
+    assert len(pages) == 7
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        _check_accessible_page(soup, page.name)

@@ -235,7 +235,10 @@ def test_html_table_framework_rows():
     assert "<caption" in table and "Performance framework, Demo Borough, 2025/26</caption>" in table
     headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table)
     assert headers == ["Indicator", "Baseline", "Actual", "Change", "Traffic light"]
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", table)
+    # the first column is the row header: a screen reader reads "Knife crime" with each value
+    assert re.findall(r'<th scope="row"[^>]*>(.*?)</th>', table) == ["Knife crime", "Robbery"]
+    body = table.split("<tbody>", 1)[1]
+    cells = re.findall(r"<t[dh][ >][^>]*>(.*?)</t[dh]>", body.replace("<td>", "<td >"))
     assert [re.sub(r"<[^>]+>", "", c) for c in cells] == [
         "Knife crime",
         "830",
@@ -255,13 +258,20 @@ def test_html_table_framework_rows():
 def test_html_table_index_handling_and_suppressed_cells_right_aligned():
     frame = pd.DataFrame({"offences": [120, "<5", "[c]"]}, index=["A", "B", "C"])
     table = html_table(frame, caption="Offences by ward")
-    assert re.findall(r"<th [^>]*>(.*?)</th>", table) == ["Offences"]  # unnamed index dropped
+    # unnamed index dropped: the one column is both the column and the row header
+    assert re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table) == ["Offences"]
     assert table.count("text-align:right") == 4
     # A suppressed table's display (all text) is still aligned as numbers.
     shown = pd.DataFrame({"ward": ["x", "y"], "n": ["1,234", "<5"], "pct": ["+3%", "[c]"]})
     assert html_table(shown, caption="x").count("text-align:right") == 6
     named = frame.rename_axis("ward")
-    assert re.findall(r"<th [^>]*>(.*?)</th>", html_table(named, caption="x")) == [
+    # a named index is the first column, and so the row headers
+    assert re.findall(r'<th scope="row"[^>]*>(.*?)</th>', html_table(named, caption="x")) == [
+        "A",
+        "B",
+        "C",
+    ]
+    assert re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html_table(named, caption="x")) == [
         "Ward",
         "Offences",
     ]

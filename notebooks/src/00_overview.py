@@ -58,7 +58,7 @@ key_findings = findings.show_key_findings(
 # Every priority's indicators: the previous year (baseline) against the assessment year, the change, and a traffic light with its reason (the rule is in the notes below the table).
 
 # %%
-xlsx = ov.write_framework_download(framework, ctx.output_dir, threshold)
+xlsx = ov.write_framework_download(framework, ctx.output_dir, threshold, cfg)
 display(
     HTML(
         f'<p><a href="{xlsx.name}" download>Download the performance framework '

@@ -549,6 +549,17 @@ def strands_chart(waves: pd.DataFrame, *, title: str, subtitle: str, source: str
     ax.set_xlabel("% saying a very or fairly big problem")
     ax.set_xlim(left=0)
     ax.legend(title="Survey wave", loc="lower right")
+    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
+
+    figure_data.attach(
+        fig,
+        *figure_data.interval_table(
+            waves.rename(columns={"label": "problem", "wave": "survey wave"}),
+            "survey wave",
+            "problem",
+            "% seeing a big problem",
+        ),
+    )
     return fig
 
 
@@ -594,6 +605,11 @@ def ward_strand_chart(
     ax.set_xlabel("% saying a very or fairly big problem")
     ax.set_xlim(0, 100)
     ax.legend(loc="lower right")
+    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
+
+    figure_data.attach(
+        fig, *figure_data.interval_table(rows.iloc[::-1], "ward", None, "% seeing a big problem")
+    )
     return fig
 
 

@@ -345,12 +345,16 @@ def framework_not_computed(frame: pd.DataFrame) -> str:
     return text + (f" ({'; '.join(reasons[:3])})." if reasons else ".")
 
 
-def write_framework_download(frame: pd.DataFrame, output_dir, threshold: int) -> Path:
-    """Write ``performance_framework.xlsx`` into the report folder (small counts hidden)."""
-    from sa_toolkit.framework import write_framework
+def write_framework_download(
+    frame: pd.DataFrame, output_dir, threshold: int, cfg: Config | None = None
+) -> Path:
+    """Write ``performance_framework.xlsx`` into the report folder (small counts hidden):
+    the formatted workbook (title, plain headers, rounded values, notes) given ``cfg``."""
+    from sa_toolkit.framework import workbook_title, write_framework
 
     path = Path(output_dir) / "performance_framework.xlsx"
-    return write_framework(framework_for_publication(frame, threshold), path)
+    title = workbook_title(cfg, threshold) if cfg is not None else None
+    return write_framework(framework_for_publication(frame, threshold), path, title=title)
 
 
 def framework_summary(frame: pd.DataFrame) -> dict:
@@ -1105,6 +1109,10 @@ def cost_chart(cost: dict, cfg: Config):
     ax.set_ylim(0, bottom.max() * 1.12 if bottom.max() > 0 else 1)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     ax.grid(axis="x", visible=False)
+    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
+
+    parts.loc["Total"] = bottom
+    figure_data.attach(fig, *figure_data.wide_table(parts.T, "Year", "£{:,.1f}m"))
     return fig
 
 

@@ -199,6 +199,9 @@ def interval_chart(
         ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: f"{y:.0f}%"))
     if series is not None:
         ax.legend(loc="best", fontsize=8)
+    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
+
+    figure_data.attach(fig, *figure_data.interval_table(values, x, series, ylabel))
     return fig
 
 

@@ -595,6 +595,9 @@ def interval_chart(
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.legend(loc="lower left")
+    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
+
+    figure_data.attach(fig, *figure_data.series_interval_table(labels, series, ylabel))
     return fig
 
 
@@ -614,6 +617,10 @@ def hourly_chart(hourly: pd.DataFrame, *, title: str, subtitle: str, source: str
     ax.set_ylabel("Share of the day type's offences")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left")
+    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
+
+    hours = hourly.rename(index=lambda h: f"{int(h):02d}:00")
+    figure_data.attach(fig, *figure_data.wide_table(hours, "Hour", "{:.1%}"))
     return fig
 
 

@@ -21,6 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from sa_toolkit.figure_data import DATA_CAPTION
+
 #: traffic light cell colours (as the reports' chips) and text colours
 RAG_FILL = {
     "Red": ("D4351C", "FFFFFF"),
@@ -194,6 +196,9 @@ def _inline_paragraph(doc: AssessmentDocument, node, style: str | None = None) -
 def _table(doc: AssessmentDocument, node) -> None:
     caption_el = node.find("caption")
     caption = _text(caption_el) if caption_el else "Table"
+    if caption.startswith(DATA_CAPTION) and doc.figures:
+        # a figure's data table (sa_toolkit.figure_data) follows its figure: name it
+        caption = f"Data for Figure {doc.figures}" + caption[len(DATA_CAPTION) :]
     header: list[str] = []
     rows: list[list[str]] = []
     head = node.find("thead")
@@ -248,8 +253,8 @@ def _walk(doc: AssessmentDocument, node, offset: int) -> None:
             if src.startswith("data:image/png;base64,"):
                 png = base64.b64decode(src.split(",", 1)[1])
                 doc.figure(png, child.get("alt", ""), _figure_title(child))
-        elif name == "figcaption":
-            continue
+        elif name in ("figcaption", "summary"):
+            continue  # the caption is the figure's own; a details' summary is a control
         elif name in ("pre", "code"):
             doc.paragraph(_text(child))
         else:

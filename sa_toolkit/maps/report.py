@@ -133,7 +133,15 @@ def show_map(
     from sa_toolkit.report_tables import html_table
 
     paths = charts.save_and_show(fig, name, alt_text, output_dir, show=False)
-    image = charts.img_html(paths["png"].read_bytes(), alt_text)
+    from sa_toolkit.figure_data import data_details
+
+    # a map without an area table (a hotspot map) shows the data its builder attached
+    data = (
+        data_details(fig, caption or getattr(fig, "sa_title", ""), threshold)
+        if areas is None
+        else ""
+    )
+    image = charts.img_html(paths["png"].read_bytes(), alt_text, data_html=data)
     notes = [n for n in notes if n]
     side = ""
     full = ""

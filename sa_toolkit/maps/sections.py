@@ -212,7 +212,25 @@ def priority_maps(
             notes.append(
                 f"{len(fig.sa_omitted_labels)} ward names left off the map to avoid overlaps."
             )
-        show_map(fig, f"{name}_hotspot_map", alt, output_dir, notes=notes)
+        if wards is not None and wards["count"].sum() > 0:  # the shares the alt text names
+            from sa_toolkit import figure_data
+
+            shares = wards.sort_values("count", ascending=False)
+            figure_data.attach(
+                fig,
+                pd.DataFrame(
+                    {
+                        "Ward": shares["name"].astype(str).to_numpy(),
+                        count_label: shares["count"].to_numpy(),
+                        "Share of the partnership": shares["count"].to_numpy()
+                        / shares["count"].sum(),
+                    }
+                ),
+                counts=[count_label],
+                derived=["Share of the partnership"],
+                formats={"Share of the partnership": "{:.0%}"},
+            )
+        show_map(fig, f"{name}_hotspot_map", alt, output_dir, notes=notes, threshold=threshold)
     return True
 
 
