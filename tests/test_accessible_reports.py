@@ -271,3 +271,23 @@ def test_heat_map_data_are_whole_counts_by_hour_with_small_ones_hidden():
     ]  # fmt: skip
     rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in soup.tbody.find_all("tr")]
     assert rows == [["Monday", "<5", "8", "0"], ["Tuesday", "12", "0", "<5"]]
+
+
+def test_interval_charts_follow_the_same_rule():
+    """Killed or seriously injured, all ages (about 10 a year) against children (about 1):
+    the children get their own axis; cohorts of a similar size share one."""
+    from sa_toolkit.analysis.priority_common import interval_chart
+
+    years = ["2021", "2022", "2023"]
+    rows = [("All ages", y, v) for y, v in zip(years, [10, 9, 12], strict=True)]
+    rows += [("Children", y, v) for y, v in zip(years, [1, 2, 1], strict=True)]
+    values = pd.DataFrame(rows, columns=["group", "year", "value"])
+    values["lower"], values["upper"] = values["value"] * 0.5, values["value"] * 1.6
+    kwargs = {"x": "year", "series": "group", "title": "t", "subtitle": "s", "source": "x"}
+    fig = interval_chart(values, ylabel="Casualties", **kwargs)
+    assert len(fig.axes) == 2
+    assert [t.get_text() for t in fig.axes[1].get_legend().get_texts()] == ["Children"]
+    assert fig.axes[1].get_ylim()[1] < 5  # the children's axis fits their values
+    similar = values.assign(value=[10, 9, 12, 6, 7, 5])
+    similar["lower"], similar["upper"] = similar["value"] * 0.5, similar["value"] * 1.6
+    assert len(interval_chart(similar, ylabel="Casualties", **kwargs).axes) == 1

@@ -158,47 +158,66 @@ def interval_chart(
 
     from sa_toolkit import charts
 
-    fig, ax = charts.new_figure(title, subtitle, source, figsize=figsize)
     labels = list(dict.fromkeys(values[x].astype(str)))
     position = {label: i for i, label in enumerate(labels)}
     groups = [(None, values)] if series is None else list(values.groupby(series, sort=False))
+    # a series far smaller than the others gets an axis of its own (charts.magnitude_groups)
+    levels = pd.DataFrame(
+        {
+            i: part["value"].astype(float).reset_index(drop=True)
+            for i, (_, part) in enumerate(groups)
+        }
+    )
+    rows = charts.magnitude_groups(levels)
+    height = figsize[1] + charts.SMALL_MULTIPLE_HEIGHT * (len(rows) - 1)
+    fig, axes = charts.new_figure(
+        title, subtitle, source, nrows=len(rows), figsize=(figsize[0], height)
+    )
+    axes = np.atleast_1d(axes)
     width = 0.35 / max(1, len(groups))
-    for i, (name, part) in enumerate(groups):
-        offset = (i - (len(groups) - 1) / 2) * width
-        xs = np.array([position[str(v)] for v in part[x]]) + offset
-        v = part["value"].astype(float).to_numpy()
-        err = np.vstack(
-            [v - part["lower"].astype(float).to_numpy(), part["upper"].astype(float).to_numpy() - v]
-        )
-        ax.errorbar(
-            xs,
-            v,
-            yerr=err,
-            color=charts.CATEGORICAL[i % len(charts.CATEGORICAL)],
-            marker="o",
-            capsize=3,
-            linewidth=1.8,
-            linestyle="-" if connect else "none",
-            label=None if name is None else str(name),
-        )
-    if reference is not None:
-        ax.axhline(reference, color="black", linestyle="--", linewidth=1)
-        ax.annotate(
-            f"{reference_label}: {reference:,.0f}{'%' if percent else ''}",
-            xy=(1, reference),
-            xycoords=("axes fraction", "data"),
-            xytext=(-3, 3),
-            textcoords="offset points",
-            ha="right",
-            fontsize=8,
-        )
-    ax.set_xticks(range(len(labels)), labels)
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(bottom=0)
-    if percent:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: f"{y:.0f}%"))
-    if series is not None:
-        ax.legend(loc="best", fontsize=8)
+    for row, (ax, members) in enumerate(zip(axes, rows, strict=True)):
+        for i in members:
+            name, part = groups[i]
+            offset = (i - (len(groups) - 1) / 2) * width
+            xs = np.array([position[str(v)] for v in part[x]]) + offset
+            v = part["value"].astype(float).to_numpy()
+            err = np.vstack(
+                [
+                    v - part["lower"].astype(float).to_numpy(),
+                    part["upper"].astype(float).to_numpy() - v,
+                ]
+            )
+            ax.errorbar(
+                xs,
+                v,
+                yerr=err,
+                color=charts.CATEGORICAL[i % len(charts.CATEGORICAL)],
+                marker="o",
+                capsize=3,
+                linewidth=1.8,
+                linestyle="-" if connect else "none",
+                label=None if name is None else str(name),
+            )
+        if reference is not None and row == 0:
+            ax.axhline(reference, color="black", linestyle="--", linewidth=1)
+            ax.annotate(
+                f"{reference_label}: {reference:,.0f}{'%' if percent else ''}",
+                xy=(1, reference),
+                xycoords=("axes fraction", "data"),
+                xytext=(-3, 3),
+                textcoords="offset points",
+                ha="right",
+                fontsize=8,
+            )
+        if row > 0:
+            ax.set_title("Smaller series, on their own scale", loc="left", fontsize=9)
+        ax.set_xticks(range(len(labels)), labels)
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(bottom=0)
+        if percent:
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: f"{y:.0f}%"))
+        if series is not None:
+            ax.legend(loc="best", fontsize=8)
     from sa_toolkit import figure_data  # the figure's data table (accessible reports)
 
     figure_data.attach(fig, *figure_data.interval_table(values, x, series, ylabel))
