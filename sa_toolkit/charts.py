@@ -1138,4 +1138,8 @@ def density_map(
     bar = fig.colorbar(hexes, ax=ax, fraction=0.04, pad=0.02, shrink=0.8)
     bar.set_label(colorbar_label)
     bar.outline.set_visible(False)
+    # Its data table: the hexagons by how many points each holds, those left undrawn
+    # included (counted on a figure never drawn: the same grid, from the same extent).
+    every = Figure().add_subplot().hexbin(lon, lat, gridsize=gridsize, mincnt=1)
+    _attach(fig, "hexagon_table", every.get_array(), min_count, colorbar_label)
     return fig

@@ -291,3 +291,57 @@ def wide_table(frame: pd.DataFrame, row_label: str, formats=None):
     out.columns = [str(c) for c in out.columns]
     out.insert(0, row_label, [str(i) for i in frame.index])
     return out.reset_index(drop=True), {"formats": dict.fromkeys(out.columns[1:], formats or 1)}
+
+
+def _banding_edges(start: int, largest: float) -> list[int]:
+    """Band edges from ``start`` up the 1-2-5 sequence (5, 10, 20, 50, 100, ...) past
+    ``largest``: the bands a reader can take in at a glance."""
+    edges = [max(1, int(start))]
+    scale = 1
+    while edges[-1] <= largest:
+        for step in (1, 2, 5):
+            if step * scale > edges[-1]:
+                edges.append(step * scale)
+                break
+        else:
+            scale *= 10
+    return edges
+
+
+def hexagon_table(counts, min_count: int, per_hexagon: str = "Offences per hexagon"):
+    """A density map's data: the hexagons drawn, by how many points each holds.
+
+    ``counts`` holds every non-empty hexagon's count, including those under
+    ``min_count``, which the map leaves out: they make one last row, "fewer than N
+    (not drawn)", so the rows add up to every point drawn from. No hexagon is placed:
+    the table gives how the points spread over hexagons, not where.
+    """
+    counts = np.asarray(counts, dtype=float)
+    counts = counts[counts > 0]
+    what = _label(per_hexagon.split(" per ")[0], "Points")
+    floor = max(1, int(min_count))
+    drawn = counts[counts >= floor]
+    edges = _banding_edges(floor, drawn.max() if len(drawn) else floor)
+    rows = []
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
+        inside = drawn[(drawn >= low) & (drawn < high)]
+        top = high - 1
+        if high == edges[-1]:
+            name = f"{low:,} or more" if top > low else f"{low:,}"
+            inside = drawn[drawn >= low]
+        else:
+            name = f"{low:,} to {top:,}" if top > low else f"{low:,}"
+        rows.append((name, len(inside), inside.sum()))
+    hidden = counts[counts < floor]
+    if len(hidden):
+        rows.append((f"Fewer than {floor:,} (not drawn)", len(hidden), hidden.sum()))
+    table = pd.DataFrame(rows, columns=[per_hexagon, "Hexagons", what])
+    total = counts.sum()
+    share = f"Share of {what.lower()}"
+    table[share] = table[what] / total if total else np.nan
+    table[what] = table[what].astype(int)
+    return table, {
+        "counts": [what],
+        "derived": [share],
+        "formats": {"Hexagons": 0, what: 0, share: "{:.0%}"},
+    }

@@ -291,3 +291,51 @@ def test_interval_charts_follow_the_same_rule():
     similar = values.assign(value=[10, 9, 12, 6, 7, 5])
     similar["lower"], similar["upper"] = similar["value"] * 0.5, similar["value"] * 1.6
     assert len(interval_chart(similar, ylabel="Casualties", **kwargs).axes) == 1
+
+
+# ----------------------------------------------------------------------------- density maps
+
+
+def _density_points():
+    """Four places far apart (each its own hexagon): 25, 12, 7 and 2 offences."""
+    sizes = {(-1.5, 53.0): 25, (-1.4, 53.1): 12, (-1.3, 53.2): 7, (-1.2, 53.3): 2}
+    lon = np.concatenate([np.full(n, x) for (x, _y), n in sizes.items()])
+    lat = np.concatenate([np.full(n, y) for (_x, y), n in sizes.items()])
+    return lon, lat
+
+
+def test_a_density_map_drawn_without_boundaries_has_its_data_in_bands():
+    """Hexagons of 25, 12 and 7 offences are drawn (threshold 5), the one of 2 is not: the
+    table gives the hexagons by band (5 to 9, 10 to 19, 20 or more) and the undrawn one's
+    2 offences as <5, shares of all 46 offences: 7/46 = 15%, 12/46 = 26%, 25/46 = 54%."""
+    lon, lat = _density_points()
+    fig = charts.density_map(
+        lon, lat, gridsize=10, min_count=5, title="t", subtitle="s", source="x"
+    )
+    soup = BeautifulSoup(figure_data.data_details(fig, "t", threshold=5), "html.parser")
+    head = [th.get_text() for th in soup.thead.find_all("th")]
+    assert head == ["Offences per hexagon", "Hexagons", "Offences", "Share of offences"]
+    rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in soup.tbody.find_all("tr")]
+    assert rows == [
+        ["5 to 9", "1", "7", "15%"],
+        ["10 to 19", "1", "12", "26%"],
+        ["20 or more", "1", "25", "54%"],
+        ["Fewer than 5 (not drawn)", "1", "<5", "[c]"],
+    ]
+
+
+def test_a_density_maps_caption_links_to_its_data_table():
+    lon, lat = _density_points()
+    fig = charts.density_map(
+        lon, lat, gridsize=10, min_count=5, title="Offences cluster", subtitle="s", source="x"
+    )
+    block = charts.img_html(
+        charts.figure_png(fig, dpi=20),
+        "Map of hexagonal bins of offences.",
+        title=fig.sa_title,
+        data_html=figure_data.data_details(fig, fig.sa_title, threshold=5),
+    )
+    soup = BeautifulSoup(make_accessible(f"<html><body>{block}</body></html>"), "html.parser")
+    link = soup.find("figure").figcaption.a
+    assert link is not None and link.get_text() == "Data: Table 1"
+    assert soup.find(id=link["href"][1:]).name == "table"
