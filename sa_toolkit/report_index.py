@@ -132,7 +132,8 @@ def _coverage_section(cfg: Config, coverage: list[dict[str, Any]]) -> str:
         "<p>A month missing from a source is a gap, never a zero: charts break their line "
         "there, and a comparison of two years uses the months both hold (like for like), or "
         f"is not made when fewer than {MIN_MONTHS_COMPARED} are left.</p>"
-        "<table><thead><tr><th>Source</th><th>Months held</th>"
+        "<table><caption>Months each source holds, with the months missing</caption>"
+        "<thead><tr><th>Source</th><th>Months held</th>"
         "<th>Missing between first and last month</th>"
         f"<th>Missing from {e(cfg.year.previous().label)}</th>"
         f"<th>Missing from {e(cfg.year.label)}</th></tr></thead>"
@@ -222,6 +223,10 @@ td.hash { font-family: ui-monospace, monospace; font-size: 0.8rem; word-break: b
 .status-succeeded { color: #00703c; }
 .failed-error { color: #d4351c; font-size: 0.9rem; }
 details summary { cursor: pointer; margin-bottom: 0.5rem; }
+caption { caption-side: top; text-align: left; font-weight: bold; padding: 0.3rem 0; }
+tbody th { background: none; font-weight: normal; }
+.sa-table-wrap { overflow-x: auto; }
+.sa-number { font-weight: bold; }
 .sa-demo-notice { border: 3px solid #d4351c; padding: 0.6rem 0.9rem; background: #fef7f6; }
 """
 
@@ -232,7 +237,10 @@ def render_run_log(
     inputs: list[dict[str, Any]],
     manifest: dict[str, Any],
 ) -> str:
-    """The run log page (self-contained: inline CSS, no scripts, no remote resources)."""
+    """The run log page (self-contained: inline CSS, no remote resources).
+
+    Its tables are captioned and numbered, with column and row headers, as the
+    reports' are (:func:`sa_toolkit.report_access.make_accessible`)."""
     e = html.escape
     rows = []
     for r in results:
@@ -250,7 +258,7 @@ def render_run_log(
         )
     if inputs:
         prov_rows = "".join(
-            f"<tr><td>{e(str(i.get('dataset') or ''))}</td><td>{e(str(i['file']))}</td>"
+            f"<tr><td>{e(str(i['file']))}</td><td>{e(str(i.get('dataset') or ''))}</td>"
             f'<td class="num">{_num(i.get("rows_in"))}</td>'
             f'<td class="num">{_num(i.get("rows_kept"))}</td>'
             f'<td class="num">{_num(i.get("rows_rejected"))}</td>'
@@ -275,12 +283,14 @@ def render_run_log(
         provenance = (
             f"<p>{len(inputs)} input files, {total_in:,} rows read, {total_rej:,} rows rejected "
             "(rejected rows are listed in <code>data/processed/rejects/</code>).</p>"
-            "<table><thead><tr><th>Dataset</th><th>Files</th><th>Rows read</th>"
+            "<table><caption>Input files and rows read, kept and rejected, by dataset</caption>"
+            "<thead><tr><th>Dataset</th><th>Files</th><th>Rows read</th>"
             "<th>Rows kept</th><th>Rows rejected</th></tr></thead>"
             f"<tbody>{summary_rows}</tbody></table>"
             f"<details><summary>Each input file with its SHA-256 checksum ({len(inputs)} files)"
             "</summary>"
-            "<table><thead><tr><th>Dataset</th><th>File</th><th>Rows read</th>"
+            "<table><caption>Each input file with its rows and SHA-256 checksum</caption>"
+            "<thead><tr><th>File</th><th>Dataset</th><th>Rows read</th>"
             "<th>Rows kept</th><th>Rows rejected</th><th>Read as</th><th>SHA-256</th></tr></thead>"
             f"<tbody>{prov_rows}</tbody></table></details>"
         )
@@ -313,7 +323,9 @@ def render_run_log(
         if manifest.get("synthetic_demo")
         else ""
     )
-    return f"""<!DOCTYPE html>
+    from sa_toolkit.report_access import make_accessible
+
+    return make_accessible(f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -332,7 +344,7 @@ Partnership code {e(cfg.partnership_code)}.</p>
 <p>Run on {e(run_date)}{commit_text}.</p>
 <h2>Reports</h2>
 {summary}
-<table>
+<table><caption>Each report's status, headline and run time</caption>
 <thead><tr><th>Report</th><th>Status</th><th>Headline</th><th>Run time (s)</th></tr></thead>
 <tbody>
 {"".join(rows)}
@@ -346,7 +358,7 @@ Partnership code {e(cfg.partnership_code)}.</p>
 </main>
 </body>
 </html>
-"""
+""")
 
 
 def _num(value: Any) -> str:

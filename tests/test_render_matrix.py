@@ -182,7 +182,9 @@ def test_the_missing_police_month_is_said_and_never_a_zero(matrix_run):
     # the months covered are on the run log, one link from the summary
     index = unescape(folder.joinpath("run_log.html").read_text("utf-8"))
     covered = index[index.index("<h2>Months covered</h2>") : index.index("Data provenance")]
-    police_row = re.search(r"<tr><td>Police data</td>(.*?)</tr>", covered, re.S).group(1)
+    police_row = re.search(r'<tr><th scope="row">Police data</th>(.*?)</tr>', covered, re.S).group(
+        1
+    )
     assert month in police_row
     # the overview compares like for like and says so, in the report and its headline
     overview = unescape(folder.joinpath("00_overview.html").read_text("utf-8"))

@@ -121,7 +121,7 @@ def test_run_log_has_status_seconds_and_provenance(broken_run):
     cfg, _ = broken_run
     run_log = (cfg.report_dir / "run_log.html").read_text(encoding="utf-8")
     assert 'href="index.html"' in run_log
-    row = re.search(r"<tr><td><a href=\"03_broken.html\">.*?</tr>", run_log).group(0)
+    row = re.search(r'<tr><th scope="row"><a href="03_broken.html">.*?</tr>', run_log).group(0)
     assert "Failed" in row and "deliberately broken" in row
     assert "police_uk/2024-04/2024-04-demo-street.csv" in run_log
     assert "a" * 64 in run_log and "1,200" in run_log and "1,197" in run_log
