@@ -274,17 +274,6 @@ def interval_table(values: pd.DataFrame, x: str, series: str | None, value_label
     return table, {"counts": counts, "derived": derived, "formats": dict.fromkeys(counts, 0)}
 
 
-def series_interval_table(labels, series: Mapping, value_label: str, label_name: str = "Period"):
-    """``{name: (values, lower, upper)}`` over ``labels`` as an :func:`interval_table`."""
-    rows = []
-    for name, (values, lower, upper) in series.items():
-        for period, v, lo, hi in zip(labels, values, lower, upper, strict=True):
-            rows.append({"series": name, "period": period, "value": v, "lower": lo, "upper": hi})
-    frame = pd.DataFrame(rows, columns=["series", "period", "value", "lower", "upper"])
-    table, options = interval_table(frame, "period", "series", value_label)
-    return table.rename(columns={"Series": "Group", "Period": label_name}), options
-
-
 def wide_table(frame: pd.DataFrame, row_label: str, formats=None):
     """A table of series (columns) by rows as drawn (e.g. shares by hour, costs by year)."""
     out = frame.copy()

@@ -147,12 +147,14 @@ def interval_chart(
     percent: bool = False,
     connect: bool = True,
     figsize: tuple[float, float] = (9.0, 4.8),
+    legend_suffix: str = "",
 ):
     """Values with their confidence intervals over ``x`` (one line per ``series``).
 
     ``values`` needs ``x``, ``value``, ``lower``, ``upper`` (and ``series``). Missing
     values leave a gap; the interval is drawn as an error bar. ``connect=False`` draws
-    points only (for categories rather than periods).
+    points only (for categories rather than periods); ``legend_suffix`` follows each
+    series' name in the legend (e.g. " (95% interval)").
     """
     from matplotlib.ticker import FuncFormatter
 
@@ -196,7 +198,7 @@ def interval_chart(
                 capsize=3,
                 linewidth=1.8,
                 linestyle="-" if connect else "none",
-                label=None if name is None else str(name),
+                label=None if name is None else f"{name}{legend_suffix}",
             )
         if reference is not None and row == 0:
             ax.axhline(reference, color="black", linestyle="--", linewidth=1)

@@ -575,30 +575,31 @@ def interval_chart(
 ):
     """Values by period with 95% intervals (one line of points per series).
 
-    ``series`` maps a name to ``(values, lower, upper)``.
+    ``series`` maps a name to ``(values, lower, upper)``. Drawn by
+    :func:`sa_toolkit.analysis.priority_common.interval_chart`, so a series far smaller
+    than the others gets an axis of its own there too (primary fires beside secondary).
     """
-    from sa_toolkit import charts
+    from sa_toolkit.analysis.priority_common import interval_chart as draw
 
-    fig, ax = charts.new_figure(title, subtitle, source)
-    x = np.arange(len(labels))
-    width = 0.12 * (len(series) - 1)
-    for i, (name, (v, lo, hi)) in enumerate(series.items()):
-        v, lo, hi = (np.asarray(a, dtype=float) for a in (v, lo, hi))
-        xs = x + (i - (len(series) - 1) / 2) * (width / max(1, len(series) - 1) if width else 0)
-        ax.errorbar(xs, v, yerr=[v - lo, hi - v], fmt="o-", color=charts.CATEGORICAL[i],
-                    capsize=4, linewidth=1.5, label=f"{name} (95% interval)")  # fmt: skip
-    if reference is not None:
-        ax.axhline(reference, color="black", linestyle="--", linewidth=1)
-        ax.annotate(f"{reference_label}: {reference:g}", xy=(0, reference), xytext=(2, 3),
-                    textcoords="offset points", fontsize=8)  # fmt: skip
-    ax.set_xticks(x, list(labels))
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="lower left")
-    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
-
-    figure_data.attach(fig, *figure_data.series_interval_table(labels, series, ylabel))
-    return fig
+    labels = [str(label) for label in labels]
+    rows = []
+    for name, (values, lower, upper) in series.items():
+        parts = (np.asarray(a, dtype=float) for a in (values, lower, upper))
+        for period, v, lo, hi in zip(labels, *parts, strict=True):
+            rows.append({"Group": name, "Period": period, "value": v, "lower": lo, "upper": hi})
+    long = pd.DataFrame(rows, columns=["Group", "Period", "value", "lower", "upper"])
+    return draw(
+        long,
+        x="Period",
+        series="Group",
+        title=title,
+        subtitle=subtitle,
+        source=source,
+        ylabel=ylabel,
+        reference=reference,
+        reference_label=reference_label,
+        legend_suffix=" (95% interval)",
+    )
 
 
 def hourly_chart(hourly: pd.DataFrame, *, title: str, subtitle: str, source: str):
