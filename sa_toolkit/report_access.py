@@ -13,7 +13,9 @@ nbconvert, :func:`make_accessible` rewrites the page:
 - **numbered figures**: each ``<figure>`` gets an id ``figure-N`` and a ``<figcaption>``
   "Figure N: <the chart's finding>", and the caption links to the figure's data table
   (the ``details.sa-figure-data`` table :mod:`sa_toolkit.charts` writes under it, or for
-  a map the table shown with it);
+  a map the table shown with it); a closed ``<details>`` holding that table is opened
+  when the page is printed (report.css and an inline ``beforeprint`` handler), so the
+  table the caption cites is on paper too;
 - **numbered tables**: each table gets an id ``table-N`` and its caption starts
   "Table N:"; a table without a caption is left unnumbered;
 - **row and column headers**: header cells get ``scope="col"``; in a table with a header
@@ -35,6 +37,9 @@ TABLE_WRAP = "sa-table-wrap"
 MISSING_ALT = "No description has been provided for this image"
 #: class of the details element holding a figure's data (sa_toolkit.charts)
 FIGURE_DATA = "sa-figure-data"
+#: class given to a closed ``<details>`` holding a table a figure's caption cites: it is
+#: opened for printing (report.css, PRINT_SCRIPT), so "Data: Table N" is on paper too
+PRINT_OPEN = "sa-print-open"
 
 # Focusable only while it scrolls: a labelled region a keyboard user can scroll with the
 # arrow keys. Inline and tiny, so the page still loads nothing; without scripts a wide
@@ -57,6 +62,25 @@ SCROLL_SCRIPT = """<script>
   }
   window.addEventListener("load", mark);
   window.addEventListener("resize", mark);
+})();
+</script>"""
+
+# A figure's caption cites its data table ("Data: Table N"), which sits in a closed
+# <details>: it is opened for printing and closed again after. The print stylesheet shows
+# it too where the browser can (::details-content); this covers the others.
+PRINT_SCRIPT = """<script>
+(function () {
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.sa-print-open:not([open])").forEach(function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
 })();
 </script>"""
 
@@ -180,6 +204,9 @@ def number_figures(soup: BeautifulSoup, table_labels: dict[int, str]) -> int:
             link.string = f"Data: {label}"
             caption.append(" ")
             caption.append(link)
+            holder = table.find_parent("details")
+            if holder is not None and PRINT_OPEN not in (holder.get("class") or []):
+                holder["class"] = [*(holder.get("class") or []), PRINT_OPEN]
             data_caption = table.find("caption", recursive=False)
             if data_caption is not None:
                 for text in data_caption.find_all(string=re.compile("this figure")):
@@ -213,4 +240,6 @@ def make_accessible(html: str) -> str:
     body = soup.find("body")
     if body is not None:
         body.append(BeautifulSoup(SCROLL_SCRIPT, "html.parser"))
+        if soup.find("details", class_=PRINT_OPEN) is not None:
+            body.append(BeautifulSoup(PRINT_SCRIPT, "html.parser"))
     return re.sub(rf"{token}(\d+)", lambda m: uris[int(m.group(1))], str(soup))

@@ -339,3 +339,69 @@ def test_a_density_maps_caption_links_to_its_data_table():
     link = soup.find("figure").figcaption.a
     assert link is not None and link.get_text() == "Data: Table 1"
     assert soup.find(id=link["href"][1:]).name == "table"
+
+
+# ----------------------------------------------------------------------------- run log
+
+
+def test_run_log_tables_are_captioned_numbered_and_have_row_headers(tmp_path):
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from sa_toolkit.config import load_config
+    from sa_toolkit.report_index import render_run_log
+
+    repo = Path(__file__).resolve().parents[1]
+    cfg = load_config(repo / "config" / "assessment.yml").with_overrides(processed_dir=tmp_path)
+    results = [
+        SimpleNamespace(
+            name="01_alpha", title="Alpha", status="succeeded", headline="Alpha rose",
+            error=None, seconds=1.5,
+        )
+    ]  # fmt: skip
+    inputs = [
+        {"dataset": "police_street", "file": f"police_uk/2024-0{m}.csv", "sha256": "a" * 64,
+         "rows_in": 100, "rows_kept": 99, "rows_rejected": 1, "encoding": "utf-8"}
+        for m in (4, 5)
+    ]  # fmt: skip
+    coverage = [
+        {"source": "police data", "first": "2023-04", "last": "2025-03", "months": 24,
+         "gaps": [], "missing_in_previous": [], "missing_in_year": []}
+    ]  # fmt: skip
+    manifest = {"generated_at": "2026-05-01T10:00:00+00:00", "coverage": coverage}
+    soup = BeautifulSoup(render_run_log(cfg, results, inputs, manifest), "html.parser")
+    captions = [t.caption.get_text(" ", strip=True) for t in soup.find_all("table")]
+    assert captions == [
+        "Table 1: Each report's status, headline and run time",
+        "Table 2: Months each source holds, with the months missing",
+        "Table 3: Input files and rows read, kept and rejected, by dataset",
+        "Table 4: Each input file with its rows and SHA-256 checksum",
+    ]
+    _check_accessible_page(soup, "run_log.html")
+    rows = soup.find_all("table")
+    assert rows[0].tbody.tr.th.a["href"] == "01_alpha.html"
+    assert rows[1].tbody.tr.th.get_text() == "Police data"
+    summary = [c.get_text() for c in rows[2].tbody.tr.find_all(["th", "td"])]
+    assert summary == ["police_street", "2", "200", "198", "2"]
+    assert rows[3].tbody.tr.th.get_text() == "police_uk/2024-04.csv"  # a file names its row
+
+
+def test_youth_and_fire_interval_charts_follow_the_same_rule():
+    """Deliberate fires: primary (about 2 per 10,000 residents) beside secondary (about
+    15): 15 / 2 = 7.5 > 5, so primary fires get their own axis; the data table keeps both."""
+    from sa_toolkit.analysis import youth_crime as yc
+
+    years = ["2022/23", "2023/24", "2024/25"]
+    series = {
+        "Primary": ([2.0, 1.8, 2.2], [1.5, 1.3, 1.7], [2.6, 2.4, 2.8]),
+        "Secondary": ([15.0, 14.0, 16.0], [13.5, 12.6, 14.5], [16.6, 15.5, 17.6]),
+    }
+    kwargs = {"title": "t", "subtitle": "s", "source": "x", "ylabel": "Fires per 10,000"}
+    fig = yc.interval_chart(years, series, **kwargs)
+    assert len(fig.axes) == 2
+    legends = [[t.get_text() for t in ax.get_legend().get_texts()] for ax in fig.axes]
+    assert legends == [["Secondary (95% interval)"], ["Primary (95% interval)"]]
+    assert fig.axes[1].get_ylim()[1] < 5  # primary fires fill their own axis
+    assert len(fig.sa_data) == 6 and list(fig.sa_data.columns[:2]) == ["Group", "Period"]
+    close = {"A": series["Secondary"], "B": ([12.0, 11.0, 13.0], [10, 9, 11], [14, 13, 15])}
+    assert len(yc.interval_chart(years, close, **kwargs).axes) == 1

@@ -325,3 +325,39 @@ def test_wide_table_is_a_tab_stop_only_while_it_scrolls(browser, serve, tmp_path
     finally:
         context.close()
     assert wraps == [["0", "region", "table-1-caption"], [None, None, None]]
+
+
+def test_a_figures_data_table_prints(browser, serve, tmp_path):
+    """The caption says "Data: Table 1", so the table prints: closed on screen, shown in
+    print (the stylesheet), and opened by the page's beforeprint handler and closed after
+    (for browsers without ::details-content)."""
+    from sa_toolkit.render import render_html
+    from tests.test_accessible_reports import _report_notebook
+
+    render_html(_report_notebook(), tmp_path / "report.html", "A report")
+    base = serve(tmp_path)
+    context = browser.new_context()
+    try:
+        view = context.new_page()
+        view.goto(base + "report.html", wait_until="load")
+        row = view.locator("#table-1 tbody tr").first
+        summary = view.locator("details.sa-figure-data summary")
+        assert not row.is_visible() and summary.is_visible()  # closed on screen
+        view.emulate_media(media="print")
+        assert row.is_visible() and not summary.is_visible()  # printed without its control
+        assert "North" in row.inner_text() and "120" in row.inner_text()
+        view.emulate_media(media="screen")
+        opened = view.evaluate(
+            """() => {
+                const d = document.querySelector("details.sa-figure-data");
+                window.dispatchEvent(new Event("beforeprint"));
+                const during = d.open;
+                window.dispatchEvent(new Event("afterprint"));
+                return [during, d.open];
+            }"""
+        )
+        assert opened == [True, False]
+        pdf = view.pdf(format="A4")
+        assert pdf.startswith(b"%PDF")
+    finally:
+        context.close()
