@@ -194,6 +194,18 @@ def test_without_boundaries_the_density_plot_stays_and_says_which_files_add_maps
     violence = (sunderland["report_dir"] / "01_violent_crime.html").read_text(encoding="utf-8")
     said = " ".join(violence.split())
     assert "Adding the Office for National Statistics LSOA and ward boundary files" in said
+    # the density map's caption cites its data: the hexagons by band of offences
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(violence, "html.parser")
+    density = [f for f in soup.find_all("figure") if "hexagonal bins" in f.img.get("alt", "")]
+    assert len(density) == 1
+    link = density[0].figcaption.find("a", class_="sa-data-link")
+    assert link is not None, density[0].figcaption
+    table = soup.find(id=link["href"][1:])
+    assert [th.get_text() for th in table.thead.find_all("th")][:3] == [
+        "Offences per hexagon", "Hexagons", "Offences",
+    ]  # fmt: skip
 
 
 def test_ingest_recognises_the_published_files(sunderland):
