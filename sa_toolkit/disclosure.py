@@ -59,6 +59,58 @@ def is_small(values, threshold: int):
     return (arr >= 1) & (arr < threshold)
 
 
+def fewer_than(threshold: int) -> str:
+    """How a suppressed count reads in a sentence: ``"fewer than 5"``."""
+    return f"fewer than {_validate_threshold(threshold)}"
+
+
+def safe_count(n, threshold: int, *, decimals: int = 0) -> str:
+    """A count as a reader may see it: ``"fewer than 5"`` from 1 to ``threshold - 1``.
+
+    The one rule for counts in words (sentences, alt text, chart labels and
+    annotations, the Word document): 0 and counts of ``threshold`` or more are written
+    with thousands separators; the others as "fewer than N".
+
+    >>> safe_count(3, 5), safe_count(0, 5), safe_count(1234, 5)
+    ('fewer than 5', '0', '1,234')
+    """
+    threshold = _validate_threshold(threshold)
+    value = float(n)
+    if threshold > 1 and 1 <= round(value, 9) < threshold:
+        return fewer_than(threshold)
+    return f"{value:,.{decimals}f}"
+
+
+def safe_cell(n, threshold: int) -> str:
+    """A count as a table cell shows it: ``"<5"`` from 1 to ``threshold - 1``."""
+    threshold = _validate_threshold(threshold)
+    if threshold > 1 and 1 <= float(n) < threshold:
+        return f"<{threshold}"
+    return f"{float(n):,.0f}"
+
+
+def share_is_disclosive(numerator, denominator, threshold: int) -> bool:
+    """True when a percentage would let a reader work out a small count.
+
+    A share of a small base (1 to ``threshold - 1``: "50% (1 of 2)"), a small
+    numerator, or a small remainder (``denominator - numerator``: "95% of 20" tells a
+    reader that 1 did not) is disclosive once the base is known, and bases are shown
+    beside shares throughout the reports; such a share is suppressed.
+    """
+    threshold = _validate_threshold(threshold)
+    if threshold <= 1:
+        return False
+    values = (float(numerator), float(denominator), float(denominator) - float(numerator))
+    return any(1 <= round(v, 9) < threshold for v in values)
+
+
+def safe_share(numerator, denominator, threshold: int):
+    """The share in percent, or None when it would disclose a small count."""
+    if float(denominator) <= 0 or share_is_disclosive(numerator, denominator, threshold):
+        return None
+    return float(numerator) / float(denominator) * 100
+
+
 @dataclass
 class SuppressedTable:
     """A count table with its margins and the suppression applied to each cell.

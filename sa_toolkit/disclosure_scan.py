@@ -1,0 +1,503 @@
+"""Find small counts in everything a reader of a rendered assessment can see.
+
+:mod:`sa_toolkit.disclosure` suppresses small counts in the tables the toolkit builds;
+this module checks the result as a reader gets it. It reads every text of a year's report
+folder (:func:`sa_toolkit.report_text.reader_texts`: HTML text and alt text, words drawn
+in the figures, the Word document, the Excel framework) and every table
+(:func:`~sa_toolkit.report_text.reader_tables`), and reports each count from 1 to
+``threshold - 1`` it finds, where it is and in which sentence.
+
+How a count is told from other numbers
+--------------------------------------
+In running text (sentences, alt text, chart words, table cells holding words) every whole
+number from 1 to ``threshold - 1`` is taken to be a count of people or events **unless one
+of these rules says what else it is** (each rule is narrow and has its own unit test in
+``tests/test_disclosure_scan.py``; the rule's name is in :data:`RULES`):
+
+``count noun``
+    Never an exception but the override: a number followed (within four words) by a noun
+    that counts people or events (offences, victims, fires...) is a count whatever else
+    the sentence says.
+``decimal``
+    A number with a decimal part (``1.3``, ``0.5``) is a rate, mean or ratio.
+``percentage``
+    Followed by ``%``, ``per cent``, ``pp`` or ``percentage point(s)``.
+``rate``
+    Followed by ``per`` (``2 per 1,000 residents``, ``3 per month``).
+``signed``
+    Written with a sign (``+3``, ``-2``): a change, not a count.
+``range``
+    Joined to another number by a hyphen or dash, or followed by ``+`` (``10-17``,
+    ``0–4``, ``25+``): an age band or a range. "from 2 to 14" is not a range (a change
+    between two counts) and is read as two counts.
+``age``
+    After ``aged``/``age``/``ages``/``under``/``over`` or before ``year-old``/``years
+    old``.
+``ordinal``
+    With an ordinal suffix (``1st``, ``9th``): a rank.
+``key``
+    Followed by ``=`` (``1 = highest rate``) or by ``(low)``, ``(medium)``, ``(high)``: the
+    key of a scale.
+``label``
+    After a word that numbers things (Figure, Table, Priority, NI, Annex, Appendix,
+    Chart, Map, Section, Step, Part, Page, Quarter, Wave, Tier, Level, Stage, Phase,
+    Recommendation, Action, Objective, Option, Question, Version, Key stage, Group...).
+``date or time``
+    Next to a month name (``1 April``, ``March 2``), in a written date (``01/04/2025``) or
+    a time (``10:00``, ``1pm``, ``2 am``).
+``magnitude``
+    Followed by thousand/million/billion, ``k``, ``m`` or ``bn`` (not small at all).
+``money``
+    After ``£``, ``$`` or ``€``.
+``times``
+    Followed by ``times`` or ``x`` (a ratio: "2 times as likely").
+``not people or events``
+    Followed (within four words, before any count noun) by a noun that counts things
+    which are not people or events: places (wards, LSOAs, neighbourhoods, areas,
+    partnerships, peers), time (months, years, weeks, days, hours, minutes, quarters),
+    the assessment's own parts (reports, indicators, measures, priorities, names, sources,
+    files, rows, questions, dimensions, points, traffic lights green/amber/red), distance
+    (km, miles, metres). "1 of 7 reports" and "10 of 12 months" are read this way.
+``score``
+    In a sentence that talks about a score (score, scores, scored, scoring), a number not
+    followed by a count noun is a score.
+``list number``
+    At the very start of a piece and followed by ``.`` or ``)``: a list or step number.
+
+A **share of a small number** is found too: "P% of them" (them, these, those, which) takes
+the last count stated before it in the same sentence as its base, and is reported when P%
+of that base, or what is left of it, is from 1 to ``threshold - 1`` ("drug offences rose to
+14; supply offences were 21% of them" tells a reader there were 3).
+
+In tables
+---------
+A cell holding only a whole number is a count unless its column header, or its row's
+first cell, names something else (a rate, %, share, proportion, rank, score, ratio, change,
+interval, lower/upper limit, p value, mean, average, index, target, year, month, wave,
+run time, files or rows read), the table has a ``unit`` column that does not say count,
+or the table is a scoring table (it has a column headed "Score") and the column names no
+count. Cells holding words are read with the text rules above.
+
+**Secondary suppression**: a table line (a row with a "Total" column, or a column with a
+"Total" row) that hides exactly one part (``<N`` or ``[c]``) while its total and every
+other part are shown lets a reader subtract; it is reported when the subtraction gives a
+number from 1 to ``threshold - 1``.
+
+Axis ticks of a chart (part ``"axis tick"``) are points of a scale and are not read as
+counts; a number written on a chart (a bar label, an annotation) is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sa_toolkit.report_text import (
+    ReaderTable,
+    ReaderText,
+    is_table_cell,
+    reader_tables,
+    reader_texts,
+)
+
+#: Names of the rules that tell a number from a count (documented in the module).
+RULES = (
+    "decimal",
+    "percentage",
+    "rate",
+    "signed",
+    "range",
+    "age",
+    "ordinal",
+    "key",
+    "label",
+    "date or time",
+    "magnitude",
+    "money",
+    "times",
+    "not people or events",
+    "score",
+    "list number",
+)
+
+# Nouns that count people or events: a number before one is a count, always.
+COUNT_NOUNS = frozenset(
+    """
+    offence offences crime crimes incident incidents victim victims suspect suspects
+    offender offenders reoffender reoffenders re-offender re-offenders reoffence reoffences
+    re-offences person persons people resident residents adult adults child children
+    young youth youths man men woman women boy boys girl girls fire fires casualty casualties
+    admission admissions death deaths fatality fatalities injury injuries robbery robberies
+    burglary burglaries arrest arrests search searches stop stops entrant entrants
+    termination terminations respondent respondents case cases call calls report-ins
+    referral referrals order orders patient patients client clients household households
+    family families individual individuals pupil pupils student students exclusion
+    exclusions presentation presentations completion completions sanction sanctions
+    outcome outcomes charge charges caution cautions killed injured missing
+    """.split()
+)
+
+# Nouns that count things which are not people or events.
+THING_NOUNS = frozenset(
+    """
+    ward wards lsoa lsoas msoa msoas neighbourhood neighbourhoods area areas place places
+    location locations partnership partnerships peer peers force forces district districts
+    month months year years week weeks day days hour hours minute minutes second seconds
+    quarter quarters wave waves report reports indicator indicators measure measures
+    priority priorities name names source sources file files row rows column columns
+    question questions dimension dimensions point points green amber red grey
+    category categories strand strands group groups type types band bands level levels
+    km kilometre kilometres mile miles metre metres m2 chart charts figure figures table
+    tables map maps section sections page pages recommendation recommendations action
+    actions target targets survey surveys digit digits decimal decimals star stars
+    sentence sentences word words line lines layer layers
+    """.split()
+)
+
+LABEL_WORDS = frozenset(
+    """
+    rank ranked ranking position figure fig table priority ni annex appendix chart map section step part page pages chapter
+    quarter q wave tier level stage phase recommendation action objective option question
+    version key group no number item note scenario grade class category band cohort
+    """.split()
+)
+
+MONTHS = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
+)
+
+_NUMBER = re.compile(
+    r"(?<![\w.,/:])(?P<sign>[+\-−]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?![\w])"
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-']*|[%=£$€+]|\d[\d,]*(?:\.\d+)?")
+_SCORE_SENTENCE = re.compile(r"\bscor(e|es|ed|ing)\b", re.IGNORECASE)
+_SHARE_OF = re.compile(
+    r"(?<![\d.])(?P<pct>\d+(?:\.\d+)?)\s?(?:%|per cent)\s+of\s+(?:them|these|those|which)\b",
+    re.IGNORECASE,
+)
+_LEADING_NUMBER = re.compile(r"^\s*\d[\d,]*(\.\d+)?")
+_SUPPRESSED = re.compile(r"^(<\s?\d+|\[c\]|fewer than \d+)$", re.IGNORECASE)
+_WHOLE = re.compile(r"^\d{1,3}(?:,\d{3})*$|^\d+$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One small count a reader could see."""
+
+    file: str
+    part: str
+    text: str  # the sentence or cell, as the reader sees it
+    number: str  # the figure found
+    kind: str  # "small count", "share of a small number", "derivable from the total"
+    detail: str = ""
+
+    def where(self) -> str:
+        return f"{self.file} ({self.part})"
+
+    def message(self) -> str:
+        extra = f" ({self.detail})" if self.detail else ""
+        return f"{self.where()}: {self.kind} {self.number}{extra} in: {_clip(self.text)}"
+
+
+def _clip(text: str, width: int = 220) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _words_after(text: str, end: int, n: int = 4) -> list[str]:
+    """The next ``n`` words after position ``end``, lower case, stopping at a clause end."""
+    rest = re.split(r"[;:.!?(\[]\s|[;!?]|\)\s*[,;]", text[end:], maxsplit=1)[0]
+    return [w.lower() for w in _WORD.findall(rest)[:n]]
+
+
+def _word_before(text: str, start: int) -> str:
+    words = _WORD.findall(text[:start])
+    return words[-1].lower() if words else ""
+
+
+def classify_number(text: str, match: re.Match) -> str | None:
+    """Why the number at ``match`` is not a count (a rule name), or None when it is one."""
+    start, end = match.span()
+    after = text[end:]
+    before = text[:start]
+    # first what the number's own form says it is
+    if match.group("frac"):
+        return "decimal"
+    if re.match(r"\s?(%|per ?cent\b|pp\b|percentage point)", after, re.IGNORECASE):
+        return "percentage"
+    if re.match(r"\s+per\b", after, re.IGNORECASE):
+        return "rate"
+    if match.group("sign"):
+        return "signed"
+    if re.match(r"\s?[\-–—]\s?\d", after) or re.search(r"\d\s?[\-–—]\s?$", before):
+        return "range"
+    if re.match(r"\+", after):
+        return "range"
+    if re.match(r"(st|nd|rd|th)\b", after, re.IGNORECASE):
+        return "ordinal"
+    if re.match(r"\s?=", after) or re.match(r"\s?\((low|medium|high)\)", after, re.IGNORECASE):
+        return "key"
+    if re.match(r"\s?(:\d\d|/\d|\s?(am|pm)\b|\s?o'clock)", after, re.IGNORECASE) or re.search(
+        r"\d[/:]$", before
+    ):
+        return "date or time"
+    if re.match(r"\s?(thousand|million|billion|bn\b|k\b|m\b)", after, re.IGNORECASE):
+        return "magnitude"
+    if re.search(r"[£$€]\s?$", before):
+        return "money"
+    if re.match(r"\s?(times\b|x\b|×)", after, re.IGNORECASE):
+        return "times"
+    # then the words around it
+    word_before = _word_before(text, start)
+    nxt = _words_after(text, end)
+    if word_before in LABEL_WORDS:
+        return "label"
+    if (nxt and nxt[0] in MONTHS) or word_before in MONTHS:
+        return "date or time"
+    if word_before in ("aged", "age", "ages", "under", "over") or re.match(
+        r"[\s\-]?years?[\s\-]old", after, re.IGNORECASE
+    ):
+        return "age"
+    for word in nxt:
+        if word in COUNT_NOUNS:
+            return None  # the override: a count noun before any other noun
+        if word in THING_NOUNS:
+            return "not people or events"
+    if _SCORE_SENTENCE.search(_sentence_around(text, start, end)):
+        return "score"
+    if not before.strip() and re.match(r"[.)]\s", after):
+        return "list number"
+    return None
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = text.rfind(". ", 0, start)
+    right = text.find(". ", end)
+    return text[left + 1 : right if right >= 0 else len(text)]
+
+
+def _value(match: re.Match) -> float:
+    return float(match.group("int").replace(",", "") + (match.group("frac") or ""))
+
+
+def small_counts_in_text(text: str, threshold: int) -> list[tuple[str, str, str]]:
+    """Each small count in a piece of text: (figure, kind, detail)."""
+    if threshold <= 1:
+        return []
+    found: list[tuple[str, str, str]] = []
+    counts_so_far: list[tuple[int, int]] = []  # (position, value) of counts, for shares
+    for match in _NUMBER.finditer(text):
+        value = _value(match)
+        if classify_number(text, match) is not None:
+            continue
+        counts_so_far.append((match.start(), int(value)))
+        if 1 <= value < threshold:
+            found.append((match.group(0).strip(), "small count", ""))
+    for match in _SHARE_OF.finditer(text):
+        bases = [v for pos, v in counts_so_far if pos < match.start() and v >= threshold]
+        if not bases:
+            continue
+        base, pct = bases[-1], float(match.group("pct"))
+        part = round(base * pct / 100)
+        for derived in (part, base - part):
+            if 1 <= derived < threshold:
+                found.append(
+                    (
+                        match.group(0),
+                        "share of a small number",
+                        f"{match.group('pct')}% of {base:,} is about {derived}",
+                    )
+                )
+                break
+    return found
+
+
+# ---- tables -----------------------------------------------------------------------
+
+_NOT_COUNT_HEADER = re.compile(
+    r"rate|\bper\b|%|percent|per cent|\bshare|proportion|\brank|\bscore|ratio|change|"
+    r"interval|\blower\b|\bupper\b|\bci\b|p[\s_\-]?value|\bmean\b|average|\bindex\b|"
+    r"\btarget|^year$|\bmonths?\b|\bwave\b|run time|\bfiles\b|\brows\b|\bz\b|frequency|"
+    r"\bpriority\b|significan|\bpolarity\b|\bunit\b|\bbaseline year|\bage\b|\bage band\b",
+    re.IGNORECASE,
+)
+_COUNT_HEADER = re.compile(
+    r"\b(" + "|".join(sorted(COUNT_NOUNS, key=len, reverse=True)) + r"|count|number)\b",
+    re.IGNORECASE,
+)
+_TOTAL = re.compile(r"^(total\b|all$|partnership total|grand total)", re.IGNORECASE)
+
+
+def _is_whole(cell: str) -> bool:
+    return bool(_WHOLE.match(cell.strip()))
+
+
+def _whole(cell: str) -> int:
+    return int(cell.strip().replace(",", ""))
+
+
+def _cell_is_count(table: ReaderTable, row: tuple[str, ...], column: int) -> bool:
+    header = table.header[column] if column < len(table.header) else ""
+    if _NOT_COUNT_HEADER.search(header):
+        return False
+    first = row[0] if row else ""
+    if column > 0 and _NOT_COUNT_HEADER.search(first) and not _COUNT_HEADER.search(first):
+        return False
+    units = [i for i, h in enumerate(table.header) if h.strip().lower() == "unit"]
+    if units and units[0] < len(row):
+        unit = row[units[0]].strip().lower()
+        if unit and unit not in ("count", "number", "people", "offences", "incidents"):
+            return False
+    scoring = any(h.strip().lower() == "score" for h in table.header)
+    if scoring and not _COUNT_HEADER.search(header):
+        return False
+    return True
+
+
+def small_counts_in_table(table: ReaderTable, threshold: int) -> list[Finding]:
+    """Small counts in a table's cells, and hidden cells its totals give away."""
+    if threshold <= 1:
+        return []
+    findings: list[Finding] = []
+    for row in table.rows:
+        for column, cell in enumerate(row):
+            if column > 0 and row[column] == row[column - 1] and column >= len(table.header):
+                continue
+            text = cell.strip()
+            if not text:
+                continue
+            header = table.header[column] if column < len(table.header) else ""
+            where = f"{table.part}, row '{_clip(row[0], 60)}', column '{header}'"
+            if column == 0:
+                # the row's name (a place, a year, a band such as "1" incident): read as text
+                if not _is_whole(text):
+                    for number, kind, detail in small_counts_in_text(text, threshold):
+                        findings.append(Finding(table.file, where, text, number, kind, detail))
+                continue
+            is_count = _cell_is_count(table, row, column)
+            if _is_whole(text):
+                if 1 <= _whole(text) < threshold and is_count:
+                    findings.append(Finding(table.file, where, text, text, "small count"))
+                continue
+            if not is_count:
+                # "2 (no significant change)" in a score column: the leading figure is the
+                # column's value (a score, a rank); only the words after it are read
+                text = _LEADING_NUMBER.sub("", text, count=1)
+            for number, kind, detail in small_counts_in_text(text, threshold):
+                findings.append(Finding(table.file, where, cell.strip(), number, kind, detail))
+    findings.extend(_derivable_from_totals(table, threshold))
+    return findings
+
+
+def _derivable_from_totals(table: ReaderTable, threshold: int) -> list[Finding]:
+    """Lines that hide one part while showing the total and every other part."""
+    findings: list[Finding] = []
+    header = list(table.header)
+    rows = [list(r) for r in table.rows]
+    total_columns = [i for i, h in enumerate(header) if _TOTAL.match(h.strip())]
+    for t in total_columns:
+        parts = [
+            i
+            for i, h in enumerate(header)
+            if i != t and i > 0 and not _NOT_COUNT_HEADER.search(h) and i not in total_columns
+        ]
+        for row in rows:
+            finding = _line_gives_away(
+                [row[i] if i < len(row) else "" for i in parts],
+                row[t] if t < len(row) else "",
+                threshold,
+            )
+            if finding:
+                findings.append(
+                    Finding(
+                        table.file,
+                        f"{table.part}, row '{_clip(row[0], 60)}'",
+                        " | ".join(row),
+                        finding,
+                        "derivable from the total",
+                        f"the row total less its other parts gives {finding}",
+                    )
+                )
+    total_rows = [r for r in rows if r and _TOTAL.match(r[0].strip())]
+    for total in total_rows:
+        body = [r for r in rows if r is not total and not _TOTAL.match(r[0].strip())]
+        for column in range(1, len(header)):
+            if _NOT_COUNT_HEADER.search(header[column]):
+                continue
+            finding = _line_gives_away(
+                [r[column] if column < len(r) else "" for r in body],
+                total[column] if column < len(total) else "",
+                threshold,
+            )
+            if finding:
+                findings.append(
+                    Finding(
+                        table.file,
+                        f"{table.part}, column '{header[column]}'",
+                        " | ".join([header[column], *(r[column] for r in body), total[column]]),
+                        finding,
+                        "derivable from the total",
+                        f"the column total less its other parts gives {finding}",
+                    )
+                )
+    return findings
+
+
+def _line_gives_away(parts: list[str], total: str, threshold: int) -> str | None:
+    hidden = [p for p in parts if _SUPPRESSED.match(p.strip())]
+    if len(hidden) != 1 or not _is_whole(total):
+        return None
+    shown = [p for p in parts if not _SUPPRESSED.match(p.strip())]
+    if not all(_is_whole(p) for p in shown if p.strip()):
+        return None
+    left = _whole(total) - sum(_whole(p) for p in shown if p.strip())
+    return str(left) if 1 <= left < threshold else None
+
+
+# ---- the whole folder ---------------------------------------------------------------
+
+
+def scan_texts(texts: Iterable[ReaderText], threshold: int) -> list[Finding]:
+    """Small counts in reader-visible text (table cells are read by :func:`scan_tables`)."""
+    findings: list[Finding] = []
+    for piece in texts:
+        if is_table_cell(piece.part) or piece.part == "axis tick":
+            continue
+        for number, kind, detail in small_counts_in_text(piece.text, threshold):
+            findings.append(Finding(piece.file, piece.part, piece.text, number, kind, detail))
+    return findings
+
+
+def scan_tables(tables: Iterable[ReaderTable], threshold: int) -> list[Finding]:
+    findings: list[Finding] = []
+    for table in tables:
+        findings.extend(small_counts_in_table(table, threshold))
+    return findings
+
+
+def scan_report_folder(folder: Path, threshold: int) -> list[Finding]:
+    """Every small count a reader could see in a year's report folder (sorted, no repeats)."""
+    folder = Path(folder)
+    findings = scan_texts(reader_texts(folder), threshold) + scan_tables(
+        reader_tables(folder), threshold
+    )
+    unique = {(f.file, f.part, f.text, f.number, f.kind): f for f in findings}
+    return sorted(unique.values(), key=lambda f: (f.file, f.part, f.text, f.number))
+
+
+def refusal_message(findings: list[Finding], threshold: int, limit: int = 12) -> str:
+    """An analyst's message naming where each small count is (the first ``limit``)."""
+    lines = [
+        f"{len(findings)} small number(s) (from 1 to {threshold - 1}) would be published; "
+        "each must be shown as fewer than "
+        f"{threshold} (or left out) before the reports can be published:"
+    ]
+    lines += [f"  - {f.message()}" for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"  ... and {len(findings) - limit} more")
+    return "\n".join(lines)
