@@ -256,12 +256,17 @@ def mask_small_counts(
     threshold: int,
     *,
     derived: Iterable[str] = (),
+    total_row: tuple[str, object] | None = None,
 ) -> pd.DataFrame:
     """Hide small counts in a list-style table, and the figures computed from them.
 
-    For tables of one row per place or group (count, rate, interval...) that show no
-    total: a count from 1 to ``threshold - 1`` becomes ``<threshold`` and each
-    ``derived`` column of that row (rate, share, lower, upper) becomes ``[c]``.
+    For tables of one row per place or group (count, rate, interval...): a count from 1
+    to ``threshold - 1`` becomes ``<threshold`` and each ``derived`` column of that row
+    (rate, share, lower, upper) becomes ``[c]``. When the table shows a total row
+    (``total_row=(column, label)``: the row whose ``column`` holds ``label`` is the sum
+    of the others), secondary suppression as in :func:`suppress_counts`: if exactly one
+    part is hidden, the smallest other non-zero part is hidden too (``[c]``), or the
+    total when there is none, so that the total cannot give the hidden part away.
     Returns a copy whose masked columns hold text.
     """
     threshold = _validate_threshold(threshold)
@@ -270,14 +275,27 @@ def mask_small_counts(
     if missing:
         raise ArgumentError(f"mask_small_counts: no column(s) {missing} in the table")
     out = frame.copy()
-    small = is_small(pd.to_numeric(out[count_column], errors="coerce"), threshold)
+    values = pd.to_numeric(out[count_column], errors="coerce")
+    small = pd.Series(is_small(values, threshold), index=out.index)
     if threshold <= 1 or not small.any():
         return out
+    secondary = pd.Series(False, index=out.index)
+    if total_row is not None:
+        column, label = total_row
+        is_total = out[column].astype(str) == str(label)
+        parts = ~is_total
+        if is_total.any() and int((small & parts).sum()) == 1 and not small[is_total].any():
+            others = values[parts & ~small & (values > 0)]
+            if len(others):
+                secondary[others.idxmin()] = True
+            else:
+                secondary[is_total] = True
     for column in [count_column, *derived]:
         out[column] = out[column].astype(object)
     out.loc[small, count_column] = f"<{threshold}"
+    out.loc[secondary, count_column] = SECONDARY_MARKER
     for column in derived:
-        out.loc[small, column] = SECONDARY_MARKER
+        out.loc[small | secondary, column] = SECONDARY_MARKER
     return out
 
 

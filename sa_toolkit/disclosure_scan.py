@@ -31,8 +31,8 @@ of these rules says what else it is** (each rule is narrow and has its own unit 
     ``0–4``, ``25+``): an age band or a range. "from 2 to 14" is not a range (a change
     between two counts) and is read as two counts.
 ``age``
-    After ``aged``/``age``/``ages``/``under``/``over`` or before ``year-old``/``years
-    old``.
+    After ``aged``/``age``/``ages`` or before ``year-old``/``years old``; after
+    ``under``/``over`` when no count noun follows ("children under 4").
 ``ordinal``
     With an ordinal suffix (``1st``, ``9th``): a rank.
 ``key``
@@ -69,6 +69,10 @@ the last count stated before it in the same sentence as its base, and is reporte
 of that base, or what is left of it, is from 1 to ``threshold - 1`` ("drug offences rose to
 14; supply offences were 21% of them" tells a reader there were 3).
 
+A **change from a small number**: a percentage change in the same clause as a change
+written with one count hidden ("+600%, fewer than 5 to 14") gives the hidden count away
+(14 / 7 = 2); it is reported when the count it gives is from 1 to ``threshold - 1``.
+
 In tables
 ---------
 A cell holding only a whole number is a count unless its column header, or its row's
@@ -79,7 +83,7 @@ or the table is a scoring table (it has a column headed "Score") and the column 
 count. Cells holding words are read with the text rules above.
 
 **Secondary suppression**: a table line (a row with a "Total" column, or a column with a
-"Total" row) that hides exactly one part (``<N`` or ``[c]``) while its total and every
+"Total" or "All ..." row) that hides exactly one part (``<N`` or ``[c]``) while its total and every
 other part are shown lets a reader subtract; it is reported when the subtraction gives a
 number from 1 to ``threshold - 1``.
 
@@ -180,6 +184,15 @@ _SHARE_OF = re.compile(
     r"(?<![\d.])(?P<pct>\d+(?:\.\d+)?)\s?(?:%|per cent)\s+of\s+(?:them|these|those|which)\b",
     re.IGNORECASE,
 )
+# a percentage change and a change written with one count hidden, in the same clause:
+# "+600%, fewer than 5 to 14" gives the hidden count away (14 / 7 = 2)
+_CHANGE_OF_HIDDEN = re.compile(
+    r"(?P<pct>[+\-−]?\d+(?:\.\d+)?)%[^;.%]{0,40}?"
+    r"(?:(?:fewer than |<)\d+ to (?P<after>\d[\d,]*)|(?P<before>\d[\d,]*) to (?:fewer than |<)\d+)"
+    r"|(?:(?:fewer than |<)\d+ to (?P<after2>\d[\d,]*)|(?P<before2>\d[\d,]*) to "
+    r"(?:fewer than |<)\d+)[^;.%]{0,40}?(?P<pct2>[+\-−]?\d+(?:\.\d+)?)%",
+    re.IGNORECASE,
+)
 _LEADING_NUMBER = re.compile(r"^\s*\d[\d,]*(\.\d+)?")
 _SUPPRESSED = re.compile(r"^(<\s?\d+|\[c\]|fewer than \d+)$", re.IGNORECASE)
 _WHOLE = re.compile(r"^\d{1,3}(?:,\d{3})*$|^\d+$")
@@ -259,7 +272,7 @@ def classify_number(text: str, match: re.Match) -> str | None:
         return "label"
     if (nxt and nxt[0] in MONTHS) or word_before in MONTHS:
         return "date or time"
-    if word_before in ("aged", "age", "ages", "under", "over") or re.match(
+    if word_before in ("aged", "age", "ages") or re.match(
         r"[\s\-]?years?[\s\-]old", after, re.IGNORECASE
     ):
         return "age"
@@ -268,6 +281,8 @@ def classify_number(text: str, match: re.Match) -> str | None:
             return None  # the override: a count noun before any other noun
         if word in THING_NOUNS:
             return "not people or events"
+    if word_before in ("under", "over"):
+        return "age"  # "children under 4"; "under 4 victims" is a count (the noun came first)
     if _SCORE_SENTENCE.search(_sentence_around(text, start, end)):
         return "score"
     if not before.strip() and re.match(r"[.)]\s", after):
@@ -298,6 +313,24 @@ def small_counts_in_text(text: str, threshold: int) -> list[tuple[str, str, str]
         counts_so_far.append((match.start(), int(value)))
         if 1 <= value < threshold:
             found.append((match.group(0).strip(), "small count", ""))
+    for match in _CHANGE_OF_HIDDEN.finditer(text):
+        pct = float((match.group("pct") or match.group("pct2")).replace("−", "-"))
+        after = match.group("after") or match.group("after2")
+        before = match.group("before") or match.group("before2")
+        if pct <= -100:
+            continue
+        if after:  # hidden before = after / (1 + pct)
+            hidden = round(float(after.replace(",", "")) / (1 + pct / 100))
+        else:  # hidden after = before * (1 + pct)
+            hidden = round(float(before.replace(",", "")) * (1 + pct / 100))
+        if 1 <= hidden < threshold:
+            found.append(
+                (
+                    match.group(0),
+                    "change from a small number",
+                    f"the percentage change gives the hidden count away: about {hidden}",
+                )
+            )
     for match in _SHARE_OF.finditer(text):
         bases = [v for pos, v in counts_so_far if pos < match.start() and v >= threshold]
         if not bases:
@@ -331,6 +364,9 @@ _COUNT_HEADER = re.compile(
     re.IGNORECASE,
 )
 _TOTAL = re.compile(r"^(total\b|all$|partnership total|grand total)", re.IGNORECASE)
+# a total row may be named for what it adds up ("All drug offences"); the subtraction
+# check keeps a row that is not the sum of the rows above from being reported by chance
+_TOTAL_ROW = re.compile(r"^(total\b|all\b|partnership total|grand total)", re.IGNORECASE)
 
 
 def _is_whole(cell: str) -> bool:
@@ -423,9 +459,9 @@ def _derivable_from_totals(table: ReaderTable, threshold: int) -> list[Finding]:
                         f"the row total less its other parts gives {finding}",
                     )
                 )
-    total_rows = [r for r in rows if r and _TOTAL.match(r[0].strip())]
+    total_rows = [r for r in rows if r and _TOTAL_ROW.match(r[0].strip())]
     for total in total_rows:
-        body = [r for r in rows if r is not total and not _TOTAL.match(r[0].strip())]
+        body = [r for r in rows if r is not total and not _TOTAL_ROW.match(r[0].strip())]
         for column in range(1, len(header)):
             if _NOT_COUNT_HEADER.search(header[column]):
                 continue
