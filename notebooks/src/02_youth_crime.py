@@ -133,6 +133,7 @@ if len(robbery_places) and robbery_places["victims"].sum() >= threshold:
             f"robberies of 10-17 year olds in {cfg.year.label}",
             robbery_places["victims"].sum(),
             unit="victims",
+            threshold=threshold,
         )
     )
 if not key:

@@ -609,9 +609,14 @@ def concentration_sentence(data: ViolentCrimeData, conc: pd.DataFrame, wards: pd
     )
     if not wards.empty and wards["offences"].sum() > 0:
         top = wards.sort_values("offences", ascending=False).iloc[0]
+        share = (
+            ""  # the share of a small count gives it away
+            if is_small([top["offences"]], data.threshold)[0]
+            else f", {findings.format_percent(top['share'])}"
+        )
         text += (
-            f"; {place_level(data.areas).named(top['place'])} had the most ({findings.format_number(top['offences'])} "
-            f"offences, {findings.format_percent(top['share'])})"
+            f"; {place_level(data.areas).named(top['place'])} had the most "
+            f"({safe_count(top['offences'], data.threshold)} offences{share})"
         )
     return text + "."
 
@@ -1087,8 +1092,16 @@ def implications(
     places = []
     if wards is not None and wards["offences"].sum() > 0:
         for _, row in wards.sort_values("offences", ascending=False).head(n_places).iterrows():
+            named = place_level(data.areas).named(row["place"])
+            if is_small([row["offences"]], data.threshold)[0]:
+                # the share and rate of a small count give it away: neither is given
+                places.append(
+                    f"{named}: {safe_count(row['offences'], data.threshold)} offences of "
+                    f"{data.focus_label.lower()}"
+                )
+                continue
             places.append(
-                f"{place_level(data.areas).named(row['place'])}: {findings.format_number(row['offences'])} offences of "
+                f"{named}: {findings.format_number(row['offences'])} offences of "
                 f"{data.focus_label.lower()} ({findings.format_percent(row['share'])}), "
                 f"{findings.format_number(row['rate'], 1)} per 1,000 residents"
             )
