@@ -304,3 +304,12 @@ def test_sa_publish_refuses_a_folder_with_a_small_count_and_says_where(tmp_path,
     )
     (folder / "01_violent_crime.html").write_text(fixed, encoding="utf-8")
     assert publish_year(cfg).name == "PUBLISHED.json"
+
+
+@pytest.mark.slow
+def test_no_small_count_in_any_text_of_the_demo_assessment(rendered_reports):
+    from sa_toolkit.config import load_config
+
+    threshold = load_config(rendered_reports.parents[1] / "config" / "assessment.yml")
+    found = scan_report_folder(rendered_reports, threshold.suppression_threshold)
+    assert found == [], "\n".join(f.message() for f in found[:30])
