@@ -41,6 +41,21 @@ def suppression_note(threshold: int) -> str:
     )
 
 
+def disclosure_text(threshold: int) -> str:
+    """The disclosure rule in plain words, for each report's notes (methods)."""
+    threshold = _validate_threshold(threshold)
+    if threshold <= 1:
+        return "Small numbers: no count is suppressed (the suppression threshold is switched off)."
+    return (
+        f"Small numbers: to protect privacy, a count below {threshold} (other than zero) is "
+        f'shown as "<{threshold}" in tables and "fewer than {threshold}" in the text, charts '
+        "and descriptions, and no percentage, rate or change worked out from it is given. "
+        f"Where a total would let a reader work a hidden count out, a further figure is hidden "
+        f'("{SECONDARY_MARKER}"). The assessment cannot be published while any text, chart, '
+        "table, the Word document or the workbook shows such a count."
+    )
+
+
 class DisclosureError(UserError):
     """A table would disclose record-level or identifying information."""
 

@@ -300,9 +300,12 @@ def methods_notes(cfg) -> list[str]:
     from sa_toolkit.indicators.overdispersion import methods_text
     from sa_toolkit.traffic_lights import rule_text
 
+    from sa_toolkit.disclosure import disclosure_text
+
     return [
         rule_text(cfg.amber_tolerance, cfg.significance_level),
         methods_text(cfg.significance_level),
+        disclosure_text(cfg.suppression_threshold),
     ]
 
 
