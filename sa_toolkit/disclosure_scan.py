@@ -52,7 +52,9 @@ of these rules says what else it is** (each rule is narrow and has its own unit 
 ``times``
     Followed by ``times`` or ``x`` (a ratio: "2 times as likely").
 ``not people or events``
-    Followed (within four words, before any count noun) by a noun that counts things
+    In a sentence that opens "Of N <things>" ("Of 47 performance indicators, 0 were
+    green ...; 4 worsened"), or followed (within four words, before any count noun) by a
+    noun that counts things
     which are not people or events: places (wards, LSOAs, neighbourhoods, areas,
     partnerships, peers), time (months, years, weeks, days, hours, minutes, quarters),
     the assessment's own parts (reports, indicators, measures, priorities, names, sources,
@@ -63,6 +65,12 @@ of these rules says what else it is** (each rule is narrow and has its own unit 
     followed by a count noun is a score.
 ``list number``
     At the very start of a piece and followed by ``.`` or ``)``: a list or step number.
+``the suppression band``
+    "1 to N" or "1-N" with N = ``threshold - 1`` in a sentence about privacy or
+    suppression ("a count from 1 to 4 is not shown to protect privacy"), unless a count
+    noun follows.
+
+A label word also covers a list of numbers after it ("offence code (1, 2, 4.1)").
 
 A **share of a small number** is found too: "P% of them" (them, these, those, which) takes
 the last count stated before it in the same sentence as its base, and is reported when P%
@@ -162,7 +170,7 @@ THING_NOUNS = frozenset(
 
 LABEL_WORDS = frozenset(
     """
-    rank ranked ranking position figure fig table priority ni annex appendix chart map section step part page pages chapter
+    rank ranked ranking position code codes figure fig table priority ni annex appendix chart map section step part page pages chapter
     quarter q wave tier level stage phase recommendation action objective option question
     version key group no number item note scenario grade class category band cohort
     """.split()
@@ -229,7 +237,10 @@ def _words_after(text: str, end: int, n: int = 4) -> list[str]:
 
 
 def _word_before(text: str, start: int) -> str:
+    """The word before a number, over a list of numbers ("offence code (1, 2, 4.1)")."""
     words = _WORD.findall(text[:start])
+    while words and words[-1][0].isdigit() and re.search(r"[,(]\s*$", text[:start]):
+        start = text.rfind(words.pop(), 0, start)
     return words[-1].lower() if words else ""
 
 
@@ -281,6 +292,8 @@ def classify_number(text: str, match: re.Match) -> str | None:
             return None  # the override: a count noun before any other noun
         if word in THING_NOUNS:
             return "not people or events"
+    if _of_things(_sentence_around(text, start, end)):
+        return "not people or events"
     if word_before in ("under", "over"):
         return "age"  # "children under 4"; "under 4 victims" is a count (the noun came first)
     if _SCORE_SENTENCE.search(_sentence_around(text, start, end)):
@@ -288,6 +301,15 @@ def classify_number(text: str, match: re.Match) -> str | None:
     if not before.strip() and re.match(r"[.)]\s", after):
         return "list number"
     return None
+
+
+_OF_N = re.compile(r"^\s*of (?:the )?[\d,]+ ((?:[\w\-]+ ){0,2}[\w\-]+)", re.IGNORECASE)
+
+
+def _of_things(sentence: str) -> bool:
+    """A sentence that opens "Of 47 performance indicators, ..." counts those things."""
+    match = _OF_N.match(sentence)
+    return bool(match) and any(w.lower() in THING_NOUNS for w in match.group(1).split())
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -300,14 +322,35 @@ def _value(match: re.Match) -> float:
     return float(match.group("int").replace(",", "") + (match.group("frac") or ""))
 
 
+_PRIVACY_WORDS = re.compile(r"privacy|suppress|not shown|disclos|protect", re.IGNORECASE)
+
+
+def _band_spans(text: str, threshold: int) -> list[tuple[int, int]]:
+    """Where a sentence about suppression names its band: "from 1 to 4", "1-4"."""
+    if threshold <= 2:
+        return []
+    top = threshold - 1
+    band = re.compile(rf"(?<![\d.,])1\s?(?:to|-|–)\s?{top}(?![\d.,]\d)")
+    spans = []
+    for match in band.finditer(text):
+        sentence = _sentence_around(text, match.start(), match.end())
+        after = _words_after(text, match.end())
+        if _PRIVACY_WORDS.search(sentence) and not (after and after[0] in COUNT_NOUNS):
+            spans.append(match.span())
+    return spans
+
+
 def small_counts_in_text(text: str, threshold: int) -> list[tuple[str, str, str]]:
     """Each small count in a piece of text: (figure, kind, detail)."""
     if threshold <= 1:
         return []
     found: list[tuple[str, str, str]] = []
     counts_so_far: list[tuple[int, int]] = []  # (position, value) of counts, for shares
+    band = _band_spans(text, threshold)
     for match in _NUMBER.finditer(text):
         value = _value(match)
+        if any(a <= match.start() < b for a, b in band):
+            continue  # "a count from 1 to 4 is not shown": the rule itself, not a count
         if classify_number(text, match) is not None:
             continue
         counts_so_far.append((match.start(), int(value)))
@@ -536,4 +579,9 @@ def refusal_message(findings: list[Finding], threshold: int, limit: int = 12) ->
     lines += [f"  - {f.message()}" for f in findings[:limit]]
     if len(findings) > limit:
         lines.append(f"  ... and {len(findings) - limit} more")
+    lines.append(
+        "A figure in the analyst's text (the content folder) is yours to reword (e.g. "
+        f'"fewer than {threshold}") before running `sa run` again; one the toolkit wrote itself is '
+        "a fault in the toolkit: please report it with this message."
+    )
     return "\n".join(lines)

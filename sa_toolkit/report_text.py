@@ -161,9 +161,34 @@ def xlsx_tables(path: Path, name: str) -> Iterator[ReaderTable]:
             ]
             grid = [row for row in grid if any(row)]
             if grid:
-                yield ReaderTable(name, f"sheet {sheet.title}", grid[0], tuple(grid[1:]))
+                at = _xlsx_header_row(grid)
+                # title and note rows above the header are kept as rows (read as text)
+                yield ReaderTable(
+                    name, f"sheet {sheet.title}", grid[at], tuple(grid[:at] + grid[at + 1 :])
+                )
     finally:
         book.close()
+
+
+def _xlsx_header_row(grid: list[tuple[str, ...]]) -> int:
+    """The header of a sheet: the first row of words as wide as the table below it.
+
+    A sheet may open with a title and notes above its header (one filled cell each).
+    """
+    widest = max(sum(1 for v in row if v) for row in grid)
+    for at, row in enumerate(grid):
+        filled = [v for v in row if v]
+        if len(filled) >= max(2, 0.6 * widest) and not any(_is_number(v) for v in filled):
+            return at
+    return 0
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _xlsx_value(value) -> str:

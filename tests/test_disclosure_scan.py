@@ -54,6 +54,7 @@ def _rule(text: str, number: str) -> str | None:
         # a count noun wins over a scoring sentence and over "under"
         ("The score counts 3 offences in the ward", ["3"]),
         ("under 4 victims were recorded", ["4"]),
+        ("Of 40 victims, 4 were under 18", ["4"]),  # "Of N" people: still counts
     ],
 )
 def test_small_counts_are_found(text, expected):
@@ -104,6 +105,11 @@ def test_counts_at_or_above_the_threshold_and_zero_are_not_small():
         ("Traffic lights of the 4 rated indicators: 0 green, 4 amber", "4", "not people or events"),
         ("a 2 km grid", "2", "not people or events"),
         ("in the last 3 years", "3", "not people or events"),
+        (
+            "Of 47 performance indicators in 2025/26, 0 were green; 4 worsened significantly.",
+            "4",
+            "not people or events",
+        ),
         ("Volume scores under 5%: 1; under 15%: 2", "2", "score"),
         ("1. Read the data", "1", "list number"),
     ],
@@ -112,6 +118,16 @@ def test_each_rule_tells_a_number_from_a_count(text, number, rule):
     assert rule in RULES
     assert _rule(text, number) == rule
     assert number.lstrip("+") not in _counts(text) or rule == "decimal"
+
+
+def test_a_list_after_a_label_and_the_suppression_band_are_not_counts():
+    assert _counts("by Home Office offence code (1, 2, 4.1, 5D)") == []
+    assert _counts("<5: a count from 1 to 4, not shown to protect privacy") == []
+    assert _counts("a count from 1 to 9, not shown to protect privacy", 10) == []
+    # not the band of this threshold, or not a sentence about privacy: counts
+    assert _counts("a count from 1 to 3, not shown to protect privacy") == ["1", "3"]
+    assert _counts("Gun crime rose from 1 to 4") == ["1", "4"]
+    assert _counts("1 to 4 offences were not shown") == ["1", "4"]
 
 
 def test_ordinals_and_codes_are_not_read_as_numbers_at_all():
