@@ -9,6 +9,8 @@ import json
 import pytest
 
 from sa_toolkit.disclosure import (
+    disclosure_text,
+    safe_cell,
     safe_count,
     safe_share,
     share_is_disclosive,
@@ -242,6 +244,10 @@ def test_safe_count_and_safe_share():
         "1,234",
     ]
     assert safe_count(3, 0) == "3"  # no suppression
+    assert [safe_cell(n, 5) for n in (0, 3, 12)] == ["0", "<5", "12"]
+    # the rule in plain words, for the reports' notes, holds no small count itself
+    for threshold in (3, 5, 10):
+        assert small_counts_in_text(disclosure_text(threshold), threshold) == []
     assert share_is_disclosive(1, 2, 5)  # 50% (1 of 2)
     assert share_is_disclosive(3, 14, 5)  # a small part
     assert share_is_disclosive(38, 40, 5)  # a small remainder
