@@ -20,9 +20,9 @@ from sa_toolkit.disclosure_scan import (
     RULES,
     classify_number,
     scan_report_folder,
-    small_counts_in_table,
     small_counts_in_text,
 )
+from sa_toolkit.disclosure_tables import small_counts_in_table
 from sa_toolkit.errors import UserError
 from sa_toolkit.report_text import ReaderTable
 
