@@ -163,4 +163,10 @@ def check_publishable(cfg: Config, manifest: dict[str, Any]) -> str | None:
             f"{content.content_dir(cfg)} changed after the reports were rendered; run "
             "`sa run` again so that the reports include it"
         )
+    from sa_toolkit.disclosure_scan import refusal_message, scan_report_folder
+
+    threshold = cfg.suppression_threshold
+    small = scan_report_folder(cfg.report_dir, threshold) if threshold > 1 else []
+    if small:
+        return f"{cfg.year.label} cannot be published: " + refusal_message(small, threshold)
     return None

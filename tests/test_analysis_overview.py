@@ -26,6 +26,7 @@ def _cfg(**extra):
         "region": "London",
         "processed_dir": None,
         "significance_level": 0.05,
+        "suppression_threshold": 5,
     }
     return SimpleNamespace(**{**base, **extra})
 

@@ -242,17 +242,25 @@ else:
     if fire["has_comparison"]:
         fire_title = (
             findings.change_sentence(
-                "Primary fires", primary["last_year"], primary["this_year"], unit="fires"
-            ).split(" (")[0]
+                "Primary fires",
+                primary["last_year"],
+                primary["this_year"],
+                unit="fires",
+                threshold=threshold,
+            )
+            .split(" (")[0]
+            .rstrip(".")
             + f" in {fy.label}"
         )
         fire_alt = (
-            f"{primary['this_year']:,} primary fires in {fy.label} against "
-            f"{primary['last_year']:,} the year before."
+            f"{disclosure.safe_count(primary['this_year'], threshold)} primary fires in {fy.label} against "
+            f"{disclosure.safe_count(primary['last_year'], threshold)} the year before."
         )
     else:
-        fire_title = f"{primary['this_year']:,} primary fires were attended in {fy.label}"
-        fire_alt = f"{primary['this_year']:,} primary fires in {fy.label}."
+        fire_title = f"{disclosure.safe_count(primary['this_year'], threshold)} primary fires were attended in {fy.label}"
+        fire_alt = (
+            f"{disclosure.safe_count(primary['this_year'], threshold)} primary fires in {fy.label}."
+        )
     if len(monthly):
         fig = charts.monthly_trend(
             monthly,
@@ -328,7 +336,7 @@ else:
         shown,
         x="year",
         series="group",
-        title=f"{int(last['casualties']):,} people were killed or seriously injured on the roads "
+        title=f"{disclosure.safe_count(int(last['casualties']), threshold).capitalize()} people were killed or seriously injured on the roads "
         f"in {last['year']}"
         + (
             f", {'within' if last['casualties'] <= ksi_target else 'above'} the target of "

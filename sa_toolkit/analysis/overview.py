@@ -900,7 +900,11 @@ def mix_sentence(mix: pd.DataFrame, cfg: Config) -> str | None:
         return None
     top = crimes.iloc[0]
     return findings.share_sentence(
-        str(top["crime_type"]), int(top["this"]), f"recorded crime in {cfg.year.label}", total
+        str(top["crime_type"]),
+        int(top["this"]),
+        f"recorded crime in {cfg.year.label}",
+        total,
+        threshold=cfg.suppression_threshold,
     )
 
 
@@ -1406,7 +1410,11 @@ def key_findings(
         )  # fmt: skip
         when = f"In {cfg.year.label} against {previous}, "
         sentence = findings.change_sentence(
-            "recorded crime", trend["crime_last"], trend["crime_this"], significant=significant
+            "recorded crime",
+            trend["crime_last"],
+            trend["crime_this"],
+            significant=significant,
+            threshold=cfg.suppression_threshold,
         )
         out = [when + sentence[0].lower() + sentence[1:]]
     elif trend.get("too_few_months"):
@@ -1447,6 +1455,7 @@ def key_findings(
             trend["asb_this"],
             unit="incidents",
             significant=asb_sig,
+            threshold=cfg.suppression_threshold,
         )
     )
     return out[:6]

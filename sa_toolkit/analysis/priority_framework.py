@@ -297,12 +297,14 @@ def framework_concerns(frame: pd.DataFrame) -> dict[str, list[str]]:
 def methods_notes(cfg) -> list[str]:
     """The notes every report's framework table carries: the one traffic-light rule and
     how significance is tested (the same text in every report)."""
+    from sa_toolkit.disclosure import disclosure_text
     from sa_toolkit.indicators.overdispersion import methods_text
     from sa_toolkit.traffic_lights import rule_text
 
     return [
         rule_text(cfg.amber_tolerance, cfg.significance_level),
         methods_text(cfg.significance_level),
+        disclosure_text(cfg.suppression_threshold),
     ]
 
 

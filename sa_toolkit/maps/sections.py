@@ -311,7 +311,7 @@ def survey_ward_map(
         map_alt_text(areas, what, "ward"),
         output_dir,
         areas,
-        threshold=0,
+        threshold=cfg.suppression_threshold,  # respondents below it are shown as "<N"
         level="ward",
         caption=f"{what}, % of residents by ward, {place}, survey wave {wave}",
         notes=[
