@@ -93,6 +93,9 @@ def performance_framework(cfg, source: DataSource | None = None) -> pd.DataFrame
 
     Under ``sa run`` the rows computed here are written for the run's other notebooks.
     """
+    from sa_toolkit.measures import wait_for_run_measures
+
+    wait_for_run_measures()  # the runner computes the rows once for the run
     shared = shared_framework(cfg)
     if shared is not None:
         return shared
@@ -144,6 +147,7 @@ def write_shared_framework(frame: pd.DataFrame, cfg, folder: str | Path) -> Path
         "columns": [str(c) for c in frame.columns],
         "rows": [[_plain(v) for v in row] for row in frame.itertuples(index=False)],
         "not_computed": dict(frame.attrs.get("not_computed", {})),
+        "computed_values": dict(frame.attrs.get("computed_values", {})),
     }
     path = Path(folder) / SHARED_FRAMEWORK_FILE
     tmp = path.with_name(f".{path.name}.tmp")
@@ -167,6 +171,7 @@ def shared_framework(cfg) -> pd.DataFrame | None:
         return None
     frame = pd.DataFrame(doc["rows"], columns=doc["columns"])
     frame.attrs["not_computed"] = doc["not_computed"]
+    frame.attrs["computed_values"] = doc.get("computed_values", {})
     return frame
 
 
@@ -215,6 +220,9 @@ def priority_framework(
                     "comment": ENTER_VALUES_NOTE,
                 }
             )
+    from sa_toolkit.measures import wait_for_run_measures
+
+    wait_for_run_measures()  # the runner computes the rows once for the run
     shared = shared_framework(cfg)
     if shared is None:
         frame = build_framework(

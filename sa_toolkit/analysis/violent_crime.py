@@ -1188,7 +1188,8 @@ def ratios_display(ratios: pd.DataFrame, threshold: int) -> pd.DataFrame:
             "Count": ratios["count"].astype(int),
             "Share (%)": (ratios["count_share"] * 100).round(1),
             "Population share (%)": (ratios["population_share"] * 100).round(1),
-            "Ratio": ratios["value"].round(2),
+            # the ratio with the decimals of its interval, so the interval visibly holds it
+            "Ratio": [f"{v:.2f}" for v in ratios["value"]],
             "95% interval": [
                 f"{lo:.2f} to {hi:.2f}"
                 for lo, hi in zip(ratios["lower"], ratios["upper"], strict=True)
