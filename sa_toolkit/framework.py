@@ -47,6 +47,7 @@ from sa_toolkit.indicators.computations import (
     compute,
 )
 from sa_toolkit.indicators.overdispersion import dispersion_from_totals
+from sa_toolkit.measures import displayed
 from sa_toolkit.periods import FinancialYear
 from sa_toolkit.targets import load_targets, targets_for_year
 from sa_toolkit.traffic_lights import NO_TARGET_TEXT, traffic_light
@@ -461,7 +462,9 @@ def build_framework(
         if brk is not None:
             notes.append(f"{brk['comparison_note']} ({brk['reason']})")
         elif unit and base.number is not None and act.number is not None:
-            change = simple_change(base.number, act.number, unit)
+            # from the values as every report shows them, so the change shown beside them
+            # reconciles (1.8% to 3.5% is +1.7 pp; sa_toolkit.measures.displayed)
+            change = simple_change(displayed(base.number, unit), displayed(act.number, unit), unit)
             if np.isnan(change) and c_unit == "%" and base.number == 0:
                 notes.append("no % change from a baseline of zero")
             dispersion = (

@@ -70,8 +70,9 @@ UNITS = {
     "ratio": (1, "re-offences per re-offender"),
 }
 
-#: decimals a quoted value is shown with, by unit (as the framework table)
-DECIMALS = {"percent": 1, "count": 0}
+#: decimals a value is shown with, by unit, in every report (framework tables, sentences);
+#: a displayed change is computed from the values rounded so (:func:`displayed`)
+DECIMALS = {"percent": 1, "count": 0, "rate_per_100000": 1}
 DEFAULT_DECIMALS = 2
 
 SHARED_FILE = "measures.json"
@@ -320,14 +321,46 @@ def start_run_measures(cfg, shared_dir: Path, report_dir: Path) -> threading.Thr
 # ----------------------------------------------------------------------------- publishing
 
 
-def format_value(value, unit: str) -> str:
-    """A measure's value as every report quotes it (the framework table's precision)."""
+def decimals(unit: str, value: float | None = None) -> int:
+    """Decimals of ``unit``; more for a value below 1 so it keeps two significant figures
+    (a rate of 0.004 per 1,000 is not shown as 0.00)."""
+    places = DECIMALS.get(unit, DEFAULT_DECIMALS)
+    if unit != "count" and value is not None and 0 < abs(value) < 1:
+        places = max(places, 1 - math.floor(math.log10(abs(value))))
+    return places
+
+
+def displayed(value, unit: str) -> float | None:
+    """``value`` rounded as the reports show it (half away from zero, as printed)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
     number = _number(value)
     if number is None:
+        return None
+    step = Decimal(1).scaleb(-decimals(unit, number))
+    return float(Decimal(repr(number)).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def format_value(value, unit: str) -> str:
+    """A measure's value as every report quotes it (``1,281``, ``3.5%``, ``25.07``)."""
+    number = displayed(value, unit)
+    if number is None:
         return ""
-    decimals = DECIMALS.get(unit, DEFAULT_DECIMALS)
-    text = f"{number:,.{decimals}f}"
+    text = f"{number:,.{decimals(unit, _number(value))}f}"
     return f"{text}%" if unit == "percent" else text
+
+
+def displayed_change(baseline, actual, unit: str) -> float | None:
+    """The change between two values as displayed (pp for percentages, else %), to one
+    decimal: ``1.8%`` to ``3.5%`` is +1.7 pp whatever the unrounded values were, so a
+    reader can reconcile every change with the two figures beside it."""
+    from sa_toolkit.indicators.change import simple_change
+
+    b, a = displayed(baseline, unit), displayed(actual, unit)
+    if b is None or a is None:
+        return None
+    change = simple_change(b, a, unit)
+    return None if change is None or math.isnan(change) else round(change, 1)
 
 
 def quote(ms: MeasureSet, measure_id: str, period: str, text: str | None = None) -> str:

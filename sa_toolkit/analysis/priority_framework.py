@@ -327,11 +327,10 @@ def framework_table(frame: pd.DataFrame, threshold: int = 0) -> pd.DataFrame:
             return value
         if unit == "count" and 0 < value < threshold:
             return f"<{threshold}"
-        if unit == "percent":
-            return f"{value:.1f}%"
-        if unit == "count":
-            return f"{value:,.0f}"
-        return f"{value:,.2f}"
+        from sa_toolkit.measures import format_value
+
+        # the one precision of every report (sa_toolkit.measures.DECIMALS)
+        return format_value(value, unit)
 
     def target_text(row):
         from sa_toolkit.framework import format_target
