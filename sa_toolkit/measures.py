@@ -17,16 +17,14 @@ not ids; small counts shown as ``<threshold``). The notebooks, the summary page 
 document read it through :func:`load_measure_set`; a notebook run on its own computes the
 same set (the same function).
 
-Contract: every interval holds its estimate (``lower <= value <= upper``); a quoted figure
-is formatted by :func:`format_value` (the framework table's precision) and marked in HTML
-by :func:`quote` with ``data-measure`` and ``data-period`` attributes, so a test can find
-every quoted figure and compare it with the set.
+Contract: every interval holds its estimate (``lower <= value <= upper``); a value is
+printed by :func:`format_value` (one precision per unit, in every report) and a change is
+computed from the values as printed (:func:`displayed_change`), so it reconciles.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import json
 import math
 import os
@@ -361,16 +359,6 @@ def displayed_change(baseline, actual, unit: str) -> float | None:
         return None
     change = simple_change(b, a, unit)
     return None if change is None or math.isnan(change) else round(change, 1)
-
-
-def quote(ms: MeasureSet, measure_id: str, period: str, text: str | None = None) -> str:
-    """HTML for a quoted figure: ``<span data-measure=... data-period=...>49.22</span>``."""
-    row = ms.row(measure_id, period)
-    shown = text if text is not None else format_value(row["value"], row["unit"])
-    return (
-        f'<span class="sa-measure" data-measure="{html.escape(measure_id)}" '
-        f'data-period="{html.escape(period)}">{html.escape(shown)}</span>'
-    )
 
 
 def published_frame(ms: MeasureSet, threshold: int) -> pd.DataFrame:

@@ -858,6 +858,14 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
     from sa_toolkit.tables import read_table
 
     cfg = data.cfg
+    if data.year == cfg.year:
+        from sa_toolkit.analysis import priority_framework as pf
+        from sa_toolkit.measures import wait_for_run_measures
+
+        wait_for_run_measures()
+        if pf.shared_framework(cfg) is not None:
+            # under sa run: the run's rows, computed once for every report (sa_toolkit.measures)
+            return pf.priority_framework(cfg, "violent_crime", enter_missing=False)
     catalogue = load_catalogue()
     catalogue = catalogue[catalogue["priority"] == "violent_crime"]
 
@@ -867,6 +875,7 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
             return frame if columns is None else frame[list(columns)]
         return read_table(name, processed_dir, columns=columns)
 
+    from sa_toolkit.indicators.catalogue import load_series_breaks
     from sa_toolkit.targets import load_targets
 
     source = DataSource.from_config(cfg)
@@ -875,6 +884,8 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
         year=data.year,
         catalogue=catalogue,
         data=source,
+        # the package's breaks and the partnership's own, as the run's framework
+        series_breaks=load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None)),
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
         targets=load_targets(cfg),
@@ -888,8 +899,9 @@ def framework_display(rows: pd.DataFrame) -> pd.DataFrame:
     def number(value, unit):
         if isinstance(value, str) or value is None or pd.isna(value):
             return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-        decimals = 0 if unit == "count" else 2
-        return findings.format_number(value, decimals) + ("%" if unit == "percent" else "")
+        from sa_toolkit.measures import format_value
+
+        return format_value(value, unit)  # the one precision of every report
 
     out = pd.DataFrame(
         {
