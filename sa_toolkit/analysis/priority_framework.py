@@ -257,6 +257,9 @@ def priority_framework(
         frame.attrs["not_computed"] = {
             k: v for k, v in shared.attrs["not_computed"].items() if k in catalogue.index
         }
+        frame.attrs["computed_values"] = {
+            k: v for k, v in shared.attrs.get("computed_values", {}).items() if k in catalogue.index
+        }
     # computed rows first, in catalogue order; entered (tbc) rows after them
     frame["_entered"] = frame["value_source"] == "entered"
     order = {k: i for i, k in enumerate(catalogue.index)}
