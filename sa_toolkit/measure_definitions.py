@@ -1,8 +1,10 @@
 """Definitions stated once, and the report measures the indicator catalogue does not hold.
 
-The catalogue (``sa_toolkit/data/indicators.yml``) defines the framework's indicators; the
-terms below are the ones several reports use for their own figures. Each is defined here,
-once, and read by every report that quotes it (``docs/indicators.md``, "Definitions").
+The catalogue (``sa_toolkit/data/indicators.yml``) defines the framework's indicators and
+``sa_toolkit/data/violent_crime_measures.csv`` the violent crime measures (serious violence,
+knife and gun crime, by offence code or flag); the terms below are the ones several reports
+use for figures of their own, defined here once (``docs/indicators.md``, "Definitions" lists
+where each term is stated).
 
 :func:`report_measures` adds these figures to the run's measure set
 (:mod:`sa_toolkit.measures`) for the assessed year and the year before.
@@ -24,22 +26,6 @@ DEFINITIONS = {
         "partnership and flagged by the police as alcohol-related; its share is of all violence "
         "against the person.",
     ),
-    "serious_violence": (
-        "Serious violence",
-        "Homicide, attempted murder and wounding with intent to cause grievous bodily harm "
-        "(Home Office offence codes 1, 2, 4.1 and 5D), as NI 15's most serious violence.",
-    ),
-    "serious_youth_violence": (
-        "Serious youth violence",
-        "Offences of most serious violence, violence with injury and robbery against a victim "
-        "aged 1 to 19, as flagged by the force in the crime extract (the Metropolitan Police "
-        "definition that partnerships use).",
-    ),
-    "knife_crime": (
-        "Knife crime",
-        "Offences flagged by the force as involving a knife or sharp instrument (used, "
-        "threatened or possessed).",
-    ),
     "suspects": (
         "Suspects",
         "People recorded by the police as the suspect of a crime (an age recorded on the crime); "
@@ -55,11 +41,6 @@ DEFINITIONS = {
 }
 
 SOURCE_INCIDENTS = "Police crime recording system extract"
-
-
-def definition(term: str) -> str:
-    """The one definition of ``term`` (a key of :data:`DEFINITIONS`)."""
-    return DEFINITIONS[term][1]
 
 
 def alcohol_related_violence(incidents: pd.DataFrame) -> tuple[int, int]:
