@@ -276,12 +276,18 @@ def check_primary_fires(folder: Path) -> list[str]:
 
 
 def check_deliberate_fires_one_multiplier(folder: Path) -> list[str]:
+    """Deliberate fires are per 10,000 (NI 33) wherever they are quoted."""
     problems = []
-    for where, tables in all_tables(folder).items():
-        for rows in tables:
-            if any(r and r[0] == "Deliberate fires" for r in rows[1:]) and any(
-                "100,000" in h for h in rows[0]
-            ):
+    for where, soup in html_pages(folder).items():
+        for table in soup.find_all("table"):
+            caption = table.find("caption")
+            heads = " ".join(th.get_text(" ", strip=True) for th in table.find_all("th"))
+            about = (caption.get_text(" ", strip=True) if caption else "") + " " + heads
+            rows = [tr.find(["th", "td"]) for tr in table.find_all("tr")]
+            named = any(
+                c is not None and c.get_text(strip=True) == "Deliberate fires" for c in rows
+            )
+            if named and "100,000" in about:
                 problems.append(f"{where}: deliberate fires in a table of rates per 100,000")
     for where, text in all_texts(folder).items():
         if re.search(r"[Dd]eliberate[^.]{0,60}per 100,000", text):

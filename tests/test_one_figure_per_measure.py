@@ -3,11 +3,12 @@
 Reads every rendered report of the session's demo run (``rendered_reports``: the index,
 the seven reports and the Word document) and the run's published measure set, and checks
 them with :mod:`tests.measure_checks` (the arithmetic by hand, from the figures as
-printed). On the render before the measure set (commit c220157) eight of the ten checks
-fail: primary fires 42.2 and 70.4 per 100,000, alcohol-related violence 5,851 of 16,473
-and 6,040 of 17,868, police-only anti-social behaviour in the overview, "Age profile of
-offenders", a re-offending row with no actual, ratios outside their intervals, changes that
-do not reconcile, and no published set.
+printed). On the full demo rendered before the measure set (commit c220157) nine of the
+ten checks fail: primary fires 42.2 and 70.4 per 100,000, deliberate fires in a table per
+100,000, alcohol-related violence 5,851 of 16,473 and 6,040 of 17,868, police-only
+anti-social behaviour in the overview, "Age profile of offenders", a re-offending row with
+no actual and a frequency called a rate, ratios outside their intervals ("0.5 (0.41 to
+0.49)"), changes that do not reconcile ("1.8% 3.5% +1.6 pp"), and no published set.
 """
 
 from __future__ import annotations
