@@ -39,12 +39,15 @@ from sa_toolkit.indicators.change import (
     simple_change,
 )
 from sa_toolkit.indicators.computations import (
+    COHORT_COMPUTATIONS,
     WAVE_COMPUTATIONS,
     DataSource,
     NotComputable,
+    before_period,
     compute,
 )
 from sa_toolkit.indicators.overdispersion import dispersion_from_totals
+from sa_toolkit.measures import displayed
 from sa_toolkit.periods import FinancialYear
 from sa_toolkit.targets import load_targets, targets_for_year
 from sa_toolkit.traffic_lights import NO_TARGET_TEXT, traffic_light
@@ -365,6 +368,9 @@ def build_framework(
             also_reported[indicator_id] = others
     rows = []
     skipped: dict[str, str] = {}
+    #: each computed value with its count, denominator, interval and period, by indicator
+    #: and "baseline"/"actual": the run's measure set (sa_toolkit.measures) is built from it
+    computed_values: dict[str, dict[str, dict]] = {}
     for indicator_id, entered, origin in entries:
         fields, notes = _row_fields(
             entered, catalogue, indicator_id, agreed_targets.get(indicator_id)
@@ -413,21 +419,27 @@ def build_framework(
                 counts[f"{key}_count"] = result.count
                 counts[f"{key}_denominator"] = result.denominator
                 counts[f"{key}_lower"], counts[f"{key}_upper"] = result.lower, result.upper
+                computed_values.setdefault(indicator_id, {})[key] = _computed_record(result, fy)
             if (
                 computed_any
-                and comp["function"] in WAVE_COMPUTATIONS
+                and comp["function"] in WAVE_COMPUTATIONS | COHORT_COMPUTATIONS
                 and base_period
                 and base_period == act_period
             ):
-                # one survey wave serves both years: compare with the wave before it
+                # one survey wave (or re-offending cohort) serves both years: compare
+                # with the one before it
                 try:
-                    wave = int(act_period.split()[-1])
-                    result = compute({**comp, "before_wave": wave}, data, baseline_year)
+                    before = before_period(comp["function"], act_period)
+                    result = compute({**comp, **before}, data, baseline_year)
                     base = Parsed(result.value, f"{result.value:g}", result.note)
                     counts["baseline_count"] = result.count
                     counts["baseline_denominator"] = result.denominator
+                    computed_values[indicator_id]["baseline"] = _computed_record(
+                        result, baseline_year
+                    )
                 except NotComputable as exc:
                     base = Parsed(None, "")
+                    computed_values[indicator_id].pop("baseline", None)
                     notes.append(f"baseline not computed: {exc}")
             if computed_any:
                 source = "computed from data" if origin == "computed" else "entered and computed"
@@ -450,7 +462,9 @@ def build_framework(
         if brk is not None:
             notes.append(f"{brk['comparison_note']} ({brk['reason']})")
         elif unit and base.number is not None and act.number is not None:
-            change = simple_change(base.number, act.number, unit)
+            # from the values as every report shows them, so the change shown beside them
+            # reconciles (1.8% to 3.5% is +1.7 pp; sa_toolkit.measures.displayed)
+            change = simple_change(displayed(base.number, unit), displayed(act.number, unit), unit)
             if np.isnan(change) and c_unit == "%" and base.number == 0:
                 notes.append("no % change from a baseline of zero")
             dispersion = (
@@ -504,7 +518,28 @@ def build_framework(
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     # catalogue indicators left out because neither year could be computed, with the reason
     frame.attrs["not_computed"] = skipped
+    frame.attrs["computed_values"] = {
+        k: v for k, v in computed_values.items() if k in set(frame["indicator_id"])
+    }
     return frame
+
+
+def _computed_record(result, fy: FinancialYear) -> dict:
+    """What the measure set keeps of one computed value (plain numbers, JSON-ready)."""
+
+    def number(x):
+        return None if x is None or not np.isfinite(x) else float(x)
+
+    return {
+        "year": fy.label,
+        "period": result.period or fy.label,
+        "value": float(result.value),
+        "count": number(result.count),
+        "denominator": number(result.denominator),
+        "lower": number(result.lower),
+        "upper": number(result.upper),
+        "note": " ".join(t for t in (result.note, result.months_note) if t),
+    }
 
 
 _RAG_STYLE = {"G": "#00703c", "A": "#b35c00", "R": "#d4351c"}

@@ -531,6 +531,11 @@ def run_assessment(
         prepared = assessment_output.prepare(
             cfg, [p.stem for p in available], [p.stem for p in chosen]
         )
+        from sa_toolkit import measures
+
+        # the run's measures (and performance framework), computed once while the
+        # kernels start; the notebooks wait for them (sa_toolkit.measures)
+        measure_thread = measures.start_run_measures(cfg, shared, staging)
         console.print(
             f"Running {len(chosen)} notebook(s) for {cfg.partnership_name}, "
             f"{cfg.year.label}, {n_jobs} at a time",
@@ -554,6 +559,7 @@ def run_assessment(
             top_html=prepared.top_html,
         )
         merged = _merge(previous, results)
+        measure_thread.join()
 
         from sa_toolkit import report_index
 

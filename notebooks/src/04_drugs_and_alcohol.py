@@ -334,7 +334,7 @@ else:
             title=f"{wards.iloc[0]['ward_name']} had {findings.format_percent(wards.iloc[0]['share_of_all'])}"
             f" of alcohol-related violence; {findings.format_percent(violence['night_share'])} "
             "was on Friday and Saturday nights",
-            subtitle=f"Alcohol-related violence and sexual offences, top 10 wards, {place}, {fy.label}",
+            subtitle=f"Alcohol-related violence against the person, top 10 wards, {place}, {fy.label}",
             source="Police crime recording system extract (alcohol flag)",
             highlight=wards.iloc[0]["ward_name"],
             xlabel="Offences",

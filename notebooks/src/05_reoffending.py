@@ -245,7 +245,7 @@ else:
     )
 
 # %% [markdown]
-# ## Age profile of offenders
+# ## Age profile of suspects
 
 # %%
 if not len(ages) or ages["suspects"].sum() < max(threshold, 1):

@@ -310,7 +310,10 @@ else:
                 "upper": "95% CI upper",
                 "p_value": "p-value",
             },  # fmt: skip
-            notes=disclosure.suppression_note(threshold),
+            notes=[
+                disclosure.suppression_note(threshold),
+                "Deliberate fires are reported per 10,000 residents in the anti-social behaviour report.",
+            ],
         )
     )
 

@@ -42,6 +42,7 @@ def load(cfg) -> TableStore:
             "crime_incidents": [
                 "month",
                 "crime_type",
+                "offence_group",
                 "offence_code",
                 "offence_description",
                 "lsoa_code",
@@ -368,6 +369,8 @@ def penetration(
 def alcohol_violence(incidents: pd.DataFrame, lookup: pd.DataFrame, lsoas, year) -> dict:
     """Alcohol-related violence in the year: share, by ward, and on Friday/Saturday nights.
 
+    Violence is violence against the person, the one definition of
+    :mod:`sa_toolkit.measure_definitions` (the violent crime report's too).
     Returns ``share`` (% of violence flagged alcohol-related), ``count``, ``violence``,
     ``wards`` (ward_name, alcohol_related, violence, share of ward's violence, % of all
     alcohol-related violence; sorted), ``night_share`` (% of alcohol-related violence
@@ -377,8 +380,10 @@ def alcohol_violence(incidents: pd.DataFrame, lookup: pd.DataFrame, lsoas, year)
     """
     if incidents is None:
         return None
+    from sa_toolkit.measure_definitions import VIOLENCE_AGAINST_THE_PERSON
+
     rows = incidents[
-        (incidents["crime_type"].astype(str) == VIOLENCE)
+        (incidents["offence_group"].astype(str) == VIOLENCE_AGAINST_THE_PERSON)
         & incidents["month"].isin(year.months)
         & incidents["lsoa_code"].astype(str).isin(list(lsoas))
     ]
@@ -538,7 +543,7 @@ def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dic
             findings.share_sentence(
                 "Alcohol-related offences",
                 violence["count"],
-                "violence",
+                "violence against the person",
                 violence["violence"],
                 threshold=threshold,
             ).rstrip(".")

@@ -269,9 +269,10 @@ def _value_text(value, unit: str, threshold: int) -> str:
         if 1 <= value < threshold:
             return f"<{threshold}"
         return findings.format_number(value)
-    if unit == "percent":
-        return f"{findings.format_number(value, 1)}%"
-    return findings.format_number(value, 1)
+    from sa_toolkit.measures import format_value
+
+    # the one precision of every report (sa_toolkit.measures.DECIMALS)
+    return format_value(value, unit)
 
 
 def _small_count(value, unit: str, threshold: int) -> bool:
@@ -1445,6 +1446,10 @@ def key_findings(
             f"recorded by the police in {cfg.year.label}."
         )
         return out[:6]
+    all_sources = all_source_asb_sentence(cfg)
+    if all_sources:  # the one definition of anti-social behaviour, as its own report leads
+        out.append(all_sources)
+        return out[:6]
     asb_sig, _ = change_test(
         trend["asb_last"], trend["asb_this"], cfg.significance_level, trend.get("asb_dispersion")
     )
@@ -1459,6 +1464,33 @@ def key_findings(
         )
     )
     return out[:6]
+
+
+def all_source_asb_sentence(cfg: Config) -> str | None:
+    """The anti-social behaviour report's headline (incidents reported to the police, the
+    council and housing providers), by the same functions; None without the partners'
+    extract (police-recorded incidents are then the definition: ``measure_definitions``)."""
+    from sa_toolkit.analysis import anti_social_behaviour as asb
+    from sa_toolkit.analysis.priority_common import table_supplied
+    from sa_toolkit.coverage import compare_years, table_coverage
+    from sa_toolkit.errors import UserError
+    from sa_toolkit.indicators.computations import NotComputable
+
+    processed = getattr(cfg, "processed_dir", None)
+    if not processed or not table_supplied("asb_incidents", processed):
+        return None
+    from sa_toolkit.analysis.priority_framework import local_source
+
+    try:
+        incidents = local_source(cfg).read("asb_incidents", ["month", "source", "lsoa_code"])
+        comparison = compare_years(table_coverage("asb_incidents", processed), cfg.year)
+    except (NotComputable, UserError):
+        return None
+    compared = comparison.compared and comparison.has_previous
+    by_source = asb.source_changes(
+        incidents, cfg.year, compared, comparison, cfg.significance_level
+    ).set_index("source")
+    return asb.headline_sentence(by_source, cfg.year, cfg.suppression_threshold)
 
 
 def implications_text(framework: dict, matrix: pd.DataFrame, places: list[str]):

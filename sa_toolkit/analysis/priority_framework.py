@@ -93,6 +93,9 @@ def performance_framework(cfg, source: DataSource | None = None) -> pd.DataFrame
 
     Under ``sa run`` the rows computed here are written for the run's other notebooks.
     """
+    from sa_toolkit.measures import wait_for_run_measures
+
+    wait_for_run_measures()  # the runner computes the rows once for the run
     shared = shared_framework(cfg)
     if shared is not None:
         return shared
@@ -144,6 +147,7 @@ def write_shared_framework(frame: pd.DataFrame, cfg, folder: str | Path) -> Path
         "columns": [str(c) for c in frame.columns],
         "rows": [[_plain(v) for v in row] for row in frame.itertuples(index=False)],
         "not_computed": dict(frame.attrs.get("not_computed", {})),
+        "computed_values": dict(frame.attrs.get("computed_values", {})),
     }
     path = Path(folder) / SHARED_FRAMEWORK_FILE
     tmp = path.with_name(f".{path.name}.tmp")
@@ -167,6 +171,7 @@ def shared_framework(cfg) -> pd.DataFrame | None:
         return None
     frame = pd.DataFrame(doc["rows"], columns=doc["columns"])
     frame.attrs["not_computed"] = doc["not_computed"]
+    frame.attrs["computed_values"] = doc.get("computed_values", {})
     return frame
 
 
@@ -215,6 +220,9 @@ def priority_framework(
                     "comment": ENTER_VALUES_NOTE,
                 }
             )
+    from sa_toolkit.measures import wait_for_run_measures
+
+    wait_for_run_measures()  # the runner computes the rows once for the run
     shared = shared_framework(cfg)
     if shared is None:
         frame = build_framework(
@@ -248,6 +256,9 @@ def priority_framework(
         )
         frame.attrs["not_computed"] = {
             k: v for k, v in shared.attrs["not_computed"].items() if k in catalogue.index
+        }
+        frame.attrs["computed_values"] = {
+            k: v for k, v in shared.attrs.get("computed_values", {}).items() if k in catalogue.index
         }
     # computed rows first, in catalogue order; entered (tbc) rows after them
     frame["_entered"] = frame["value_source"] == "entered"
@@ -321,11 +332,10 @@ def framework_table(frame: pd.DataFrame, threshold: int = 0) -> pd.DataFrame:
             return value
         if unit == "count" and 0 < value < threshold:
             return f"<{threshold}"
-        if unit == "percent":
-            return f"{value:.1f}%"
-        if unit == "count":
-            return f"{value:,.0f}"
-        return f"{value:,.2f}"
+        from sa_toolkit.measures import format_value
+
+        # the one precision of every report (sa_toolkit.measures.DECIMALS)
+        return format_value(value, unit)
 
     def target_text(row):
         from sa_toolkit.framework import format_target

@@ -262,12 +262,12 @@ def fires(
     if population is None:
         population = pd.DataFrame({"year": [], "population": []})
     kind = fire["incident_type"].astype(str)
-    motive = fire["motive"].astype(str)
     fy = year_of_month(fire["month"])
     measures = {
         "Primary fires": (kind == "primary").astype(int),
         "Secondary fires": (kind == "secondary").astype(int),
-        "Deliberate fires": (motive == "deliberate").astype(int),
+        # deliberate fires are the anti-social behaviour report's measure, per 10,000 (NI 33):
+        # one measure, one multiplier, so they are not repeated here per 100,000
         "Fire casualties (non-fatal)": pd.to_numeric(fire["casualties"]).fillna(0).astype(int),
         "Fire fatalities": pd.to_numeric(fire["fatalities"]).fillna(0).astype(int),
     }

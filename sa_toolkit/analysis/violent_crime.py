@@ -881,6 +881,14 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
     from sa_toolkit.tables import read_table
 
     cfg = data.cfg
+    if data.year == cfg.year:
+        from sa_toolkit.analysis import priority_framework as pf
+        from sa_toolkit.measures import wait_for_run_measures
+
+        wait_for_run_measures()
+        if pf.shared_framework(cfg) is not None:
+            # under sa run: the run's rows, computed once for every report (sa_toolkit.measures)
+            return pf.priority_framework(cfg, "violent_crime", enter_missing=False)
     catalogue = load_catalogue()
     catalogue = catalogue[catalogue["priority"] == "violent_crime"]
 
@@ -890,6 +898,7 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
             return frame if columns is None else frame[list(columns)]
         return read_table(name, processed_dir, columns=columns)
 
+    from sa_toolkit.indicators.catalogue import load_series_breaks
     from sa_toolkit.targets import load_targets
 
     source = DataSource.from_config(cfg)
@@ -898,6 +907,8 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
         year=data.year,
         catalogue=catalogue,
         data=source,
+        # the package's breaks and the partnership's own, as the run's framework
+        series_breaks=load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None)),
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
         targets=load_targets(cfg),
@@ -911,8 +922,9 @@ def framework_display(rows: pd.DataFrame) -> pd.DataFrame:
     def number(value, unit):
         if isinstance(value, str) or value is None or pd.isna(value):
             return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-        decimals = 0 if unit == "count" else 2
-        return findings.format_number(value, decimals) + ("%" if unit == "percent" else "")
+        from sa_toolkit.measures import format_value
+
+        return format_value(value, unit)  # the one precision of every report
 
     out = pd.DataFrame(
         {
@@ -1232,7 +1244,8 @@ def ratios_display(ratios: pd.DataFrame, threshold: int) -> pd.DataFrame:
             "Count": ratios["count"].astype(int),
             "Share (%)": (ratios["count_share"] * 100).round(1),
             "Population share (%)": (ratios["population_share"] * 100).round(1),
-            "Ratio": ratios["value"].round(2),
+            # the ratio with the decimals of its interval, so the interval visibly holds it
+            "Ratio": [f"{v:.2f}" for v in ratios["value"]],
             "95% interval": [
                 f"{lo:.2f} to {hi:.2f}"
                 for lo, hi in zip(ratios["lower"], ratios["upper"], strict=True)
