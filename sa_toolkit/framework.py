@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit import safe_output
+from sa_toolkit.board_language import indicator_name
 from sa_toolkit.errors import InputFileError, UserError
 from sa_toolkit.indicators.catalogue import (
     POLARITIES,
@@ -303,7 +304,7 @@ def _one_per_computation(
     kept: dict[str, list[str]] = {}
     for ids in groups.values():
         chosen = next((i for i in ids if has_target(i)), ids[0])
-        kept[chosen] = [str(catalogue.at[i, "name"]) for i in ids if i != chosen]
+        kept[chosen] = [indicator_name(i, catalogue.at[i, "name"]) for i in ids if i != chosen]
     order = {i: n for n, i in enumerate(catalogue.index)}
     return dict(sorted(kept.items(), key=lambda item: order[item[0]]))
 
@@ -482,7 +483,7 @@ def build_framework(
         rows.append(
             {
                 "indicator_id": indicator_id,
-                "name": fields["name"],
+                "name": indicator_name(indicator_id, fields["name"]),
                 "priority": fields["priority"],
                 "baseline": base.number if base.number is not None else base.text,
                 "actual": act.number if act.number is not None else act.text,

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit import findings
+from sa_toolkit.board_language import month_name
 from sa_toolkit.config import Config
 from sa_toolkit.coverage import Coverage, YearComparison, compare_years
 from sa_toolkit.errors import ArgumentError, UserError
@@ -31,7 +32,7 @@ from sa_toolkit.priorities import PRIORITY_NAMES  # noqa: F401 - re-exported
 ASB = "Anti-social behaviour"
 ALL_CRIME = "All crime"
 STREET_SOURCE = "data.police.uk street-level crime"
-MSG_SOURCE = "Most Similar Group recorded crime (msg/recorded_crime_msg.csv)"
+MSG_SOURCE = "Home Office, police recorded crime by Most Similar Group"
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green"}
 
 #: Priority-setting matrix: score bands (documented in docs/assumptions_log.md).
@@ -295,10 +296,11 @@ def framework_for_publication(frame: pd.DataFrame, threshold: int) -> pd.DataFra
 
 
 def indicator_label(indicator_id: str, name: str) -> str:
-    """``NI16 Serious acquisitive crime ...``; the toolkit's own snake_case ids are left out."""
-    if "_" in indicator_id or not indicator_id:
-        return name
-    return f"{indicator_id} {name}".strip()
+    """The name as the board reads it: today's wording, a retired National Indicator's
+    code only as a reference after it ("... (formerly NI 16)"); ids are never shown."""
+    from sa_toolkit.board_language import indicator_name
+
+    return indicator_name(indicator_id, name)
 
 
 def framework_display(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -338,9 +340,18 @@ def framework_display(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
 
 def framework_not_computed(frame: pd.DataFrame) -> str:
     """Why the framework has no rows: the first reasons an indicator could not be computed."""
-    reasons = list(dict.fromkeys(frame.attrs.get("not_computed", {}).values()))
+    from sa_toolkit.board_language import token_findings
+
+    # a reason that names tables, folders or commands is the analyst's detail (run log)
+    reasons = [
+        r
+        for r in dict.fromkeys(frame.attrs.get("not_computed", {}).values())
+        if not token_findings(r)
+    ]
     text = "No performance indicator could be computed from the data supplied"
-    return text + (f" ({'; '.join(reasons[:3])})." if reasons else ".")
+    if reasons:
+        return f"{text} ({'; '.join(reasons[:3])})."
+    return f"{text}: the run log lists the data not supplied and the months each source covers."
 
 
 def write_framework_download(frame: pd.DataFrame, output_dir, threshold: int) -> Path:
@@ -348,7 +359,63 @@ def write_framework_download(frame: pd.DataFrame, output_dir, threshold: int) ->
     from sa_toolkit.framework import write_framework
 
     path = Path(output_dir) / "performance_framework.xlsx"
-    return write_framework(framework_for_publication(frame, threshold), path)
+    published = framework_for_publication(frame, threshold)
+    return write_framework(framework_for_readers(published), path)
+
+
+#: the framework's coded values in the words of the reports (the board reads the download)
+_UNIT_WORDS = {
+    "count": "count",
+    "percent": "%",
+    "rate_per_1000": "per 1,000 residents",
+    "rate_per_10000": "per 10,000 residents",
+    "rate_per_100000": "per 100,000 residents",
+    "ratio": "ratio",
+}
+_READER_COLUMNS = {
+    "priority": "Priority",
+    "name": "Indicator",
+    "baseline": "Baseline",
+    "actual": "Actual",
+    "change": "Change",
+    "change_unit": "Change in",
+    "rag_label": "Traffic light",
+    "target": "Target",
+    "target_type": "Target type",
+    "significant": "Statistically significant change",
+    "p_value": "p-value",
+    "unit": "Unit",
+    "polarity": "Better when",
+    "value_source": "Values",
+    "comment": "Comment",
+    "target_source": "Target agreed in",
+}
+
+
+def framework_for_readers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The framework's rows with the reports' column names and words: no ids or codes.
+
+    The indicator's id is left out (its name says what it is; a retired National
+    Indicator's code follows its name), priorities are named, units and polarity are
+    written out, and the change unit is "%" or "percentage points".
+    """
+    out = frame.copy()
+    out["priority"] = [PRIORITY_NAMES.get(str(p), str(p)) for p in out["priority"]]
+    out["unit"] = [_UNIT_WORDS.get(str(u), str(u).replace("_", " ")) for u in out["unit"]]
+    out["polarity"] = [
+        {"lower_is_better": "lower", "higher_is_better": "higher"}.get(str(p), "")
+        for p in out["polarity"]
+    ]
+    out["change_unit"] = [
+        {"pp": "percentage points", "%": "%"}.get(str(u), str(u)) for u in out["change_unit"]
+    ]
+    out["target_type"] = [
+        {"relative_change": "change on the baseline", "point_change": "change in points",
+         "level": "level", "tbc": "to be confirmed", "none": "no target"}.get(str(t), str(t))
+        for t in out["target_type"]
+    ]  # fmt: skip
+    columns = [c for c in _READER_COLUMNS if c in out.columns]
+    return out[columns].rename(columns=_READER_COLUMNS)
 
 
 def framework_summary(frame: pd.DataFrame) -> dict:
@@ -1149,7 +1216,7 @@ def category_trends(data: OverviewData) -> pd.DataFrame:
             if start < brk["starts"] <= end:
                 broken[kinds[0]] = f"{brk['first_period']}"
     out["trend"] = [
-        f"not assessed: series break from {broken[c]}" if c in broken else t
+        f"not assessed: series break from {month_name(broken[c])}" if c in broken else t
         for c, t in zip(out["crime_type"], out["trend"], strict=True)
     ]
     return out
