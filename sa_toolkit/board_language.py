@@ -175,6 +175,19 @@ def indicator_name(indicator_id: str, name: str) -> str:
     return text
 
 
+def without_internals(text: str) -> str:
+    """An analyst's message made fit for a reader: bracketed asides that name files,
+    folders, ids or commands are dropped, and so is a leading key label.
+
+    >>> without_internals("cost_of_crime: no GDP deflator for 2013/14 (sa_toolkit/data/deflators.csv)")
+    'no GDP deflator for 2013/14'
+    """
+    text = re.sub(
+        r"\s*\(([^()]*)\)", lambda m: "" if token_findings(m.group(1)) else m.group(0), str(text)
+    )
+    return re.sub(r"(?<![\w-])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+:\s*", "", text).strip()
+
+
 def month_name(value) -> str:
     """A month as a reader writes it: ``2022-04`` -> ``April 2022`` (other text unchanged)."""
     import calendar

@@ -122,6 +122,20 @@ def notes_html(terms: list[GlossaryTerm], sources: list[str]) -> str:
     return "".join(parts)
 
 
+def with_notes(page: str) -> str:
+    """A whole HTML page (the summary) with its notes section before ``</main>`` (or
+    ``</body>``), from the page's own visible text."""
+    from sa_toolkit.report_text import html_texts
+
+    texts = [t.text for t in html_texts(page)]
+    section = notes_html(terms_used([*texts, HOW_TO_READ]), sources_in(texts))
+    for closing in ("</main>", "</body>"):
+        at = page.rfind(closing)
+        if at != -1:
+            return page[:at] + section + "\n" + page[at:]
+    return page + section
+
+
 def add_notes(nb, report: str, figures_dir: Path | None = None) -> str:
     """Append the notes section to an executed notebook (replacing an earlier one).
 

@@ -119,6 +119,18 @@ def test_retired_names_need_the_current_name_first():
     )
 
 
+def test_an_analysts_message_made_fit_for_a_reader():
+    message = (
+        "cost_of_crime: no GDP deflator for 2013/14; the series covers 2015/16 to 2025/26 "
+        "(sa_toolkit/data/deflators.csv)"
+    )
+    plain = bl.without_internals(message)
+    assert plain == "no GDP deflator for 2013/14; the series covers 2015/16 to 2025/26"
+    assert kinds(plain) == []
+    kept = "mid-2021 estimate used for 2008/09 (the earliest available)"
+    assert bl.without_internals(kept) == kept
+
+
 def test_web_addresses_are_not_scanned():
     assert kinds("Download from https://data.police.uk/data/archive/2024-03.zip today") == []
 

@@ -298,3 +298,23 @@ def test_reports_say_places_are_msoas_and_count_records_outside_the_lookup(sunde
     assert "Incidents without a location are not counted in any MSOA" in asb
     overview = (sunderland["report_dir"] / "00_overview.html").read_text(encoding="utf-8")
     assert "no ward lookup was supplied" in re.sub(r"\s+", " ", overview)
+
+
+def test_real_data_reports_show_no_internals(sunderland):
+    """Board language on real data, where datasets are missing and say so (issue 11 item 3):
+    no file, folder, command, id or unglossed term in any report, the Word document or the
+    Excel framework; the run log names the files expected."""
+    from sa_toolkit import board_language
+
+    assert sunderland["run"] is not None and sunderland["run"].returncode == 0
+    findings = board_language.scan_folder(sunderland["report_dir"])
+    assert findings == [], board_language.describe(findings, limit=40)
+    violence = (sunderland["report_dir"] / "01_violent_crime.html").read_text(encoding="utf-8")
+    assert (
+        "Not available: the partnership&#x27;s crime incident extract was not supplied"
+        in (violence)
+        or "Not available: the partnership's crime incident extract was not supplied" in violence
+    )
+    log = re.sub(r"\s+", " ", _index(sunderland))
+    assert "<td>partner/crime_incidents.csv</td>" in log
+    assert "template in data/templates/crime_incidents.csv" in log

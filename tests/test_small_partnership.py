@@ -109,3 +109,14 @@ def test_place_names_and_partner_text_holding_html_stay_escaped_in_every_report(
     assert "partnership" in shown["index.html"]
     assert all(shown[p.name] for p in pages if p.name != "index.html"), shown
     assert any("ward" in found for found in shown.values()), shown
+
+
+@pytest.mark.slow
+def test_small_partnership_reports_show_no_internals(small_run):
+    """Board language at the smallest scale (issue 11 item 3): see tests/test_board_language.py."""
+    from sa_toolkit import board_language
+
+    root, _ = small_run
+    (year_dir,) = [p.parent for p in (root / "reports").glob("*/index.html")]
+    findings = board_language.scan_folder(year_dir)
+    assert findings == [], board_language.describe(findings, limit=40)

@@ -999,7 +999,9 @@ def cost_by_year(data: OverviewData) -> dict | None:
             processed_dir=cfg.processed_dir,
         )
     except ArgumentError as exc:
-        data.notes.append(str(exc))
+        from sa_toolkit.board_language import without_internals
+
+        data.notes.append(without_internals(str(exc)))  # shown in the report
         return None
     table = costed.pivot(index="crime_type", columns="financial_year", values="value")[years]
     table = table.loc[table[years[-1]].sort_values(ascending=False).index]
