@@ -136,7 +136,8 @@ def test_framework_small_counts_hidden_with_their_change():
     assert shown.loc[0, "Actual"] == "10"
     assert shown.loc[0, "Change"] == ""
     assert shown.loc[0, "Indicator"] == "Small count"  # toolkit ids are not shown
-    assert shown.loc[1, "Indicator"] == "NI1 Rate up"
+    # a retired National Indicator: its name first, the code as a reference after it
+    assert shown.loc[1, "Indicator"] == "Rate up (formerly NI 1)"
     assert shown.loc[1, "Traffic light"] == "Red"
     assert shown.loc[1, "Assessment"] == "getting worse"
     assert shown.loc[2, "Actual"] == "55.0%"
