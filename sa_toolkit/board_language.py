@@ -188,6 +188,13 @@ def without_internals(text: str) -> str:
     return re.sub(r"(?<![\w-])[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+:\s*", "", text).strip()
 
 
+def plain_reason(text: str, fallback: str = "the data supplied give no value") -> str:
+    """:func:`without_internals`, or ``fallback`` when internals remain (a function or
+    table named mid-sentence): a reason shown to a reader."""
+    plain = without_internals(text)
+    return plain if plain and not token_findings(plain) else fallback
+
+
 def month_name(value) -> str:
     """A month as a reader writes it: ``2022-04`` -> ``April 2022`` (other text unchanged)."""
     import calendar

@@ -129,6 +129,10 @@ def test_an_analysts_message_made_fit_for_a_reader():
     assert kinds(plain) == []
     kept = "mid-2021 estimate used for 2008/09 (the earliest available)"
     assert bl.without_internals(kept) == kept
+    # a function named mid-sentence: the reader gets the plain reason instead
+    named = "alcohol_admissions_dsr gave no value for 2024/25"
+    assert bl.plain_reason(named) == "the data supplied give no value"
+    assert bl.plain_reason(kept) == kept
 
 
 def test_web_addresses_are_not_scanned():
