@@ -131,9 +131,13 @@ def finish(
     (staging / RUN_LOG).write_text(
         report_index.render_run_log(cfg, results, inputs, manifest), encoding="utf-8"
     )
+    from sa_toolkit.report_notes import with_notes
+
     (staging / INDEX).write_text(
-        summary_page.render_summary_page(
-            cfg, results, manifest, summary, changes, state, error, document
+        with_notes(  # the board's page ends with its notes and glossary, as every report
+            summary_page.render_summary_page(
+                cfg, results, manifest, summary, changes, state, error, document
+            )
         ),
         encoding="utf-8",
     )

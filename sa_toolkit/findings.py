@@ -361,6 +361,10 @@ def show_key_findings(findings: Sequence[str], *, title: str = "Key findings") -
     display(HTML(str(block)), metadata={HEADLINE_METADATA_KEY: {"headline": findings[0].strip()}})
 
 
+#: the one heading of each report's recommendations (the notebooks add no heading of their own)
+RECOMMENDATIONS_TITLE = "Recommendations for the rolling plan"
+
+
 def implications(
     *,
     worsened: Iterable[str] = (),
@@ -368,9 +372,12 @@ def implications(
     places: Iterable[str] = (),
     times: Iterable[str] = (),
     notes: Iterable[str] = (),
-    title: str = "Implications for the rolling plan",
+    title: str = RECOMMENDATIONS_TITLE,
 ) -> HtmlBlock:
-    """The closing block: what the rolling plan should act on.
+    """The closing block: the report's recommendations for the rolling plan, with reasons.
+
+    One per report, under one heading (:data:`RECOMMENDATIONS_TITLE`): each line is a
+    recommendation a board can adopt, followed by what it rests on.
 
     Parameters
     ----------
@@ -391,15 +398,23 @@ def implications(
     notes = _items(notes, "implications")
     lines = []
     if worsened:
-        lines.append(f"Worsened significantly: {'; '.join(worsened)}.")
+        lines.append(
+            "Make reversing these rises a priority of the plan; each worsened by more than "
+            f"chance would explain: {'; '.join(worsened)}."
+        )
     if missed:
-        lines.append(f"Missed target: {'; '.join(missed)}.")
+        lines.append(f"Review the actions behind the targets not met: {'; '.join(missed)}.")
     if not worsened and not missed:
-        lines.append("No indicator worsened significantly or missed its target.")
+        lines.append(
+            "Keep the current actions and watch for change: no indicator worsened by more "
+            "than chance would explain or missed its target."
+        )
     if places:
-        lines.append(f"Places that concentrate the problem: {'; '.join(places)}.")
+        lines.append(
+            f"Focus resources on the places where the problem concentrates: {'; '.join(places)}."
+        )
     if times:
-        lines.append(f"Times that concentrate the problem: {'; '.join(times)}.")
+        lines.append(f"Plan patrols and services for the times when it peaks: {'; '.join(times)}.")
     lines.extend(_sentence(n) for n in notes)
     lis = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     style = _BLOCK_STYLE.replace("#12436D", "#F46A25").replace("#F2F6FA", "#FEF4EE")

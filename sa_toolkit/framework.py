@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit import safe_output
+from sa_toolkit.board_language import indicator_name, plain_reason
 from sa_toolkit.errors import InputFileError, UserError
 from sa_toolkit.indicators.catalogue import (
     POLARITIES,
@@ -306,7 +307,7 @@ def _one_per_computation(
     kept: dict[str, list[str]] = {}
     for ids in groups.values():
         chosen = next((i for i in ids if has_target(i)), ids[0])
-        kept[chosen] = [str(catalogue.at[i, "name"]) for i in ids if i != chosen]
+        kept[chosen] = [indicator_name(i, catalogue.at[i, "name"]) for i in ids if i != chosen]
     order = {i: n for n, i in enumerate(catalogue.index)}
     return dict(sorted(kept.items(), key=lambda item: order[item[0]]))
 
@@ -387,6 +388,7 @@ def build_framework(
         }
         source = "entered" if origin == "entered" else ""
         comp = fields["computation"]
+        why_not = ""  # the analyst's reason (tables, functions), kept in attrs["not_computed"]
         if (
             data is not None
             and isinstance(comp, dict)
@@ -405,7 +407,9 @@ def build_framework(
                     # like for like with the other year, as the reports (sa_toolkit.coverage)
                     result = compute(comp, data, fy, compared_with=other)
                 except NotComputable as exc:
-                    notes.append(f"{key} not computed: {exc}")
+                    # the comment is read in the reports: the reason in plain words
+                    notes.append(f"{key} not computed: {plain_reason(str(exc))}")
+                    why_not = f"{key} not computed: {exc}"
                     continue
                 computed_any = True
                 months_note = result.months_note.rstrip(".")  # notes are joined by "; "
@@ -440,11 +444,11 @@ def build_framework(
                 except NotComputable as exc:
                     base = Parsed(None, "")
                     computed_values[indicator_id].pop("baseline", None)
-                    notes.append(f"baseline not computed: {exc}")
+                    notes.append(f"baseline not computed: {plain_reason(str(exc))}")
             if computed_any:
                 source = "computed from data" if origin == "computed" else "entered and computed"
         if origin == "computed" and base.number is None and act.number is None:
-            skipped[indicator_id] = notes[-1] if notes else "no value"
+            skipped[indicator_id] = why_not or (notes[-1] if notes else "no value")
             continue
         for label, parsed in (("baseline", base), ("actual", act)):
             if parsed.number is None and parsed.text:
@@ -496,7 +500,7 @@ def build_framework(
         rows.append(
             {
                 "indicator_id": indicator_id,
-                "name": fields["name"],
+                "name": indicator_name(indicator_id, fields["name"]),
                 "priority": fields["priority"],
                 "baseline": base.number if base.number is not None else base.text,
                 "actual": act.number if act.number is not None else act.text,

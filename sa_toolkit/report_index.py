@@ -331,7 +331,7 @@ def render_run_log(
 Partnership code {e(cfg.partnership_code)}.</p>
 <p>Run on {e(run_date)}{commit_text}.</p>
 <h2>Reports</h2>
-{summary}
+{summary}{_summary_error(manifest)}
 <table>
 <thead><tr><th>Report</th><th>Status</th><th>Headline</th><th>Run time (s)</th></tr></thead>
 <tbody>
@@ -342,11 +342,53 @@ Partnership code {e(cfg.partnership_code)}.</p>
 {_coverage_section(cfg, manifest.get("coverage") or source_coverage(cfg))}
 <h2>Data provenance</h2>
 {provenance}
+{_not_supplied_section(cfg)}
 <p>Parameters, package versions and checksums are in <a href="manifest.json">manifest.json</a>.</p>
 </main>
 </body>
 </html>
 """
+
+
+def _summary_error(manifest: dict[str, Any]) -> str:
+    """Why the summary page could not be computed (the page itself points here)."""
+    error = manifest.get("summary_error")
+    if not error:
+        return ""
+    return f'<p class="status-failed">The summary could not be computed: {html.escape(error)}</p>'
+
+
+def _not_supplied_section(cfg: Config) -> str:
+    """The analyst's detail behind the reports' "Not available" notes: each dataset the
+    processed data lack, the file expected in the raw data folder and where to get it; and
+    how to enter the indicators no dataset carries (the reports say so in words)."""
+    from sa_toolkit.analysis.priority_common import missing_datasets
+
+    e = html.escape
+    try:
+        missing = missing_datasets(cfg)
+    except Exception:  # noqa: BLE001 - the run log is written even if a spec cannot load
+        return ""
+    entering = (
+        "<p>Indicators that no dataset carries are shown as tbc in the reports: enter their "
+        "baseline and actual values in a file and build the framework with "
+        "<code>sa framework --values FILE</code> (see the analyst's guide).</p>"
+    )
+    if not missing:
+        return f"<h3>Data not supplied</h3><p>Every dataset was supplied.</p>{entering}"
+    rows = "".join(
+        f"<tr><td>{e(m['title'][:1].upper() + m['title'][1:])}</td><td>{e(m['file'])}</td>"
+        f"<td>{e(m['origin'])}</td></tr>"
+        for m in missing
+    )
+    return (
+        "<h3>Data not supplied</h3>"
+        f"<p>{len(missing)} dataset(s) were not supplied: the reports say which sections are "
+        "not available. Put each file in the raw data folder and run <code>sa ingest</code> "
+        "and <code>sa run</code> again.</p>"
+        "<table><thead><tr><th>Dataset</th><th>File expected in the raw data folder</th>"
+        f"<th>Where to get it</th></tr></thead><tbody>{rows}</tbody></table>{entering}"
+    )
 
 
 def _num(value: Any) -> str:

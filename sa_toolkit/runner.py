@@ -346,7 +346,11 @@ def execute_and_render(
                 from sa_toolkit.content import add_to_notebook
 
                 add_to_notebook(nb, additions, top_html)
-                nbformat.write(nb, out_ipynb)
+            from sa_toolkit.report_notes import add_notes
+
+            # every report ends with its notes (sources, glossary), in the Word document too
+            add_notes(nb, name, Path(out_dir) / "figures")
+            nbformat.write(nb, out_ipynb)
             if _exporter is None:
                 _exporter = render.make_exporter()
             render.render_html(nb, out_html, title, exporter=_exporter)
@@ -884,6 +888,9 @@ def publish_year(cfg: Config, console: Console | None = None) -> Path:
     refusal = check_publishable(cfg, manifest)
     if refusal:
         raise UserError(refusal)
+    from sa_toolkit.board_language import check_board_language
+
+    check_board_language(report_dir, cfg.year.label)  # no ids, files, commands for a reader
     import hashlib
 
     record = {

@@ -650,6 +650,8 @@ def test_reoffending_key_findings_follow_the_data_and_hide_small_cohorts():
     )
     # PPO 2024/25: 20 re-offenders of 40, 2023/24: 28 of 48; both above the threshold.
     # With a threshold of 100 even the adults' 80 re-offenders of 2023/24 are too few.
-    assert out[1].startswith("The prolific and priority offender proven re-offending rate fell")
+    assert out[1].startswith(
+        "The Integrated Offender Management cohort's proven re-offending rate fell"
+    )
     assert ro.key_findings(rates, pd.DataFrame(columns=["cohort", "trend"]), empty,
                            pd.DataFrame(), FY, threshold=100) == []  # fmt: skip

@@ -168,10 +168,22 @@ def test_every_report_renders(matrix_run):
                 assert out.get("name") != "stderr", (nb["name"], "".join(out.get("text", "")))
         pages[nb["name"]] = (matrix_run.report_dir / f"{nb['name']}.html").read_text("utf-8")
         assert "Traceback" not in pages[nb["name"]]
-    # every file left out is named where a report needed it
+    # every file left out is named in words where a report needed it, and by its file on
+    # the run log (board language: no file or folder in a report)
+    from sa_toolkit.analysis.priority_common import OTHER_DATASETS, dataset_file
+    from sa_toolkit.ingest.partner import DATASETS
+
+    by_file = {dataset_file(d)[1]: d for d in OTHER_DATASETS}
+    by_file.update({spec.raw_path: name for name, spec in DATASETS.items()})
     notes = " ".join(n for html in pages.values() for n in _notes(html))
+    run_log = (matrix_run.report_dir / "run_log.html").read_text("utf-8")
     for rel in NAMED_WHEN_ABSENT - matrix_run.present:
-        assert f"data/raw/{rel}" in notes, (matrix_run.name, rel)
+        title = dataset_file(by_file[rel])[0]
+        assert f"the partnership's {title} was not supplied" in notes or (
+            f"the {title} was not supplied" in notes
+        ), (matrix_run.name, rel)
+        assert f"<td>{rel}</td>" in run_log, (matrix_run.name, rel)
+    assert "data/raw/" not in notes
 
 
 @pytest.mark.slow

@@ -125,3 +125,13 @@ def test_no_small_count_in_any_text_of_any_report_of_a_small_partnership(small_r
     assert threshold == 5
     findings = scan_report_folder(year_dir, threshold)
     assert findings == [], "\n".join(f.message() for f in findings[:30])
+
+
+def test_small_partnership_reports_show_no_internals(small_run):
+    """Board language at the smallest scale (issue 11 item 3): see tests/test_board_language.py."""
+    from sa_toolkit import board_language
+
+    root, _ = small_run
+    (year_dir,) = [p.parent for p in (root / "reports").glob("*/index.html")]
+    findings = board_language.scan_folder(year_dir)
+    assert findings == [], board_language.describe(findings, limit=40)

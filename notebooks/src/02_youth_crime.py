@@ -139,17 +139,17 @@ if len(robbery_places) and robbery_places["victims"].sum() >= threshold:
 if not key:
     key.append(
         pc.missing_text("crime_incidents", "Young victims and suspects", cfg)
-        + " No youth justice or re-offending extract was supplied either."
+        + " The youth justice and re-offending extracts were not supplied either."
     )
 _ = findings.show_key_findings(key[:6])
 
 # %% [markdown]
 # ## Performance framework
 #
-# The youth crime indicators for the year against the year before. Indicators that no dataset carries are shown as tbc: the analyst enters them with `sa framework --values`.
+# The youth crime indicators for the year against the year before. Indicators that no dataset supplied carries are shown as tbc (to be confirmed) until the analyst enters them.
 
 # %%
-not_computed = [f"{k}: {v}" for k, v in framework.attrs.get("not_computed", {}).items()]
+not_computed = pf.not_computed_notes(framework)
 display(
     html_table(
         pf.framework_table(framework, threshold),

@@ -262,7 +262,7 @@ if len(treatment) and len(now):
         f"({findings.format_percent(now.iloc[0]['value'])} in {fy.label})",
         subtitle=f"Successful completions as % of the average monthly number in treatment, "
         f"with 95% intervals, {place}, {fy.previous().label} and {fy.label}",
-        source="NDTMS partnership extract (treatment_monthly)",
+        source="National Drug Treatment Monitoring System (NDTMS), partnership extract",
         ylabel="Successful completions (%)",
         percent=True,
         connect=False,
@@ -404,7 +404,7 @@ else:
         series="sex",
         title=title,
         subtitle=f"Admissions per 100,000, directly standardised (ESP 2013), 95% intervals, {place}",
-        source="OHID Local Alcohol Profiles / Hospital Episode Statistics (alcohol_admissions)",
+        source="OHID Local Alcohol Profiles; Hospital Episode Statistics",
         ylabel="Per 100,000",
     )
     charts.save_and_show(
@@ -457,9 +457,6 @@ else:
             notes=f"Wards with fewer than {pc.MIN_RESPONDENTS} answers are not shown.",
         )
     )
-
-# %% [markdown]
-# ## Implications for the rolling plan
 
 # %%
 concerns = pf.framework_concerns(framework)

@@ -349,7 +349,7 @@ else:
         ),
         subtitle=f"Killed or seriously injured road casualties with 95% Poisson intervals, {place}, "
         f"calendar years {shown['year'].iloc[0]} to {last['year']}",
-        source="Department for Transport STATS19 (road_casualties)",
+        source="Department for Transport, reported road casualties (STATS19)",
         ylabel="Casualties",
         reference=ksi_target,
         reference_label="Target (all ages)",
@@ -382,9 +382,6 @@ if len(people):
             "each financial year's start (the nearest one when there is none for that year).",
         )
     )
-
-# %% [markdown]
-# ## Implications for the rolling plan
 
 # %%
 concerns = pf.framework_concerns(framework)

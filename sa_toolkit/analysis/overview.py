@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit import findings
+from sa_toolkit.board_language import month_name
 from sa_toolkit.config import Config
 from sa_toolkit.coverage import Coverage, YearComparison, compare_years
 from sa_toolkit.errors import ArgumentError, UserError
@@ -31,7 +32,7 @@ from sa_toolkit.priorities import PRIORITY_NAMES  # noqa: F401 - re-exported
 ASB = "Anti-social behaviour"
 ALL_CRIME = "All crime"
 STREET_SOURCE = "data.police.uk street-level crime"
-MSG_SOURCE = "Most Similar Group recorded crime (msg/recorded_crime_msg.csv)"
+MSG_SOURCE = "Home Office, police recorded crime by Most Similar Group"
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green"}
 
 #: Priority-setting matrix: score bands (documented in docs/assumptions_log.md).
@@ -298,10 +299,11 @@ def framework_for_publication(frame: pd.DataFrame, threshold: int) -> pd.DataFra
 
 
 def indicator_label(indicator_id: str, name: str) -> str:
-    """``NI16 Serious acquisitive crime ...``; the toolkit's own snake_case ids are left out."""
-    if "_" in indicator_id or not indicator_id:
-        return name
-    return f"{indicator_id} {name}".strip()
+    """The name as the board reads it: today's wording, a retired National Indicator's
+    code only as a reference after it ("... (formerly NI 16)"); ids are never shown."""
+    from sa_toolkit.board_language import indicator_name
+
+    return indicator_name(indicator_id, name)
 
 
 def framework_display(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -341,9 +343,18 @@ def framework_display(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
 
 def framework_not_computed(frame: pd.DataFrame) -> str:
     """Why the framework has no rows: the first reasons an indicator could not be computed."""
-    reasons = list(dict.fromkeys(frame.attrs.get("not_computed", {}).values()))
+    from sa_toolkit.board_language import token_findings
+
+    # a reason that names tables, folders or commands is the analyst's detail (run log)
+    reasons = [
+        r
+        for r in dict.fromkeys(frame.attrs.get("not_computed", {}).values())
+        if not token_findings(r)
+    ]
     text = "No performance indicator could be computed from the data supplied"
-    return text + (f" ({'; '.join(reasons[:3])})." if reasons else ".")
+    if reasons:
+        return f"{text} ({'; '.join(reasons[:3])})."
+    return f"{text}: the run log lists the data not supplied and the months each source covers."
 
 
 def write_framework_download(
@@ -963,7 +974,9 @@ def cost_by_year(data: OverviewData) -> dict | None:
             processed_dir=cfg.processed_dir,
         )
     except ArgumentError as exc:
-        fail(str(exc))
+        from sa_toolkit.board_language import without_internals
+
+        fail(without_internals(str(exc)))  # shown in the report
         return None
     table = costed.pivot(index="crime_type", columns="financial_year", values="value")[years]
     table = table.loc[table[years[-1]].sort_values(ascending=False).index]
@@ -1204,7 +1217,7 @@ def category_trends(data: OverviewData) -> pd.DataFrame:
             if start < brk["starts"] <= end:
                 broken[kinds[0]] = f"{brk['first_period']}"
     out["trend"] = [
-        f"not assessed: series break from {broken[c]}" if c in broken else t
+        f"not assessed: series break from {month_name(broken[c])}" if c in broken else t
         for c, t in zip(out["crime_type"], out["trend"], strict=True)
     ]
     return out

@@ -41,7 +41,8 @@ SHARED_FRAMEWORK_FILE = "performance_framework.json"
 
 #: comment on framework rows that no dataset carries
 ENTER_VALUES_NOTE = (
-    "no dataset carries this indicator: enter baseline and actual with sa framework --values"
+    "not yet available: no dataset supplied carries this indicator, so the analyst enters its "
+    "values"
 )
 
 
@@ -291,18 +292,42 @@ def framework_concerns(frame: pd.DataFrame) -> dict[str, list[str]]:
     Returns
     -------
     dict
-        ``worsened``: "name (+12%, p = 0.01)" for rows whose change is statistically
+        ``worsened``: "name (+12%)" for rows whose change is statistically
         significant and in the worse direction; ``missed_target``: "name (Red: target -5%
         missed by 7.0%)" for rows rated against a target and not meeting it.
     """
     worsened, missed = [], []
     for _, row in frame.iterrows():
         if row["significant"] == "yes" and _worse(row):
-            worsened.append(f"{row['name']} ({_change_text(row)}, p = {row['p_value']:.3f})")
+            worsened.append(f"{row['name']} ({_change_text(row)})")
         label = str(row["rag_label"])
         if row["target_type"] != "none" and row["rag"] in ("A", "R") and "missed" in label:
             missed.append(f"{row['name']} ({label})")
     return {"worsened": worsened, "missed_target": missed}
+
+
+def not_computed_notes(frame: pd.DataFrame) -> list[str]:
+    """The indicators left out of a framework table, named in words (for the table's notes).
+
+    The reasons recorded in ``attrs["not_computed"]`` are the analyst's (tables, folders,
+    commands): a reader is told which indicators are not available and that the run log
+    lists the data not supplied.
+    """
+    from sa_toolkit.board_language import indicator_name
+    from sa_toolkit.indicators.catalogue import load_catalogue
+
+    left_out = list(frame.attrs.get("not_computed", {}))
+    if not left_out:
+        return []
+    catalogue = load_catalogue()
+    names = [
+        indicator_name(i, catalogue.at[i, "name"]) if i in catalogue.index else str(i)
+        for i in left_out
+    ]
+    return [
+        f"Not available for this year: {'; '.join(names)}. The data these need were not "
+        "supplied or do not cover both years (the run log lists the data not supplied)."
+    ]
 
 
 def methods_notes(cfg) -> list[str]:

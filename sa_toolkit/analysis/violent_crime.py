@@ -928,7 +928,7 @@ def framework_display(rows: pd.DataFrame) -> pd.DataFrame:
 
     out = pd.DataFrame(
         {
-            "Indicator": rows["indicator_id"].astype(str) + " " + rows["name"].astype(str),
+            "Indicator": rows["name"].astype(str),
             "Baseline": [number(v, u) for v, u in zip(rows["baseline"], rows["unit"], strict=True)],
             "Actual": [number(v, u) for v, u in zip(rows["actual"], rows["unit"], strict=True)],
             "Change": [
@@ -1093,14 +1093,14 @@ def implications(
         ]
         for _, row in untargeted.iterrows():
             worsened.append(
-                f"{row['name']} ({findings.format_signed_percent(row['change'])}, "
-                f"{row['indicator_id']} in the performance framework)"
+                f"{row['name']} ({findings.format_signed_percent(row['change'])} in the "
+                "performance framework)"
             )
         targeted = framework[
             (framework["target_type"] != "none") & framework["rag"].isin(["R", "A"])
         ]
         for _, row in targeted.iterrows():
-            missed.append(f"{row['indicator_id']} {row['name']}: {row['rag_label']}")
+            missed.append(f"{row['name']}: {row['rag_label']}")
     places = []
     if wards is not None and wards["offences"].sum() > 0:
         for _, row in wards.sort_values("offences", ascending=False).head(n_places).iterrows():
