@@ -182,8 +182,13 @@ def place_labels(ax, points: pd.DataFrame, *, fontsize: float = 7.5, min_fontsiz
     left off.
     """
     fig = ax.figure
-    fig.draw_without_rendering()  # positions fixed by the layout before measuring text
     renderer = fig.canvas.get_renderer()
+    # positions fixed by the layout (and the map's equal-aspect box) before measuring
+    # text: only the layout is solved, not a whole draw of every polygon
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    ax.apply_aspect()
     axes_box = ax.get_window_extent(renderer)
     # the scale bar and north arrow are obstacles too
     placed = [a.get_window_extent(renderer) for a in getattr(ax, "sa_furniture", [])]
@@ -385,6 +390,9 @@ def hotspot_map(
         edgecolors="white",
         zorder=2,
     )
+    # thousands of hexagons, each clipped to the outline: as vectors they made the SVG
+    # slow to write and to open; the SVG embeds them as an image (text and lines stay vector)
+    hexes.set_rasterized(True)
     values = np.asarray(hexes.get_array())
     if values.size == 0:
         fig.clf()
