@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PathCollection
 from matplotlib.colors import PowerNorm
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
@@ -33,10 +34,33 @@ class SparseHotspotError(ArgumentError):
 
 def _map_figure(title, subtitle, source, figsize):
     fig, ax = charts.new_figure(title, subtitle, _source_with_attribution(source), figsize=figsize)
-    # geopandas asks for a redraw after every layer it adds; on the Agg canvas that is a
-    # full render each time (most of a map's cost): the figure is drawn once, when saved
-    fig.canvas.draw_idle = lambda *args, **kwargs: None
     return fig, ax
+
+
+def _add_polygons(ax, frame, *, facecolor, edgecolor, linewidth, hatch=None, zorder=1.0):
+    """The polygons of ``frame`` as one collection of paths in map units.
+
+    Drawn straight from the geometries, not through geopandas' ``plot`` (which converts
+    and rescales on every call and asked for a redraw after each layer).
+    """
+    paths = [_polygon_path(g) for g in frame.geometry.to_numpy()]
+    collection = PathCollection(
+        paths,
+        facecolors=facecolor,
+        edgecolors=edgecolor,
+        linewidths=linewidth,
+        hatch=hatch,
+        zorder=zorder,
+    )
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
+def _add_outlines(ax, frame, *, color, linewidth, zorder=2.0):
+    """The boundaries of ``frame``'s polygons (no fill)."""
+    return _add_polygons(
+        ax, frame, facecolor="none", edgecolor=color, linewidth=linewidth, zorder=zorder
+    )
 
 
 def _source_with_attribution(source: str) -> str:
@@ -97,7 +121,7 @@ def class_labels(breaks: list[float], unit: str = "") -> list[str]:
 
 
 def _polygon_path(geometry) -> MplPath:
-    """A matplotlib path for a (multi)polygon, holes included (for clipping)."""
+    """A matplotlib path for a (multi)polygon, holes included (for drawing and clipping)."""
     import shapely
 
     vertices, codes = [], []
@@ -274,13 +298,13 @@ def choropleth(
     fig, ax = _map_figure(title, subtitle, source, figsize or map_figsize(layers.outline))
     neighbours = polygons[~polygons["in_partnership"]]
     if len(neighbours):
-        neighbours.plot(ax=ax, color=NEIGHBOUR_FILL, edgecolor="white", linewidth=0.5)
+        _add_polygons(ax, neighbours, facecolor=NEIGHBOUR_FILL, edgecolor="white", linewidth=0.5)
     index = np.searchsorted(cuts, shapes["value"].fillna(-np.inf).to_numpy(), side="right")
     handles = []
     for k, colour in enumerate(colours):
         part = shapes[shown & (index == k)]
         if len(part):
-            part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.3)
+            _add_polygons(ax, part, facecolor=colour, edgecolor="white", linewidth=0.3)
     labels = class_labels(cuts, unit)
     handles += [
         Patch(facecolor=c, edgecolor="white", label=label)
@@ -292,13 +316,15 @@ def choropleth(
     ):
         part = shapes[shapes["status"] == status]
         if len(part):
-            part.plot(ax=ax, facecolor="white", edgecolor="#6F777B", hatch=hatch, linewidth=0.3)
+            _add_polygons(
+                ax, part, facecolor="white", edgecolor="#6F777B", linewidth=0.3, hatch=hatch
+            )
             handles.append(Patch(facecolor="white", edgecolor="#6F777B", hatch=hatch, label=label))
     if level == "lsoa" and layers.wards is not None:
-        layers.partnership_wards.boundary.plot(ax=ax, color="#3D3D3D", linewidth=0.6)
+        _add_outlines(ax, layers.partnership_wards, color="#3D3D3D", linewidth=0.6)
     above = shapes[shapes["above"].fillna(False).astype(bool)]
     if len(above):
-        above.boundary.plot(ax=ax, color=ABOVE_COLOUR, linewidth=2.2)
+        _add_outlines(ax, above, color=ABOVE_COLOUR, linewidth=2.2)
         handles.append(
             Patch(
                 facecolor="none",
@@ -406,10 +432,12 @@ def hotspot_map(
     hexes.set_clip_path(clip)
     neighbours = layers.lsoas[~layers.lsoas["in_partnership"]]
     if len(neighbours):
-        neighbours.plot(ax=ax, color=NEIGHBOUR_FILL, edgecolor=NEIGHBOUR_FILL, lw=0.3, zorder=1)
+        _add_polygons(
+            ax, neighbours, facecolor=NEIGHBOUR_FILL, edgecolor=NEIGHBOUR_FILL, linewidth=0.3
+        )
     wards = layers.partnership_wards
     if wards is not None:
-        wards.boundary.plot(ax=ax, color="#6F777B", linewidth=0.6, zorder=3)
+        _add_outlines(ax, wards, color="#6F777B", linewidth=0.6, zorder=3)
     outline = shapely.get_parts(shapely.boundary(layers.outline))
     for line in outline:
         coords = np.asarray(line.coords)
