@@ -17,6 +17,7 @@ from matplotlib.path import Path as MplPath
 from sa_toolkit import charts
 from sa_toolkit.errors import ArgumentError
 from sa_toolkit.maps.layers import ATTRIBUTION
+from sa_toolkit.maps.report import measure_words
 
 #: light to dark Analysis Function blues: a single hue stays ordered for colour-blind readers
 CLASS_COLOURS = tuple(reversed(charts.SEQUENTIAL))
@@ -281,7 +282,8 @@ def choropleth(
     Classes are stated in the legend (quantiles or ``breaks``); areas with no data are
     hatched and "No data", suppressed ones hatched and "Fewer than N"; areas flagged
     ``above`` are outlined in orange; neighbours are grey; the ``label_top`` areas with
-    the highest shown values are named. Returns the figure (``fig.sa_classes`` holds the
+    the highest shown values (lowest, where ``areas.attrs["concern"]`` is "below") are
+    named. Returns the figure (``fig.sa_classes`` holds the
     breaks, ``fig.sa_omitted_labels`` the names left off).
     """
     polygons = layers.lsoas if level == "lsoa" else layers.wards
@@ -330,7 +332,7 @@ def choropleth(
                 facecolor="none",
                 edgecolor=ABOVE_COLOUR,
                 linewidth=2.2,
-                label="Significantly above the partnership rate",
+                label=measure_words(areas)["flag"].capitalize(),
             )
         )
     _frame_axes(ax, layers.outline)
@@ -348,7 +350,9 @@ def choropleth(
     add_north_arrow(ax)
     fig.sa_omitted_labels = []
     if label_top:
-        top = shapes[shown].nlargest(label_top, "value")
+        words = measure_words(areas)
+        pick = shapes[shown].nsmallest if words["ascending"] else shapes[shown].nlargest
+        top = pick(label_top, "value")
         points = _label_points(top).assign(label=top["name"].to_numpy())
         fig.sa_omitted_labels = place_labels(ax, points)
     fig.sa_classes = cuts
