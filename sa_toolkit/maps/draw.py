@@ -199,6 +199,25 @@ def add_north_arrow(ax) -> None:
     ax.sa_furniture = [*getattr(ax, "sa_furniture", []), arrow]
 
 
+def _settle_layout(fig, ax) -> None:
+    """Solve the map's layout once, at the PNG's resolution, and keep it.
+
+    Only the layout is solved (and the map's equal-aspect box applied), not a draw of
+    every polygon; the PNG and the SVG are then saved with these positions instead of
+    each solving the layout again. Call when every artist that takes part in the layout
+    is on the figure (labels and the map furniture do not).
+    """
+    if getattr(fig, "sa_layout_settled", False):
+        return
+    fig.set_dpi(charts.PNG_DPI)
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+    ax.apply_aspect()
+    fig.sa_layout_settled = True
+
+
 def place_labels(ax, points: pd.DataFrame, *, fontsize: float = 7.5, min_fontsize: float = 6.5):
     """Name places without overlaps: each label tries its point, then positions around
     it, then a smaller font; a label that fits nowhere is left off.
@@ -207,13 +226,8 @@ def place_labels(ax, points: pd.DataFrame, *, fontsize: float = 7.5, min_fontsiz
     left off.
     """
     fig = ax.figure
+    _settle_layout(fig, ax)  # positions fixed before measuring text
     renderer = fig.canvas.get_renderer()
-    # positions fixed by the layout (and the map's equal-aspect box) before measuring
-    # text: only the layout is solved, not a whole draw of every polygon
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-    ax.apply_aspect()
     axes_box = ax.get_window_extent(renderer)
     # the scale bar and north arrow are obstacles too
     placed = [a.get_window_extent(renderer) for a in getattr(ax, "sa_furniture", [])]
@@ -355,6 +369,7 @@ def choropleth(
         top = pick(label_top, "value")
         points = _label_points(top).assign(label=top["name"].to_numpy())
         fig.sa_omitted_labels = place_labels(ax, points)
+    _settle_layout(fig, ax)
     fig.sa_classes = cuts
     return fig
 
@@ -465,6 +480,7 @@ def hotspot_map(
             )
         points = _label_points(named).assign(label=named["name"].to_numpy())
         fig.sa_omitted_labels = place_labels(ax, points)
+    _settle_layout(fig, ax)
     fig.sa_points_outside = int((~inside).sum())
     fig.sa_points_without_location = int((~keep).sum())
     return fig
