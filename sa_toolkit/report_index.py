@@ -4,9 +4,10 @@ The run log is one link from the summary page (``index.html``, written by
 :mod:`sa_toolkit.summary_page`): partnership, year, one link, status, headline and run
 time per report (a failed report is marked failed), the run date and the data
 provenance (each input file with rows read, rows rejected and SHA-256, from the ingest
-log ``data/processed/_ingest_log.json``). The manifest records what is needed to
-reproduce the run: parameters, package versions, git commit, inputs and each notebook's
-status and duration.
+log ``data/processed/_ingest_log.json``; each boundary layer as read, with what was kept
+and its SHA-256, from ``data/processed/_boundaries_log.json``). The manifest records what
+is needed to reproduce the run: parameters, package versions, git commit, inputs,
+boundary files and each notebook's status and duration.
 """
 
 from __future__ import annotations

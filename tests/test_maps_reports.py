@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -51,6 +54,21 @@ def test_demo_reports_draw_maps_with_attribution_and_table(rendered_reports, rep
         alt, column = words
         assert alt in page  # alt text naming the top areas in the map's own measure
         assert column in page  # the table beside the map
+
+
+@pytest.mark.slow
+def test_run_log_lists_the_boundary_files_as_read(pipeline_run, rendered_reports):
+    raw = pipeline_run.root / "data" / "raw" / "geography" / "boundaries"
+    files = sorted(raw.iterdir())
+    assert files, "the demo writes boundary files"
+    run_log = html.unescape((rendered_reports / "run_log.html").read_text(encoding="utf-8"))
+    assert "Boundary files" in run_log
+    for path in files:
+        assert path.name in run_log
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in run_log
+    assert "LSOA 2021" in run_log and "170 in the partnership" in run_log
+    manifest = json.loads((rendered_reports / "manifest.json").read_text(encoding="utf-8"))
+    assert {Path(f["file"]).name for f in manifest["boundary_files"]} == {p.name for p in files}
 
 
 @pytest.mark.slow
