@@ -65,6 +65,9 @@ TITLE_SIZE = 14
 SUBTITLE_SIZE = 11
 SOURCE_SIZE = 9
 PNG_DPI = 110
+#: resolution of the parts an SVG holds as an image (artists drawn ``rasterized``, such
+#: as a hotspot map's hexagons): print quality; text and lines stay vectors
+SVG_IMAGE_DPI = 200
 
 _STYLE_APPLIED = False
 _TEXT_RENDERER = None  # measures text for wrapping; made once
@@ -344,7 +347,9 @@ def save_and_show(
     if engine is not None:
         fig.set_layout_engine("none")
     try:
-        fig.savefig(svg_path, format="svg", facecolor="white", metadata={"Date": None})
+        fig.savefig(
+            svg_path, format="svg", dpi=SVG_IMAGE_DPI, facecolor="white", metadata={"Date": None}
+        )
     finally:
         if engine is not None:
             fig.set_layout_engine(engine)

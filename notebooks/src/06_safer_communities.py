@@ -16,7 +16,7 @@ config_path = ""  # empty means config/assessment.yml of the project
 # %%
 from IPython.display import display
 
-from sa_toolkit import charts, disclosure, findings, report_tables
+from sa_toolkit import charts, disclosure, findings, maps, report_tables
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import safer_communities as sc
@@ -131,6 +131,21 @@ else:
             notes=f"Sorted by feeling safe during the day. Wards with fewer than {pc.MIN_RESPONDENTS} "
             "answers are not shown.",
         )
+    )
+
+# %%
+if safety is not None:  # where residents feel least safe after dark, on the ward boundaries
+    _ = maps.survey_ward_map(
+        cfg,
+        ctx.output_dir,
+        survey,
+        "safe_after_dark",
+        what="Feeling safe after dark",
+        name="06_safer_communities_safe_after_dark",
+        source="Residents' survey (weighted; 95% Wilson intervals on the effective sample size)",
+        wave=int(safety["latest_wave"]),
+        min_respondents=pc.MIN_RESPONDENTS,
+        concern="below",
     )
 
 # %% [markdown]
