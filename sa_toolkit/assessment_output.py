@@ -131,9 +131,13 @@ def finish(
     (staging / RUN_LOG).write_text(
         report_index.render_run_log(cfg, results, inputs, manifest), encoding="utf-8"
     )
+    from sa_toolkit.report_notes import with_notes
+
     (staging / INDEX).write_text(
-        summary_page.render_summary_page(
-            cfg, results, manifest, summary, changes, state, error, document
+        with_notes(  # the board's page ends with its notes and glossary, as every report
+            summary_page.render_summary_page(
+                cfg, results, manifest, summary, changes, state, error, document
+            )
         ),
         encoding="utf-8",
     )
@@ -163,4 +167,10 @@ def check_publishable(cfg: Config, manifest: dict[str, Any]) -> str | None:
             f"{content.content_dir(cfg)} changed after the reports were rendered; run "
             "`sa run` again so that the reports include it"
         )
+    from sa_toolkit.disclosure_scan import refusal_message, scan_report_folder
+
+    threshold = cfg.suppression_threshold
+    small = scan_report_folder(cfg.report_dir, threshold) if threshold > 1 else []
+    if small:
+        return f"{cfg.year.label} cannot be published: " + refusal_message(small, threshold)
     return None

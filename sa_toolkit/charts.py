@@ -65,6 +65,9 @@ TITLE_SIZE = 14
 SUBTITLE_SIZE = 11
 SOURCE_SIZE = 9
 PNG_DPI = 110
+#: resolution of the parts an SVG holds as an image (artists drawn ``rasterized``, such
+#: as a hotspot map's hexagons): print quality; text and lines stay vectors
+SVG_IMAGE_DPI = 200
 
 _STYLE_APPLIED = False
 _TEXT_RENDERER = None  # measures text for wrapping; made once
@@ -344,7 +347,9 @@ def save_and_show(
     if engine is not None:
         fig.set_layout_engine("none")
     try:
-        fig.savefig(svg_path, format="svg", facecolor="white", metadata={"Date": None})
+        fig.savefig(
+            svg_path, format="svg", dpi=SVG_IMAGE_DPI, facecolor="white", metadata={"Date": None}
+        )
     finally:
         if engine is not None:
             fig.set_layout_engine(engine)
@@ -729,6 +734,7 @@ def bar_chart(
     sort: bool = True,
     xlabel: str | None = None,
     figsize: tuple[float, float] | None = None,
+    threshold: int = 0,
 ):
     """Horizontal bar (rank) chart, largest at the top, each bar labelled with its value.
 
@@ -746,10 +752,16 @@ def bar_chart(
         A vertical reference line (peer average, target).
     value_format : str
         Format of the value labels.
+    threshold : int
+        For counts: a value from 1 to ``threshold - 1`` is labelled ``<threshold`` and
+        drawn with no bar (its length would show the count); 0 for rates and shares.
     """
     if values.empty:
         raise ArgumentError("bar_chart: no data to draw")
     data = values.astype(float)
+    from sa_toolkit.disclosure import is_small
+
+    hidden = pd.Series(is_small(data, threshold), index=data.index) if threshold > 1 else None
     if sort:
         data = data.sort_values(ascending=True)
     else:
@@ -763,6 +775,8 @@ def bar_chart(
     texts = []
     for label, value in zip(data.index, data.values, strict=True):
         text = "" if pd.isna(value) else value_format.format(value)
+        if hidden is not None and bool(hidden.get(label, False)):
+            text = f"<{threshold}"
         if status is not None:
             light = rag_label(status.get(label))
             colours.append(RAG_COLOURS.get(light, CONTEXT))
@@ -773,9 +787,10 @@ def bar_chart(
             colours.append(MAIN)
         texts.append(text)
     positions = np.arange(len(data))
-    ax.barh(positions, np.nan_to_num(data.values), color=colours, height=0.7)
+    drawn = data.where(~hidden.reindex(data.index)) if hidden is not None else data
+    ax.barh(positions, np.nan_to_num(drawn.values), color=colours, height=0.7)
     ax.set_yticks(positions, labels)
-    for pos, value, text in zip(positions, data.values, texts, strict=True):
+    for pos, value, text in zip(positions, drawn.values, texts, strict=True):
         ax.annotate(
             text,
             (0 if pd.isna(value) else value, pos),

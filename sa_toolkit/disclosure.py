@@ -41,6 +41,21 @@ def suppression_note(threshold: int) -> str:
     )
 
 
+def disclosure_text(threshold: int) -> str:
+    """The disclosure rule in plain words, for each report's notes (methods)."""
+    threshold = _validate_threshold(threshold)
+    if threshold <= 1:
+        return "Small numbers: no count is suppressed (the suppression threshold is switched off)."
+    return (
+        f"Small numbers: to protect privacy, a count below {threshold} (other than zero) is "
+        f'shown as "<{threshold}" in tables and "fewer than {threshold}" in the text, charts '
+        "and descriptions, and no percentage, rate or change worked out from it is given. "
+        f"Where a total would let a reader work a hidden count out, a further figure is hidden "
+        f'("{SECONDARY_MARKER}"). The assessment cannot be published while any text, chart, '
+        "table, the Word document or the workbook shows such a count."
+    )
+
+
 class DisclosureError(UserError):
     """A table would disclose record-level or identifying information."""
 
@@ -57,6 +72,58 @@ def is_small(values, threshold: int):
     """True where a count is between 1 and ``threshold - 1`` (the counts to suppress)."""
     arr = np.asarray(values, dtype=float)
     return (arr >= 1) & (arr < threshold)
+
+
+def fewer_than(threshold: int) -> str:
+    """How a suppressed count reads in a sentence: ``"fewer than 5"``."""
+    return f"fewer than {_validate_threshold(threshold)}"
+
+
+def safe_count(n, threshold: int, *, decimals: int = 0) -> str:
+    """A count as a reader may see it: ``"fewer than 5"`` from 1 to ``threshold - 1``.
+
+    The one rule for counts in words (sentences, alt text, chart labels and
+    annotations, the Word document): 0 and counts of ``threshold`` or more are written
+    with thousands separators; the others as "fewer than N".
+
+    >>> safe_count(3, 5), safe_count(0, 5), safe_count(1234, 5)
+    ('fewer than 5', '0', '1,234')
+    """
+    threshold = _validate_threshold(threshold)
+    value = float(n)
+    if threshold > 1 and 1 <= round(value, 9) < threshold:
+        return fewer_than(threshold)
+    return f"{value:,.{decimals}f}"
+
+
+def safe_cell(n, threshold: int) -> str:
+    """A count as a table cell shows it: ``"<5"`` from 1 to ``threshold - 1``."""
+    threshold = _validate_threshold(threshold)
+    if threshold > 1 and 1 <= float(n) < threshold:
+        return f"<{threshold}"
+    return f"{float(n):,.0f}"
+
+
+def share_is_disclosive(numerator, denominator, threshold: int) -> bool:
+    """True when a percentage would let a reader work out a small count.
+
+    A share of a small base (1 to ``threshold - 1``: "50% (1 of 2)"), a small
+    numerator, or a small remainder (``denominator - numerator``: "95% of 20" tells a
+    reader that 1 did not) is disclosive once the base is known, and bases are shown
+    beside shares throughout the reports; such a share is suppressed.
+    """
+    threshold = _validate_threshold(threshold)
+    if threshold <= 1:
+        return False
+    values = (float(numerator), float(denominator), float(denominator) - float(numerator))
+    return any(1 <= round(v, 9) < threshold for v in values)
+
+
+def safe_share(numerator, denominator, threshold: int):
+    """The share in percent, or None when it would disclose a small count."""
+    if float(denominator) <= 0 or share_is_disclosive(numerator, denominator, threshold):
+        return None
+    return float(numerator) / float(denominator) * 100
 
 
 @dataclass
@@ -204,12 +271,17 @@ def mask_small_counts(
     threshold: int,
     *,
     derived: Iterable[str] = (),
+    total_row: tuple[str, object] | None = None,
 ) -> pd.DataFrame:
     """Hide small counts in a list-style table, and the figures computed from them.
 
-    For tables of one row per place or group (count, rate, interval...) that show no
-    total: a count from 1 to ``threshold - 1`` becomes ``<threshold`` and each
-    ``derived`` column of that row (rate, share, lower, upper) becomes ``[c]``.
+    For tables of one row per place or group (count, rate, interval...): a count from 1
+    to ``threshold - 1`` becomes ``<threshold`` and each ``derived`` column of that row
+    (rate, share, lower, upper) becomes ``[c]``. When the table shows a total row
+    (``total_row=(column, label)``: the row whose ``column`` holds ``label`` is the sum
+    of the others), secondary suppression as in :func:`suppress_counts`: if exactly one
+    part is hidden, the smallest other non-zero part is hidden too (``[c]``), or the
+    total when there is none, so that the total cannot give the hidden part away.
     Returns a copy whose masked columns hold text.
     """
     threshold = _validate_threshold(threshold)
@@ -218,14 +290,27 @@ def mask_small_counts(
     if missing:
         raise ArgumentError(f"mask_small_counts: no column(s) {missing} in the table")
     out = frame.copy()
-    small = is_small(pd.to_numeric(out[count_column], errors="coerce"), threshold)
+    values = pd.to_numeric(out[count_column], errors="coerce")
+    small = pd.Series(is_small(values, threshold), index=out.index)
     if threshold <= 1 or not small.any():
         return out
+    secondary = pd.Series(False, index=out.index)
+    if total_row is not None:
+        column, label = total_row
+        is_total = out[column].astype(str) == str(label)
+        parts = ~is_total
+        if is_total.any() and int((small & parts).sum()) == 1 and not small[is_total].any():
+            others = values[parts & ~small & (values > 0)]
+            if len(others):
+                secondary[others.idxmin()] = True
+            else:
+                secondary[is_total] = True
     for column in [count_column, *derived]:
         out[column] = out[column].astype(object)
     out.loc[small, count_column] = f"<{threshold}"
+    out.loc[secondary, count_column] = SECONDARY_MARKER
     for column in derived:
-        out.loc[small, column] = SECONDARY_MARKER
+        out.loc[small | secondary, column] = SECONDARY_MARKER
     return out
 
 

@@ -118,6 +118,7 @@ def change_sentence(
     target=None,
     significant: bool | None = None,
     lower_is_better: bool = True,
+    threshold: int = 0,
 ) -> str:
     """One sentence on the change in an indicator.
 
@@ -137,6 +138,11 @@ def change_sentence(
         Result of the significance test of the change; omitted when None.
     lower_is_better : bool
         Direction of improvement (crime: lower is better), used against the target.
+    threshold : int
+        The suppression threshold, for counts: a count from 1 to ``threshold - 1`` is
+        written "fewer than N" (:func:`sa_toolkit.disclosure.safe_count`) and the
+        percentage change is left out, since with the other count it would give the
+        small one away ("rose from fewer than 5 to 14 offences"). 0 for rates.
 
     Returns
     -------
@@ -151,6 +157,10 @@ def change_sentence(
     tail = f" {unit}" if unit else ""
     b_text, a_text = format_number(b, decimals), format_number(a, decimals)
     pct = percent_change(b, a)
+    if threshold and decimals == 0 and (_small(b, threshold) or _small(a, threshold)):
+        return _small_change_sentence(
+            subject, b, a, tail, threshold, pct, target, significant, lower_is_better
+        )
     if format_number(a, decimals) == format_number(b, decimals) and (
         pct is None or _round_half_away(pct, 1) == 0
     ):
@@ -168,6 +178,32 @@ def change_sentence(
             text = f"{subject} {verb} {format_percent(pct)} ({b_text} to {a_text}{tail})"
     if target is not None:
         text += ", " + _against_target(pct, _check_number(target, "target"), lower_is_better)
+    if significant is True:
+        text += f"; the {noun} is statistically significant"
+    elif significant is False and noun != "change":
+        text += f"; the {noun} is not statistically significant"
+    return _sentence(text)
+
+
+def _small(value: float, threshold: int) -> bool:
+    from sa_toolkit.disclosure import is_small
+
+    return bool(is_small([value], threshold)[0])
+
+
+def _small_change_sentence(subject, b, a, tail, threshold, pct, target, significant, lower):
+    """A change between counts where one is small: the small one is "fewer than N"."""
+    from sa_toolkit.disclosure import safe_count
+
+    b_text, a_text = safe_count(b, threshold), safe_count(a, threshold)
+    if b_text == a_text:
+        text = f"{subject} was {a_text}{tail} in both years"
+        noun = "change"
+    else:
+        verb, noun = ("rose", "rise") if a > b else ("fell", "fall")
+        text = f"{subject} {verb} from {b_text} to {a_text}{tail}"
+    if target is not None:
+        text += ", " + _against_target(pct, _check_number(target, "target"), lower)
     if significant is True:
         text += f"; the {noun} is statistically significant"
     elif significant is False and noun != "change":
@@ -197,8 +233,15 @@ def share_sentence(
     whole,
     *,
     unit: str = "offences",
+    threshold: int = 0,
 ) -> str:
-    """``"Domestic abuse accounted for 31% of violence (1,234 of 3,980 offences)."``"""
+    """``"Domestic abuse accounted for 31% of violence (1,234 of 3,980 offences)."``
+
+    With a suppression ``threshold``, a share that would give a small count away (a
+    small part, a small remainder or a small whole:
+    :func:`sa_toolkit.disclosure.share_is_disclosive`) is not given as a percentage:
+    "Supply accounted for fewer than 5 of drug offences (14 offences in all)."
+    """
     p = _check_number(part, "part")
     w = _check_number(whole, "whole")
     if w <= 0:
@@ -207,6 +250,22 @@ def share_sentence(
         raise ArgumentError(f"share_sentence: part {part!r} must be between 0 and whole {whole!r}")
     share = p / w * 100
     tail = f" {unit}" if unit else ""
+    if threshold:
+        from sa_toolkit.disclosure import fewer_than, share_is_disclosive
+
+        if share_is_disclosive(p, w, threshold):
+            few = fewer_than(threshold)
+            if _small(w, threshold):
+                return _sentence(f"{part_name} was part of {whole_name}, {few}{tail} in all")
+            if _small(p, threshold):
+                return _sentence(
+                    f"{part_name} accounted for {few} of {whole_name} "
+                    f"({format_number(w)}{tail} in all)"
+                )
+            return _sentence(
+                f"{part_name} accounted for all but {few} of {whole_name} "
+                f"({format_number(w)}{tail} in all)"
+            )
     return _sentence(
         f"{part_name} accounted for {format_percent(share)} of {whole_name} "
         f"({format_number(p)} of {format_number(w)}{tail})"
@@ -302,6 +361,10 @@ def show_key_findings(findings: Sequence[str], *, title: str = "Key findings") -
     display(HTML(str(block)), metadata={HEADLINE_METADATA_KEY: {"headline": findings[0].strip()}})
 
 
+#: the one heading of each report's recommendations (the notebooks add no heading of their own)
+RECOMMENDATIONS_TITLE = "Recommendations for the rolling plan"
+
+
 def implications(
     *,
     worsened: Iterable[str] = (),
@@ -309,9 +372,12 @@ def implications(
     places: Iterable[str] = (),
     times: Iterable[str] = (),
     notes: Iterable[str] = (),
-    title: str = "Implications for the rolling plan",
+    title: str = RECOMMENDATIONS_TITLE,
 ) -> HtmlBlock:
-    """The closing block: what the rolling plan should act on.
+    """The closing block: the report's recommendations for the rolling plan, with reasons.
+
+    One per report, under one heading (:data:`RECOMMENDATIONS_TITLE`): each line is a
+    recommendation a board can adopt, followed by what it rests on.
 
     Parameters
     ----------
@@ -332,15 +398,23 @@ def implications(
     notes = _items(notes, "implications")
     lines = []
     if worsened:
-        lines.append(f"Worsened significantly: {'; '.join(worsened)}.")
+        lines.append(
+            "Make reversing these rises a priority of the plan; each worsened by more than "
+            f"chance would explain: {'; '.join(worsened)}."
+        )
     if missed:
-        lines.append(f"Missed target: {'; '.join(missed)}.")
+        lines.append(f"Review the actions behind the targets not met: {'; '.join(missed)}.")
     if not worsened and not missed:
-        lines.append("No indicator worsened significantly or missed its target.")
+        lines.append(
+            "Keep the current actions and watch for change: no indicator worsened by more "
+            "than chance would explain or missed its target."
+        )
     if places:
-        lines.append(f"Places that concentrate the problem: {'; '.join(places)}.")
+        lines.append(
+            f"Focus resources on the places where the problem concentrates: {'; '.join(places)}."
+        )
     if times:
-        lines.append(f"Times that concentrate the problem: {'; '.join(times)}.")
+        lines.append(f"Plan patrols and services for the times when it peaks: {'; '.join(times)}.")
     lines.extend(_sentence(n) for n in notes)
     lis = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     style = _BLOCK_STYLE.replace("#12436D", "#F46A25").replace("#F2F6FA", "#FEF4EE")

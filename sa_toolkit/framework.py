@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit import safe_output
+from sa_toolkit.board_language import indicator_name, plain_reason
 from sa_toolkit.errors import InputFileError, UserError
 from sa_toolkit.indicators.catalogue import (
     POLARITIES,
@@ -39,12 +40,15 @@ from sa_toolkit.indicators.change import (
     simple_change,
 )
 from sa_toolkit.indicators.computations import (
+    COHORT_COMPUTATIONS,
     WAVE_COMPUTATIONS,
     DataSource,
     NotComputable,
+    before_period,
     compute,
 )
 from sa_toolkit.indicators.overdispersion import dispersion_from_totals
+from sa_toolkit.measures import displayed
 from sa_toolkit.periods import FinancialYear
 from sa_toolkit.targets import load_targets, targets_for_year
 from sa_toolkit.traffic_lights import NO_TARGET_TEXT, traffic_light
@@ -303,7 +307,7 @@ def _one_per_computation(
     kept: dict[str, list[str]] = {}
     for ids in groups.values():
         chosen = next((i for i in ids if has_target(i)), ids[0])
-        kept[chosen] = [str(catalogue.at[i, "name"]) for i in ids if i != chosen]
+        kept[chosen] = [indicator_name(i, catalogue.at[i, "name"]) for i in ids if i != chosen]
     order = {i: n for n, i in enumerate(catalogue.index)}
     return dict(sorted(kept.items(), key=lambda item: order[item[0]]))
 
@@ -365,6 +369,9 @@ def build_framework(
             also_reported[indicator_id] = others
     rows = []
     skipped: dict[str, str] = {}
+    #: each computed value with its count, denominator, interval and period, by indicator
+    #: and "baseline"/"actual": the run's measure set (sa_toolkit.measures) is built from it
+    computed_values: dict[str, dict[str, dict]] = {}
     for indicator_id, entered, origin in entries:
         fields, notes = _row_fields(
             entered, catalogue, indicator_id, agreed_targets.get(indicator_id)
@@ -381,6 +388,7 @@ def build_framework(
         }
         source = "entered" if origin == "entered" else ""
         comp = fields["computation"]
+        why_not = ""  # the analyst's reason (tables, functions), kept in attrs["not_computed"]
         if (
             data is not None
             and isinstance(comp, dict)
@@ -399,7 +407,9 @@ def build_framework(
                     # like for like with the other year, as the reports (sa_toolkit.coverage)
                     result = compute(comp, data, fy, compared_with=other)
                 except NotComputable as exc:
-                    notes.append(f"{key} not computed: {exc}")
+                    # the comment is read in the reports: the reason in plain words
+                    notes.append(f"{key} not computed: {plain_reason(str(exc))}")
+                    why_not = f"{key} not computed: {exc}"
                     continue
                 computed_any = True
                 months_note = result.months_note.rstrip(".")  # notes are joined by "; "
@@ -413,26 +423,32 @@ def build_framework(
                 counts[f"{key}_count"] = result.count
                 counts[f"{key}_denominator"] = result.denominator
                 counts[f"{key}_lower"], counts[f"{key}_upper"] = result.lower, result.upper
+                computed_values.setdefault(indicator_id, {})[key] = _computed_record(result, fy)
             if (
                 computed_any
-                and comp["function"] in WAVE_COMPUTATIONS
+                and comp["function"] in WAVE_COMPUTATIONS | COHORT_COMPUTATIONS
                 and base_period
                 and base_period == act_period
             ):
-                # one survey wave serves both years: compare with the wave before it
+                # one survey wave (or re-offending cohort) serves both years: compare
+                # with the one before it
                 try:
-                    wave = int(act_period.split()[-1])
-                    result = compute({**comp, "before_wave": wave}, data, baseline_year)
+                    before = before_period(comp["function"], act_period)
+                    result = compute({**comp, **before}, data, baseline_year)
                     base = Parsed(result.value, f"{result.value:g}", result.note)
                     counts["baseline_count"] = result.count
                     counts["baseline_denominator"] = result.denominator
+                    computed_values[indicator_id]["baseline"] = _computed_record(
+                        result, baseline_year
+                    )
                 except NotComputable as exc:
                     base = Parsed(None, "")
-                    notes.append(f"baseline not computed: {exc}")
+                    computed_values[indicator_id].pop("baseline", None)
+                    notes.append(f"baseline not computed: {plain_reason(str(exc))}")
             if computed_any:
                 source = "computed from data" if origin == "computed" else "entered and computed"
         if origin == "computed" and base.number is None and act.number is None:
-            skipped[indicator_id] = notes[-1] if notes else "no value"
+            skipped[indicator_id] = why_not or (notes[-1] if notes else "no value")
             continue
         for label, parsed in (("baseline", base), ("actual", act)):
             if parsed.number is None and parsed.text:
@@ -450,7 +466,9 @@ def build_framework(
         if brk is not None:
             notes.append(f"{brk['comparison_note']} ({brk['reason']})")
         elif unit and base.number is not None and act.number is not None:
-            change = simple_change(base.number, act.number, unit)
+            # from the values as every report shows them, so the change shown beside them
+            # reconciles (1.8% to 3.5% is +1.7 pp; sa_toolkit.measures.displayed)
+            change = simple_change(displayed(base.number, unit), displayed(act.number, unit), unit)
             if np.isnan(change) and c_unit == "%" and base.number == 0:
                 notes.append("no % change from a baseline of zero")
             dispersion = (
@@ -482,7 +500,7 @@ def build_framework(
         rows.append(
             {
                 "indicator_id": indicator_id,
-                "name": fields["name"],
+                "name": indicator_name(indicator_id, fields["name"]),
                 "priority": fields["priority"],
                 "baseline": base.number if base.number is not None else base.text,
                 "actual": act.number if act.number is not None else act.text,
@@ -504,7 +522,28 @@ def build_framework(
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     # catalogue indicators left out because neither year could be computed, with the reason
     frame.attrs["not_computed"] = skipped
+    frame.attrs["computed_values"] = {
+        k: v for k, v in computed_values.items() if k in set(frame["indicator_id"])
+    }
     return frame
+
+
+def _computed_record(result, fy: FinancialYear) -> dict:
+    """What the measure set keeps of one computed value (plain numbers, JSON-ready)."""
+
+    def number(x):
+        return None if x is None or not np.isfinite(x) else float(x)
+
+    return {
+        "year": fy.label,
+        "period": result.period or fy.label,
+        "value": float(result.value),
+        "count": number(result.count),
+        "denominator": number(result.denominator),
+        "lower": number(result.lower),
+        "upper": number(result.upper),
+        "note": " ".join(t for t in (result.note, result.months_note) if t),
+    }
 
 
 _RAG_STYLE = {"G": "#00703c", "A": "#b35c00", "R": "#d4351c"}

@@ -4,9 +4,10 @@ The run log is one link from the summary page (``index.html``, written by
 :mod:`sa_toolkit.summary_page`): partnership, year, one link, status, headline and run
 time per report (a failed report is marked failed), the run date and the data
 provenance (each input file with rows read, rows rejected and SHA-256, from the ingest
-log ``data/processed/_ingest_log.json``). The manifest records what is needed to
-reproduce the run: parameters, package versions, git commit, inputs and each notebook's
-status and duration.
+log ``data/processed/_ingest_log.json``; each boundary layer as read, with what was kept
+and its SHA-256, from ``data/processed/_boundaries_log.json``). The manifest records what
+is needed to reproduce the run: parameters, package versions, git commit, inputs,
+boundary files and each notebook's status and duration.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from sa_toolkit import demo_data
 from sa_toolkit.config import Config
 
 INGEST_LOG = "_ingest_log.json"
+#: written by ``sa ingest`` (:mod:`sa_toolkit.ingest.boundaries`; not imported: it loads polars)
+BOUNDARIES_LOG = "_boundaries_log.json"
+LEVEL_WORDS = {"lsoa": "LSOA", "msoa": "MSOA", "ward": "Ward", "lad": "Local authority"}
+CRS_WORDS = {
+    "EPSG:4326": "longitude/latitude (EPSG:4326)",
+    "EPSG:27700": "British National Grid (EPSG:27700)",
+}
 #: Packages whose versions the manifest records.
 RECORDED_PACKAGES = (
     "sa-toolkit",
@@ -68,6 +76,76 @@ def load_ingest_log(processed_dir: Path) -> list[dict[str, Any]]:
         for rec in records
         if isinstance(rec, dict) and rec.get("file")
     ]
+
+
+def load_boundary_files(processed_dir: Path) -> dict[str, Any]:
+    """The boundary layers ``sa ingest`` read (``files``) and how the data's codes matched
+    them (``matching``); empty lists without boundary files.
+
+    Each file record: ``file, layer, level, vintage, crs, features, kept, in_partnership,
+    neighbours, sha256``.
+    """
+    path = Path(processed_dir) / BOUNDARIES_LOG
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"files": [], "matching": {}}
+    keep = (
+        "file", "layer", "level", "vintage", "crs", "features", "kept", "in_partnership",
+        "neighbours", "sha256",
+    )  # fmt: skip
+    files = [
+        {k: rec.get(k) for k in keep}
+        for rec in doc.get("files", [])
+        if isinstance(rec, dict) and rec.get("file")
+    ]
+    matching = doc.get("matching") if isinstance(doc.get("matching"), dict) else {}
+    return {"files": files, "matching": matching}
+
+
+def _boundary_section(boundaries: dict[str, Any]) -> str:
+    """The run log's table of boundary files: each layer as read and what was kept."""
+    e = html.escape
+    files = boundaries.get("files") or []
+    if not files:
+        return ""
+    rows = []
+    for f in files:
+        kind = f"{LEVEL_WORDS.get(str(f.get('level')), str(f.get('level') or ''))} {f.get('vintage') or ''}"
+        name = str(f["file"]) + (f" (layer {f['layer']})" if f.get("layer") else "")
+        kept = f.get("kept")
+        kept_text = (
+            f"{_num(kept)} ({_num(f.get('in_partnership'))} in the partnership, "
+            f"{_num(f.get('neighbours'))} neighbours)"
+            if kept is not None
+            else "none"
+        )
+        rows.append(
+            f"<tr><td>{e(name)}</td><td>{e(kind.strip())}</td>"
+            f"<td>{e(CRS_WORDS.get(str(f.get('crs')), str(f.get('crs') or '')))}</td>"
+            f'<td class="num">{_num(f.get("features"))}</td><td>{e(kept_text)}</td>'
+            f'<td class="hash">{e(str(f.get("sha256") or ""))}</td></tr>'
+        )
+    matched = []
+    for level, m in sorted((boundaries.get("matching") or {}).items()):
+        if not isinstance(m, dict):
+            continue
+        matched.append(
+            f"<li>{e(LEVEL_WORDS.get(level, level))} boundaries ({e(str(m.get('vintage', '')))}): "
+            f"{_num(m.get('codes_with_polygon'))} of the partnership's "
+            f"{_num(m.get('codes_in_data'))} codes in the data have a polygon, "
+            f"{_num(m.get('codes_without_polygon'))} have none; "
+            f"{_num(m.get('polygons_without_data'))} polygons in the partnership have no data.</li>"
+        )
+    return (
+        "<h3>Boundary files</h3>"
+        f"<p>{len(files)} boundary layers read for the maps; each keeps the partnership's "
+        "areas and its neighbours, in British National Grid.</p>"
+        "<table><thead><tr><th>File</th><th>Layer</th><th>Read as</th><th>Features</th>"
+        "<th>Kept</th><th>SHA-256</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        + (f"<ul>{''.join(matched)}</ul>" if matched else "")
+    )
 
 
 def source_coverage(cfg: Config) -> list[dict[str, Any]]:
@@ -190,6 +268,7 @@ def build_manifest(
         "platform": platform.platform(),
         "packages": package_versions(),
         "inputs": inputs,
+        "boundary_files": load_boundary_files(cfg.processed_dir)["files"],
         "coverage": source_coverage(cfg),
         "notebooks": [
             {
@@ -299,6 +378,7 @@ def render_run_log(
             "<p>No ingest log was found in the processed data folder: run "
             "<code>sa ingest</code> to record the input files.</p>"
         )
+    provenance += _boundary_section(load_boundary_files(cfg.processed_dir))
     from sa_toolkit.geography import reader_notes
 
     geography_notes = reader_notes(cfg.processed_dir, cfg.partnership_code)
@@ -343,7 +423,7 @@ def render_run_log(
 Partnership code {e(cfg.partnership_code)}.</p>
 <p>Run on {e(run_date)}{commit_text}.</p>
 <h2>Reports</h2>
-{summary}
+{summary}{_summary_error(manifest)}
 <table><caption>Each report's status, headline and run time</caption>
 <thead><tr><th>Report</th><th>Status</th><th>Headline</th><th>Run time (s)</th></tr></thead>
 <tbody>
@@ -354,11 +434,54 @@ Partnership code {e(cfg.partnership_code)}.</p>
 {_coverage_section(cfg, manifest.get("coverage") or source_coverage(cfg))}
 <h2>Data provenance</h2>
 {provenance}
+{_not_supplied_section(cfg)}
 <p>Parameters, package versions and checksums are in <a href="manifest.json">manifest.json</a>.</p>
 </main>
 </body>
 </html>
 """)
+
+
+def _summary_error(manifest: dict[str, Any]) -> str:
+    """Why the summary page could not be computed (the page itself points here)."""
+    error = manifest.get("summary_error")
+    if not error:
+        return ""
+    return f'<p class="status-failed">The summary could not be computed: {html.escape(error)}</p>'
+
+
+def _not_supplied_section(cfg: Config) -> str:
+    """The analyst's detail behind the reports' "Not available" notes: each dataset the
+    processed data lack, the file expected in the raw data folder and where to get it; and
+    how to enter the indicators no dataset carries (the reports say so in words)."""
+    from sa_toolkit.analysis.priority_common import missing_datasets
+
+    e = html.escape
+    try:
+        missing = missing_datasets(cfg)
+    except Exception:  # noqa: BLE001 - the run log is written even if a spec cannot load
+        return ""
+    entering = (
+        "<p>Indicators that no dataset carries are shown as tbc in the reports: enter their "
+        "baseline and actual values in a file and build the framework with "
+        "<code>sa framework --values FILE</code> (see the analyst's guide).</p>"
+    )
+    if not missing:
+        return f"<h3>Data not supplied</h3><p>Every dataset was supplied.</p>{entering}"
+    rows = "".join(
+        f"<tr><td>{e(m['title'][:1].upper() + m['title'][1:])}</td><td>{e(m['file'])}</td>"
+        f"<td>{e(m['origin'])}</td></tr>"
+        for m in missing
+    )
+    return (
+        "<h3>Data not supplied</h3>"
+        f"<p>{len(missing)} dataset(s) were not supplied: the reports say which sections are "
+        "not available. Put each file in the raw data folder and run <code>sa ingest</code> "
+        "and <code>sa run</code> again.</p>"
+        "<table><caption>Datasets not supplied, the file expected and where to get it</caption>"
+        "<thead><tr><th>Dataset</th><th>File expected in the raw data folder</th>"
+        f"<th>Where to get it</th></tr></thead><tbody>{rows}</tbody></table>{entering}"
+    )
 
 
 def _num(value: Any) -> str:

@@ -346,7 +346,11 @@ def execute_and_render(
                 from sa_toolkit.content import add_to_notebook
 
                 add_to_notebook(nb, additions, top_html)
-                nbformat.write(nb, out_ipynb)
+            from sa_toolkit.report_notes import add_notes
+
+            # every report ends with its notes (sources, glossary), in the Word document too
+            add_notes(nb, name, Path(out_dir) / "figures")
+            nbformat.write(nb, out_ipynb)
             if _exporter is None:
                 _exporter = render.make_exporter()
             render.render_html(nb, out_html, title, exporter=_exporter)
@@ -531,6 +535,11 @@ def run_assessment(
         prepared = assessment_output.prepare(
             cfg, [p.stem for p in available], [p.stem for p in chosen]
         )
+        from sa_toolkit import measures
+
+        # the run's measures (and performance framework), computed once while the
+        # kernels start; the notebooks wait for them (sa_toolkit.measures)
+        measure_thread = measures.start_run_measures(cfg, shared, staging)
         console.print(
             f"Running {len(chosen)} notebook(s) for {cfg.partnership_name}, "
             f"{cfg.year.label}, {n_jobs} at a time",
@@ -554,6 +563,7 @@ def run_assessment(
             top_html=prepared.top_html,
         )
         merged = _merge(previous, results)
+        measure_thread.join()
 
         from sa_toolkit import report_index
 
@@ -878,6 +888,9 @@ def publish_year(cfg: Config, console: Console | None = None) -> Path:
     refusal = check_publishable(cfg, manifest)
     if refusal:
         raise UserError(refusal)
+    from sa_toolkit.board_language import check_board_language
+
+    check_board_language(report_dir, cfg.year.label)  # no ids, files, commands for a reader
     import hashlib
 
     record = {

@@ -196,9 +196,10 @@ def render_summary_page(
             f'see the <a href="{RUN_LOG}">run log</a>.</p>'
         )
     if summary is None:
+        # the error names settings and folders: the analyst reads it on the run log
         body = (
-            f'<p class="status-failed">The summary could not be computed: '
-            f"{e(summary_error or 'unknown error')}.</p>"
+            '<p class="status-failed">The summary could not be computed from the data '
+            f'supplied: the <a href="{RUN_LOG}">run log</a> says why.</p>'
         )
     else:
         year_findings = _list(summary.get("findings", []), "")

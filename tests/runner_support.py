@@ -41,7 +41,7 @@ def write_commentary(root: Path, year_slug: str, names: list[str], text: str = "
     folder = root / "content" / year_slug / "commentary"
     folder.mkdir(parents=True, exist_ok=True)
     for name in names:
-        body = text or f"The analyst's reading of the {name} report."
+        body = text or "The analyst's reading of this report."
         (folder / f"{name}.md").write_text(f"# Commentary\n\n{body}\n", encoding="utf-8")
 
 

@@ -292,10 +292,13 @@ def test_penetration_uses_latest_estimate_and_its_interval():
 def test_alcohol_violence_by_ward_and_night():
     frame = pd.DataFrame(
         {
-            "month": months(*["2025-05"] * 5 + ["2024-05"]),
-            "crime_type": ["Violence and sexual offences"] * 6,
-            "lsoa_code": ["L1", "L1", "L1", "L1", "L2", "L2"],
-            "alcohol_related": [True, True, True, False, True, True],
+            "month": months(*["2025-05"] * 5 + ["2024-05", "2025-05"]),
+            "crime_type": ["Violence and sexual offences"] * 7,
+            # violence is violence against the person (one definition): a sexual offence
+            # flagged alcohol-related is not alcohol-related violence
+            "offence_group": ["Violence against the person"] * 6 + ["Sexual offences"],
+            "lsoa_code": ["L1", "L1", "L1", "L1", "L2", "L2", "L1"],
+            "alcohol_related": [True, True, True, False, True, True, True],
             "offence_start": pd.to_datetime(
                 [
                     "2025-05-02 23:00",  # Friday night
@@ -304,6 +307,7 @@ def test_alcohol_violence_by_ward_and_night():
                     "2025-05-03 23:00",  # Saturday night, not alcohol
                     "2025-05-06 12:00",  # Tuesday
                     "2024-05-03 23:00",  # last year
+                    "2025-05-02 23:30",  # a sexual offence: not violence against the person
                 ]
             ),
         }
@@ -522,7 +526,8 @@ def test_fires_rates_per_100000():
     assert table.loc["Primary fires", "rate_last"] == pytest.approx(1 / 40000 * 100000)
     # rate change: (4 - 2.5) / 2.5
     assert table.loc["Primary fires", "change"] == pytest.approx(60.0)
-    assert table.loc["Deliberate fires", "this_year"] == 2
+    # deliberate fires are the anti-social behaviour report's measure (per 10,000): not repeated
+    assert "Deliberate fires" not in table.index
     assert table.loc["Fire casualties (non-fatal)", "this_year"] == 2
     assert out["monthly"].loc[pd.Period("2025-07", "M"), "Secondary fires"] == 1
 
@@ -645,6 +650,8 @@ def test_reoffending_key_findings_follow_the_data_and_hide_small_cohorts():
     )
     # PPO 2024/25: 20 re-offenders of 40, 2023/24: 28 of 48; both above the threshold.
     # With a threshold of 100 even the adults' 80 re-offenders of 2023/24 are too few.
-    assert out[1].startswith("The prolific and priority offender proven re-offending rate fell")
+    assert out[1].startswith(
+        "The Integrated Offender Management cohort's proven re-offending rate fell"
+    )
     assert ro.key_findings(rates, pd.DataFrame(columns=["cohort", "trend"]), empty,
                            pd.DataFrame(), FY, threshold=100) == []  # fmt: skip

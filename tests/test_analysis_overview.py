@@ -26,6 +26,7 @@ def _cfg(**extra):
         "region": "London",
         "processed_dir": None,
         "significance_level": 0.05,
+        "suppression_threshold": 5,
     }
     return SimpleNamespace(**{**base, **extra})
 
@@ -137,7 +138,8 @@ def test_framework_small_counts_hidden_with_their_change():
     assert shown.loc[0, "Actual"] == "10"
     assert shown.loc[0, "Change"] == ""
     assert shown.loc[0, "Indicator"] == "Small count"  # toolkit ids are not shown
-    assert shown.loc[1, "Indicator"] == "NI1 Rate up"
+    # a retired National Indicator: its name first, the code as a reference after it
+    assert shown.loc[1, "Indicator"] == "Rate up (formerly NI 1)"
     assert shown.loc[1, "Traffic light"] == "Red"
     assert shown.loc[1, "Assessment"] == "getting worse"
     assert shown.loc[2, "Actual"] == "55.0%"
@@ -326,7 +328,7 @@ def test_rendered_overview_links_its_framework_download(rendered_reports):
     assert lights <= {"Red", "Amber", "Green", "Not rated"} and lights
     findings_block = re.search(r'<section class="sa-key-findings".*?</section>', page, re.S)
     assert findings_block and 3 <= findings_block.group(0).count("<li>") <= 6
-    assert "Implications for the rolling plan" in page
+    assert page.count("Recommendations for the rolling plan") == 1
     assert (rendered_reports / "figures" / "00_overview_msg_funnel.png").is_file()
 
 

@@ -308,7 +308,7 @@ def test_framework_concerns_and_table():
         }
     )  # fmt: skip
     concerns = pf.framework_concerns(frame)
-    assert concerns["worsened"] == ["Rising harm (+30%, p = 0.010)"]
+    assert concerns["worsened"] == ["Rising harm (+30%)"]
     assert concerns["missed_target"] == ["Missed (Red: target -5% missed by 15.0%)"]
     table = pf.framework_table(frame, threshold=5)
     assert table["Baseline"].tolist() == ["100", "10", "50", "<5"]
@@ -396,7 +396,9 @@ def test_asb_breach_rows_are_tbc_not_invented():
     for indicator in ("ASBO_breach", "ABC_breach"):
         assert frame.loc[indicator, "baseline"] == "tbc"
         assert frame.loc[indicator, "rag"] == ""
-        assert "sa framework --values" in frame.loc[indicator, "comment"]
+        # the reader is told in words; the command is for the analyst (docs, run log)
+        assert "the analyst enters its values" in frame.loc[indicator, "comment"]
+        assert "sa framework" not in frame.loc[indicator, "comment"]
 
 
 def test_ward_strand_sentence_uses_interval_against_partnership():

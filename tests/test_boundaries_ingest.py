@@ -3,6 +3,8 @@ hand-made ones), recognised by their code property, cut to the partnership."""
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
 import zipfile
 from pathlib import Path
@@ -14,6 +16,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
+from sa_toolkit import report_index
 from sa_toolkit.errors import InputFileError
 from sa_toolkit.ingest.boundaries import (
     BOUNDARY_DIR,
@@ -117,6 +120,16 @@ def test_real_layers_are_cut_to_sunderland_and_its_neighbours(tmp_path):
     assert summary.matching["lsoa"]["codes_without_polygon"] == 0
     log = json.loads((cfg.processed_dir / "_boundaries_log.json").read_text())
     assert log["outline_from"] == "LSOA 2011"
+    # provenance: each file's checksum as read, and the run log's table of boundary files
+    for entry in log["files"]:
+        raw = (real / "boundaries" / Path(entry["file"]).name).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(raw).hexdigest()
+    section = report_index._boundary_section(report_index.load_boundary_files(cfg.processed_dir))
+    for entry in log["files"]:
+        assert html.escape(entry["file"]) in section and entry["sha256"] in section
+    assert "LSOA 2011" in section and "Ward 2013" in section and "Ward 2022" in section
+    assert f"{len(lsoa)} (185 in the partnership, {len(lsoa) - 185} neighbours)" in section
+    assert "185 of the partnership's 185 codes in the data have a polygon" in section
     again = ingest_boundaries(cfg)
     assert again.skipped
 

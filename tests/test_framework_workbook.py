@@ -86,14 +86,14 @@ def test_formatted_workbook_reads_back_as_the_board_sees_it(tmp_path, frame):
     assert robbery[2].value == "Rate per 1,000 residents"
     assert robbery[5].value == 3133.4 and robbery[5].number_format.startswith('+0.0"%"')
     assert robbery[7].value == "worse, significant change"
-    serious = rows["NI15 Serious violent crime rate per 1,000 population"]
+    serious = rows["Serious violent crime rate per 1,000 population (formerly NI 15)"]
     assert serious[3].value == 1234 and serious[3].number_format == "#,##0"
     assert serious[5].value == -10.9 and serious[8].value == "-5%"
     assert "National Indicator Set" in serious[11].value  # the catalogue's source
-    safe = rows["LOCAL1 Residents feeling safe after dark"]
+    safe = rows["Residents feeling safe after dark"]
     assert safe[4].value == 49.5 and safe[4].number_format == '0.0"%"'
     assert safe[5].number_format.startswith('+0.0" pp"')
-    gun = rows["LOCAL2 Gun crime"]
+    gun = rows["Gun crime"]
     assert gun[3].value == "<5" and gun[3].alignment.horizontal == "right"
     assert gun[10].value == "=1+1" and gun[10].data_type == "s" and gun[10].quotePrefix
     # traffic lights: the word and the reports' fill colour, its text colour for contrast

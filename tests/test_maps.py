@@ -297,3 +297,58 @@ def test_hotspot_with_no_hexagon_above_the_threshold_says_so():
         maps.hotspot_map(lon, lat, layers, title="t", subtitle="s", source="x", min_count=5)
     fig = maps.hotspot_map(lon, lat, layers, title="t", subtitle="s", source="x", min_count=1)
     assert fig.sa_points_outside == 0
+
+
+# ------------------------------------------------------------------ the measure in words
+def _survey_areas(concern: str) -> pd.DataFrame:
+    areas = pd.DataFrame(
+        {
+            "code": ["W1", "W2", "W3", "W4"],
+            "name": ["North", "South", "East", "West"],
+            "count": [120, 90, 80, 10],
+            "value": [81.0, 52.0, 66.0, 40.0],
+            "lower": [75.0, 44.0, 58.0, 20.0],
+            "upper": [86.0, 60.0, 73.0, 62.0],
+            "status": ["shown", "shown", "shown", "suppressed"],
+            # the partnership is 68%: North's interval is above it, South's below it
+            "above": [concern == "above", concern == "below", False, False],
+        }
+    )
+    areas.attrs.update(
+        average=68.0,
+        value_label="% of residents",
+        unit_suffix="%",
+        measure_word="percentage",
+        concern=concern,
+    )
+    return areas
+
+
+def test_survey_maps_name_a_percentage_not_a_rate():
+    areas = _survey_areas("above")
+    title = maps.map_title(areas, "Feeling unsafe", "ward")
+    assert title == (
+        "Feeling unsafe was significantly above the partnership percentage in one ward, North"
+    )
+    alt = maps.map_alt_text(areas, "Feeling unsafe", "ward")
+    assert "Highest percentages: North 81.0%; East 66.0%; South 52.0%." in alt
+    assert "rate" not in title + alt
+    table = maps.area_table(areas, 0, "ward", "Respondents")
+    assert "Above partnership percentage" in table.columns
+    assert table["Ward"].tolist()[:3] == ["North", "East", "South"]
+
+
+def test_where_low_is_the_concern_the_lowest_come_first_and_below_is_outlined():
+    areas = _survey_areas("below")
+    title = maps.map_title(areas, "Feeling safe after dark", "ward")
+    assert title == (
+        "Feeling safe after dark was significantly below the partnership percentage in one "
+        "ward, South"
+    )
+    alt = maps.map_alt_text(areas, "Feeling safe after dark", "ward")
+    assert "Lowest percentages: South 52.0%; East 66.0%; North 81.0%." in alt
+    assert "1 ward significantly below it (outlined)" in alt
+    table = maps.area_table(areas, 0, "ward", "Respondents")
+    assert table.columns[-1] == "Below partnership percentage"
+    assert table["Ward"].tolist()[:3] == ["South", "East", "North"]
+    assert table.loc[table["Ward"] == "South", "Below partnership percentage"].item() == "yes"

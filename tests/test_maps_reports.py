@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -19,27 +22,53 @@ def test_ingest_reports_the_demo_boundaries(pipeline_run):
     assert "lsoa_2021 170 in the partnership" in " ".join(out.split())
 
 
+RATES = ("Highest rates:", "Above partnership rate")
+PERCENTAGES = ("Highest percentages:", "Above partnership percentage")
+# feeling safe: low is the concern, so the wards significantly below are outlined
+FEELING_SAFE = ("Lowest percentages:", "Below partnership percentage")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "report, figure",
+    "report, figure, words",
     [
-        ("01_violent_crime", "01_violent_crime_violence_ward_map"),
-        ("01_violent_crime", "01_violent_crime_violence_hotspot_map"),
-        ("01_violent_crime", "01_violent_crime_robbery_ward_map"),
-        ("03_anti_social_behaviour", "03_anti_social_behaviour_asb_ward_map"),
-        ("03_anti_social_behaviour", "03_anti_social_behaviour_asb_hotspot_map"),
-        ("03_anti_social_behaviour", "03_anti_social_behaviour_deliberate_fires_ward_map"),
-        ("04_drugs_and_alcohol", "04_drugs_and_alcohol_drug_offences_ward_map"),
+        ("01_violent_crime", "01_violent_crime_violence_ward_map", RATES),
+        ("01_violent_crime", "01_violent_crime_violence_hotspot_map", None),
+        ("01_violent_crime", "01_violent_crime_robbery_ward_map", RATES),
+        ("03_anti_social_behaviour", "03_anti_social_behaviour_asb_ward_map", RATES),
+        ("03_anti_social_behaviour", "03_anti_social_behaviour_asb_hotspot_map", None),
+        ("03_anti_social_behaviour", "03_anti_social_behaviour_deliberate_fires_ward_map", RATES),
+        ("03_anti_social_behaviour", "03_anti_social_behaviour_perceptions_ward_map", PERCENTAGES),
+        ("04_drugs_and_alcohol", "04_drugs_and_alcohol_drug_offences_ward_map", RATES),
+        ("06_safer_communities", "06_safer_communities_safe_after_dark_ward_map", FEELING_SAFE),
     ],
 )
-def test_demo_reports_draw_maps_with_attribution_and_table(rendered_reports, report, figure):
+def test_demo_reports_draw_maps_with_attribution_and_table(rendered_reports, report, figure, words):
     figures = rendered_reports / "figures"
     assert (figures / f"{figure}.png").is_file() and (figures / f"{figure}.svg").is_file()
     page = html.unescape((rendered_reports / f"{report}.html").read_text(encoding="utf-8"))
     assert maps.ATTRIBUTION in page  # under the map, not only inside the image
-    assert "Highest rates:" in page or "Wards with the largest shares:" in page  # alt text
-    if figure.endswith("_ward_map"):
-        assert "Above partnership rate" in page  # the table beside the map
+    if words is None:
+        assert "Wards with the largest shares:" in page  # a hotspot map's alt text
+    else:
+        alt, column = words
+        assert alt in page  # alt text naming the top areas in the map's own measure
+        assert column in page  # the table beside the map
+
+
+@pytest.mark.slow
+def test_run_log_lists_the_boundary_files_as_read(pipeline_run, rendered_reports):
+    raw = pipeline_run.root / "data" / "raw" / "geography" / "boundaries"
+    files = sorted(raw.iterdir())
+    assert files, "the demo writes boundary files"
+    run_log = html.unescape((rendered_reports / "run_log.html").read_text(encoding="utf-8"))
+    assert "Boundary files" in run_log
+    for path in files:
+        assert path.name in run_log
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in run_log
+    assert "LSOA 2021" in run_log and "170 in the partnership" in run_log
+    manifest = json.loads((rendered_reports / "manifest.json").read_text(encoding="utf-8"))
+    assert {Path(f["file"]).name for f in manifest["boundary_files"]} == {p.name for p in files}
 
 
 @pytest.mark.slow

@@ -113,14 +113,24 @@ EXPECTED_NOTES = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("report", sorted(EXPECTED_NOTES))
-def test_police_only_sections_name_the_missing_file(police_only_run, report):
+def test_police_only_sections_name_the_missing_data(police_only_run, report):
+    """The report names the missing data in words; the run log names the file expected."""
+    from sa_toolkit.analysis.priority_common import dataset_file
+
     html = (police_only_run.report_dir / f"{report}.html").read_text(encoding="utf-8")
+    run_log = (police_only_run.report_dir / "run_log.html").read_text(encoding="utf-8")
     notes = _notes(html)
+    by_file = {dataset_file(d)[1]: d for d in pc.OTHER_DATASETS}
+    from sa_toolkit.ingest.partner import DATASETS
+
+    by_file.update({spec.raw_path: name for name, spec in DATASETS.items()})
     for path in EXPECTED_NOTES[report]:
-        hits = [n for n in notes if f"data/raw/{path}" in n]
-        assert hits, f"{report}: no note names data/raw/{path}; notes: {notes}"
-        assert all(n.startswith("No ") and "was supplied" in n for n in hits), hits
-        assert all("cannot be shown" in n for n in hits), hits
+        title = dataset_file(by_file[path])[0]
+        hits = [n for n in notes if title in n]
+        assert hits, f"{report}: no note names the {title}; notes: {notes}"
+        assert all(n.startswith("Not available: ") for n in hits), hits
+        assert all("cannot be shown" in n and "data/" not in n for n in hits), hits
+        assert f"<td>{path}</td>" in run_log, path
 
 
 @pytest.mark.slow
@@ -152,39 +162,44 @@ def _cfg(tmp_path, supplied=()):
     return SimpleNamespace(raw_dir=raw, processed_dir=processed, root=tmp_path)
 
 
-def test_missing_text_names_file_and_template(tmp_path):
+def test_missing_text_names_the_data_in_words(tmp_path):
+    # board language: no file, folder or template in the report (the run log has them)
     text = pc.missing_text("crime_incidents", "knife crime", _cfg(tmp_path))
     assert text == (
-        "No crime incident extract was supplied (data/raw/partner/crime_incidents.csv, "
-        "template in data/templates/crime_incidents.csv): knife crime cannot be shown."
+        "Not available: the partnership's crime incident extract was not supplied, so knife "
+        "crime cannot be shown."
     )
 
 
 def test_missing_text_non_partner_dataset_and_instead(tmp_path):
     text = pc.missing_text("msg_crime", "the comparison", _cfg(tmp_path), instead="Seen below.")
-    assert text.startswith(
-        "No Most Similar Group (MSG) recorded crime table was supplied "
-        "(data/raw/msg/recorded_crime_msg.csv"
+    assert text == (
+        "Not available: the Most Similar Group (MSG) recorded crime table was not supplied, so "
+        "the comparison cannot be shown. Seen below."
     )
-    assert text.endswith("the comparison cannot be shown. Seen below.")
 
 
 def test_missing_text_supplied_but_empty_says_so(tmp_path):
     text = pc.missing_text("reoffending", "a complete cohort", _cfg(tmp_path, ["reoffending"]))
-    assert text.startswith("The proven re-offending extract (data/raw/partner/reoffending.csv)")
-    assert "holds no rows" in text and "was supplied" not in text
+    assert text.startswith("Not available: the partnership's proven re-offending extract holds")
+    assert "holds no rows" in text and "not supplied" not in text
 
 
-def test_missing_text_raw_dir_outside_project_shown_whole(tmp_path):
-    cfg = _cfg(tmp_path)
-    cfg.root = tmp_path / "elsewhere"
-    text = pc.missing_text("fire_incidents", "fires", cfg)
-    assert f"({tmp_path.as_posix()}/data/raw/partner/fire_incidents.csv," in text
+def test_missing_datasets_name_the_file_for_the_run_log(tmp_path):
+    cfg = _cfg(tmp_path, ["reoffending", "msg_crime"])
+    missing = {m["dataset"]: m for m in pc.missing_datasets(cfg)}
+    assert "reoffending" not in missing and "msg_crime" not in missing
+    assert missing["fire_incidents"]["file"] == "partner/fire_incidents.csv"
+    assert missing["fire_incidents"]["origin"] == "template in data/templates/fire_incidents.csv"
+    assert missing["population"]["file"] == "geography/population/*.csv"
 
 
 def test_absent_escapes_html(tmp_path):
     block = pc.absent("residents_survey", "residents' <views>", _cfg(tmp_path))
-    assert block.startswith("<p class='sa-missing'>No residents&#x27; survey microdata")
+    assert block.startswith(
+        "<p class='sa-missing'>Not available: the partnership&#x27;s residents&#x27; survey "
+        "microdata"
+    )
     assert "&lt;views&gt;" in block
 
 

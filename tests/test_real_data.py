@@ -325,3 +325,23 @@ def test_real_reports_are_accessible_and_citable(sunderland_with_boundaries):
     for page in pages:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         _check_accessible_page(soup, page.name)
+
+
+def test_real_data_reports_show_no_internals(sunderland):
+    """Board language on real data, where datasets are missing and say so (issue 11 item 3):
+    no file, folder, command, id or unglossed term in any report, the Word document or the
+    Excel framework; the run log names the files expected."""
+    from sa_toolkit import board_language
+
+    assert sunderland["run"] is not None and sunderland["run"].returncode == 0
+    findings = board_language.scan_folder(sunderland["report_dir"])
+    assert findings == [], board_language.describe(findings, limit=40)
+    violence = (sunderland["report_dir"] / "01_violent_crime.html").read_text(encoding="utf-8")
+    assert (
+        "Not available: the partnership&#x27;s crime incident extract was not supplied"
+        in (violence)
+        or "Not available: the partnership's crime incident extract was not supplied" in violence
+    )
+    log = re.sub(r"\s+", " ", _index(sunderland))
+    assert "<td>partner/crime_incidents.csv</td>" in log
+    assert "template in data/templates/crime_incidents.csv" in log

@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sa_toolkit.report_text import svg_texts
+
 REPO = Path(__file__).resolve().parents[1]
 
 #: the optional inputs, relative to data/raw (police, lookup and population are always there)
@@ -166,10 +168,22 @@ def test_every_report_renders(matrix_run):
                 assert out.get("name") != "stderr", (nb["name"], "".join(out.get("text", "")))
         pages[nb["name"]] = (matrix_run.report_dir / f"{nb['name']}.html").read_text("utf-8")
         assert "Traceback" not in pages[nb["name"]]
-    # every file left out is named where a report needed it
+    # every file left out is named in words where a report needed it, and by its file on
+    # the run log (board language: no file or folder in a report)
+    from sa_toolkit.analysis.priority_common import OTHER_DATASETS, dataset_file
+    from sa_toolkit.ingest.partner import DATASETS
+
+    by_file = {dataset_file(d)[1]: d for d in OTHER_DATASETS}
+    by_file.update({spec.raw_path: name for name, spec in DATASETS.items()})
     notes = " ".join(n for html in pages.values() for n in _notes(html))
+    run_log = (matrix_run.report_dir / "run_log.html").read_text("utf-8")
     for rel in NAMED_WHEN_ABSENT - matrix_run.present:
-        assert f"data/raw/{rel}" in notes, (matrix_run.name, rel)
+        title = dataset_file(by_file[rel])[0]
+        assert f"the partnership's {title} was not supplied" in notes or (
+            f"the {title} was not supplied" in notes
+        ), (matrix_run.name, rel)
+        assert f"<td>{rel}</td>" in run_log, (matrix_run.name, rel)
+    assert "data/raw/" not in notes
 
 
 @pytest.mark.slow
@@ -192,9 +206,9 @@ def test_the_missing_police_month_is_said_and_never_a_zero(matrix_run):
     assert f"{month} missing from the police data" in overview
     headline = json.loads(folder.joinpath("manifest.json").read_text())["notebooks"][0]
     assert "Like for like" in headline["headline"]
-    # the chart marks the month (matplotlib keeps each text as a comment in the SVG)
-    svg = folder.joinpath("figures", "00_overview_crime_trend.svg").read_text("utf-8")
-    assert "<!-- No data -->" in svg
+    # the chart marks the month (its SVG keeps the words as text: svg.fonttype "none")
+    svg = folder.joinpath("figures", "00_overview_crime_trend.svg")
+    assert "No data" in {t.text for t in svg_texts(svg, svg.name)}
     # and the series it draws holds no value there: missing, not zero
     cfg = load_config(matrix_run.root / "config" / "assessment.yml")
     trend = ov.crime_trend(ov.load_overview(cfg))
@@ -203,4 +217,4 @@ def test_the_missing_police_month_is_said_and_never_a_zero(matrix_run):
     assert (trend["crime"].dropna() > 0).all()
     if "partner/crime_incidents.csv" not in matrix_run.present:  # violence from police data
         trend_svg = folder.joinpath("figures", "01_violent_crime_trend_volume.svg")
-        assert "<!-- No data -->" in trend_svg.read_text("utf-8")
+        assert "No data" in {t.text for t in svg_texts(trend_svg, trend_svg.name)}

@@ -91,3 +91,42 @@ def test_machine_files_are_not_read(tmp_path):
     (tmp_path / "manifest.json").write_text('{"count": 3}', encoding="utf-8")
     (tmp_path / "report.ipynb").write_text("{}", encoding="utf-8")
     assert reader_texts(tmp_path) == []
+
+
+def test_tables_are_read_whole_with_their_headers(tmp_path):
+    from sa_toolkit.report_text import reader_tables
+
+    (tmp_path / "report.html").write_text(
+        "<table><caption>Offences by ward</caption><thead><tr><th>Ward</th><th>Offences</th>"
+        "</tr></thead><tbody><tr><th>North</th><td>&lt;5</td></tr><tr><th>South</th><td>40</td>"
+        "</tr></tbody></table>",
+        encoding="utf-8",
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Framework"
+    sheet.append(["Performance framework, 2025/26"])  # a title above the header
+    sheet.append(["Indicator", "Unit", "Actual"])
+    sheet.append(["Robbery", "Number", 3.0])
+    book.save(tmp_path / "framework.xlsx")
+    tables = {t.file: t for t in reader_tables(tmp_path)}
+    html = tables["report.html"]
+    assert html.part == "table 1: Offences by ward"
+    assert html.header == ("Ward", "Offences")
+    assert html.rows == (("North", "<5"), ("South", "40"))
+    sheet_table = tables["framework.xlsx"]
+    assert sheet_table.header == ("Indicator", "Unit", "Actual")
+    assert ("Robbery", "Number", "3") in sheet_table.rows  # 3.0 shown as Excel shows it
+    assert ("Performance framework, 2025/26", "", "") in sheet_table.rows
+
+
+def test_axis_ticks_are_told_from_words_written_on_a_chart(tmp_path):
+    charts.use_house_style()
+    fig, ax = plt.subplots()
+    ax.bar(["North", "South"], [40, 3])
+    ax.annotate("3", (1, 3))
+    fig.savefig(tmp_path / "chart.svg", format="svg")
+    plt.close(fig)
+    parts = {(t.part, t.text) for t in reader_texts(tmp_path)}
+    assert ("axis tick", "North") in parts and ("axis tick", "40") in parts
+    assert ("figure text", "3") in parts

@@ -180,15 +180,22 @@ def test_implications_block():
         places=["Central ward (14% of offences)"],
         times=["Friday and Saturday, 22:00 to 03:00"],
     )
+    # one heading, and each line a recommendation followed by what it rests on
+    assert re.findall(r"<h2[^>]*>(.*?)</h2>", block) == ["Recommendations for the rolling plan"]
     assert re.findall(r"<li>(.*?)</li>", block) == [
-        "Worsened significantly: Robbery (+21%).",
-        "Missed target: Knife crime (target -5%, actual +3%); Domestic abuse repeat rate.",
-        "Places that concentrate the problem: Central ward (14% of offences).",
-        "Times that concentrate the problem: Friday and Saturday, 22:00 to 03:00.",
+        "Make reversing these rises a priority of the plan; each worsened by more than chance "
+        "would explain: Robbery (+21%).",
+        "Review the actions behind the targets not met: Knife crime (target -5%, actual +3%); "
+        "Domestic abuse repeat rate.",
+        "Focus resources on the places where the problem concentrates: Central ward (14% of "
+        "offences).",
+        "Plan patrols and services for the times when it peaks: Friday and Saturday, 22:00 to "
+        "03:00.",
     ]
     quiet = f.implications()
     assert re.findall(r"<li>(.*?)</li>", quiet) == [
-        "No indicator worsened significantly or missed its target."
+        "Keep the current actions and watch for change: no indicator worsened by more than "
+        "chance would explain or missed its target."
     ]
 
 

@@ -109,3 +109,29 @@ def test_place_names_and_partner_text_holding_html_stay_escaped_in_every_report(
     assert "partnership" in shown["index.html"]
     assert all(shown[p.name] for p in pages if p.name != "index.html"), shown
     assert any("ward" in found for found in shown.values()), shown
+
+
+@pytest.mark.slow
+def test_no_small_count_in_any_text_of_any_report_of_a_small_partnership(small_run):
+    """Every report at this scale runs its small-number paths: the disclosure scan reads
+    every text (pages, alt text, chart words, the Word document, the Excel framework)
+    and finds no count from 1 to threshold - 1, nor one a total gives away."""
+    from sa_toolkit.config import load_config
+    from sa_toolkit.disclosure_scan import scan_report_folder
+
+    root, _ = small_run
+    (year_dir,) = [p.parent for p in (root / "reports").glob("*/index.html")]
+    threshold = load_config(root / "config" / "assessment.yml").suppression_threshold
+    assert threshold == 5
+    findings = scan_report_folder(year_dir, threshold)
+    assert findings == [], "\n".join(f.message() for f in findings[:30])
+
+
+def test_small_partnership_reports_show_no_internals(small_run):
+    """Board language at the smallest scale (issue 11 item 3): see tests/test_board_language.py."""
+    from sa_toolkit import board_language
+
+    root, _ = small_run
+    (year_dir,) = [p.parent for p in (root / "reports").glob("*/index.html")]
+    findings = board_language.scan_folder(year_dir)
+    assert findings == [], board_language.describe(findings, limit=40)

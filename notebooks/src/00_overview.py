@@ -15,10 +15,11 @@ config_path = ""  # empty means config/assessment.yml of the project
 
 # %%
 import html
+from pathlib import Path
 
 from IPython.display import HTML, Markdown, display
 
-from sa_toolkit import charts, findings
+from sa_toolkit import charts, findings, measures
 from sa_toolkit.analysis import overview as ov
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis.priority_common import absent, coverage_note, not_available
@@ -65,6 +66,14 @@ display(
         f"(Excel, {len(framework)} indicators)</a></p>"
     )
 )
+measure_book = Path(ctx.output_dir) / measures.PUBLISHED_XLSX
+if measure_book.is_file():  # written by sa run: every measure the reports quote, computed once
+    display(
+        HTML(
+            f'<p><a href="{measure_book.name}" download>Download every measure of this assessment '
+            "(Excel: value, 95% interval, numerator, denominator, definition and source)</a></p>"
+        )
+    )
 if framework.empty:
     display(coverage_note(ov.framework_not_computed(framework)))
 else:

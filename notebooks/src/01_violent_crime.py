@@ -16,7 +16,7 @@ config_path = ""  # empty means config/assessment.yml of the project
 # %%
 from IPython.display import Markdown, display
 
-from sa_toolkit import charts, findings, maps, report_tables
+from sa_toolkit import charts, disclosure, findings, maps, report_tables
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import violent_crime as vc
 from sa_toolkit.analysis.priority_common import absent, coverage_note, not_available
@@ -75,20 +75,22 @@ for chart in ("volume", "serious"):
     what = ", ".join(data.measures.loc[measures, "label"].str.lower())
     fig = charts.monthly_trend(
         monthly,
-        title=vc.trend_title(summary, measures, year_label),
+        title=vc.trend_title(summary, measures, year_label, data.threshold),
         subtitle=f"Recorded offences per month, {place_name}, {data.period}",
         source=note,
         breaks=breaks,
     )
     if data.has_comparison:
         totals = "; ".join(
-            f"{summary.loc[m, 'label']} {summary.loc[m, 'previous']:,.0f} to {summary.loc[m, 'actual']:,}"
+            f"{summary.loc[m, 'label']} {disclosure.safe_count(summary.loc[m, 'previous'], data.threshold)}"
+            f" to {disclosure.safe_count(summary.loc[m, 'actual'], data.threshold)}"
             for m in measures
         )
         totals = f"{cfg.year.previous().label} to {year_label}: {totals}"
     else:
         totals = f"{year_label}: " + "; ".join(
-            f"{summary.loc[m, 'label']} {summary.loc[m, 'actual']:,}" for m in measures
+            f"{summary.loc[m, 'label']} {disclosure.safe_count(summary.loc[m, 'actual'], data.threshold)}"
+            for m in measures
         )
     alt = f"Line chart of monthly recorded {what} in {place_name}, {data.period}, with 12-month averages and financial-year totals. {totals}."
     charts.save_and_show(fig, f"01_violent_crime_trend_{chart}", alt, ctx.output_dir)

@@ -133,22 +133,23 @@ if len(robbery_places) and robbery_places["victims"].sum() >= threshold:
             f"robberies of 10-17 year olds in {cfg.year.label}",
             robbery_places["victims"].sum(),
             unit="victims",
+            threshold=threshold,
         )
     )
 if not key:
     key.append(
         pc.missing_text("crime_incidents", "Young victims and suspects", cfg)
-        + " No youth justice or re-offending extract was supplied either."
+        + " The youth justice and re-offending extracts were not supplied either."
     )
 _ = findings.show_key_findings(key[:6])
 
 # %% [markdown]
 # ## Performance framework
 #
-# The youth crime indicators for the year against the year before. Indicators that no dataset carries are shown as tbc: the analyst enters them with `sa framework --values`.
+# The youth crime indicators for the year against the year before. Indicators that no dataset supplied carries are shown as tbc (to be confirmed) until the analyst enters them.
 
 # %%
-not_computed = [f"{k}: {v}" for k, v in framework.attrs.get("not_computed", {}).items()]
+not_computed = pf.not_computed_notes(framework)
 display(
     html_table(
         pf.framework_table(framework, threshold),
@@ -401,9 +402,16 @@ else:
 
 # %%
 if len(cohorts):
+    # a rate of a small cohort, or of few re-offenders, would give the counts away: not drawn
+    few = [
+        disclosure.share_is_disclosive(r, n, threshold)
+        for r, n in zip(cohorts["reoffenders"], cohorts["offenders"], strict=True)
+    ]
+    drawn = cohorts.copy()
+    drawn.loc[few, ["rate", "rate_lower", "rate_upper"]] = float("nan")
     fig = yc.interval_chart(
-        cohorts["year"],
-        {"Re-offending rate": (cohorts["rate"], cohorts["rate_lower"], cohorts["rate_upper"])},
+        drawn["year"],
+        {"Re-offending rate": (drawn["rate"], drawn["rate_lower"], drawn["rate_upper"])},
         title=f"Juvenile proven re-offending: {trends['rate']} ({cohorts['year'].iloc[0]} to {cohorts['year'].iloc[-1]} cohorts)",
         subtitle=f"% of young offenders re-offending within 12 months, by cohort year, {place}",
         source="Ministry of Justice proven re-offending statistics (juvenile cohort)",
@@ -413,12 +421,29 @@ if len(cohorts):
         fig,
         "02_youth_crime_juvenile_reoffending",
         "Chart of the juvenile re-offending rate by cohort year with 95% intervals: "
-        + ", ".join(f"{y} {r:.0f}%" for y, r in zip(cohorts["year"], cohorts["rate"], strict=True))
+        + ", ".join(
+            f"{y} " + ("not shown (too few offenders)" if pd.isna(r) else f"{r:.0f}%")
+            for y, r in zip(drawn["year"], drawn["rate"], strict=True)
+        )
         + f". Trend: {trends['rate']}.",
         ctx.output_dir,
     )
+    shown = cohorts.rename(columns={"rate": "rate_%", "frequency": "reoffences_per_reoffender"})
+    shown = shown.assign(not_reoffending=shown["offenders"] - shown["reoffenders"])
+    rate_columns = ["rate_%", "rate_lower", "rate_upper"]
+    frequency_columns = ["reoffences_per_reoffender", "frequency_lower", "frequency_upper"]
     shown = disclosure.mask_small_counts(
-        cohorts.rename(columns={"rate": "rate_%", "frequency": "reoffences_per_reoffender"}),
+        shown,
+        "offenders",
+        threshold,
+        derived=["reoffenders", "reoffences", *rate_columns, *frequency_columns],
+    )
+    shown = disclosure.mask_small_counts(
+        shown, "not_reoffending", threshold, derived=["reoffenders", *rate_columns]
+    ).drop(columns="not_reoffending")
+    shown = disclosure.mask_small_counts(shown, "reoffences", threshold, derived=frequency_columns)
+    shown = disclosure.mask_small_counts(
+        shown,
         "reoffenders",
         threshold,
         derived=[

@@ -128,10 +128,10 @@ _ = findings.show_key_findings(key[:6])
 # %% [markdown]
 # ## Performance framework
 #
-# The anti-social behaviour indicators for the year against the year before. No dataset carries breaches of anti-social behaviour orders (the 2009 plan's ASBO and Acceptable Behaviour Contract breach rates): they are entered with `sa framework --values` and stay tbc here until they are.
+# The anti-social behaviour indicators for the year against the year before. No dataset supplied carries breaches of Criminal Behaviour Orders and civil injunctions (which replaced ASBOs in 2014) or of Acceptable Behaviour Contracts: the analyst enters them, and they show as tbc (to be confirmed) until then.
 
 # %%
-not_computed = [f"{k}: {v}" for k, v in framework.attrs.get("not_computed", {}).items()]
+not_computed = pf.not_computed_notes(framework)
 display(
     html_table(
         pf.framework_table(framework, threshold),
@@ -482,16 +482,16 @@ if fire_table is not None and len(fires):
     )
 
 # %% [markdown]
-# ## Breaches of anti-social behaviour orders
+# ## Breaches of behaviour orders and contracts
 #
-# No dataset supplied to the toolkit records breaches of the orders in use (Anti-Social Behaviour Orders, since 2014 Criminal Behaviour Orders and civil injunctions, and Acceptable Behaviour Contracts). Breach rates are entered by the council's anti-social behaviour unit with `sa framework --values`; until then the framework rows below are tbc.
+# No dataset supplied to the toolkit records breaches of the orders in use (Criminal Behaviour Orders and civil injunctions, which replaced Anti-Social Behaviour Orders in 2014, and Acceptable Behaviour Contracts). The council's anti-social behaviour unit supplies the breach rates and the analyst enters them; until then the rows below are tbc (to be confirmed).
 
 # %%
 breaches = framework[framework["indicator_id"].isin(["ASBO_breach", "ABC_breach"])]
 display(
     html_table(
         pf.framework_table(breaches, threshold),
-        caption=f"Breach rates of anti-social behaviour orders, {place}, {cfg.year.label}",
+        caption=f"Breach rates of behaviour orders and contracts, {place}, {cfg.year.label}",
         rag_columns="RAG",
     )
 )

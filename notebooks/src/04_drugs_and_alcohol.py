@@ -50,7 +50,9 @@ views = da.perceptions(store.get("residents_survey"), fy)
 
 # %%
 shown_findings = findings.show_key_findings(
-    da.key_findings(offences, searches, pen, violence, admissions, fy, cfg.significance_level)
+    da.key_findings(
+        offences, searches, pen, violence, admissions, fy, cfg.significance_level, threshold
+    )
     + [pc.rag_counts_sentence(framework, "drugs and alcohol")]
 )
 
@@ -77,15 +79,19 @@ else:
     total = table.loc["All drug offences"]
     if offences["has_comparison"]:
         drugs_title = (
-            findings.change_sentence("Drug offences", total["last_year"], total["this_year"]).split(
-                " ("
-            )[0]
+            findings.change_sentence(
+                "Drug offences", total["last_year"], total["this_year"], threshold=threshold
+            )
+            .split(" (")[0]
+            .rstrip(".")
             + f" in {fy.label}"
         )
-        drugs_alt = f"{total['this_year']:,} drug offences in {fy.label} against {total['last_year']:,.0f} in {fy.previous().label}."
+        drugs_alt = f"{disclosure.safe_count(total['this_year'], threshold)} drug offences in {fy.label} against {disclosure.safe_count(total['last_year'], threshold)} in {fy.previous().label}."
     else:
-        drugs_title = f"{total['this_year']:,} drug offences were recorded in {fy.label}"
-        drugs_alt = f"{total['this_year']:,} drug offences in {fy.label}."
+        drugs_title = f"{disclosure.safe_count(total['this_year'], threshold)} drug offences were recorded in {fy.label}"
+        drugs_alt = (
+            f"{disclosure.safe_count(total['this_year'], threshold)} drug offences in {fy.label}."
+        )
     fig = charts.monthly_trend(
         monthly,
         title=drugs_title,
@@ -110,7 +116,11 @@ else:
         compared_years = (fy.label,)
     for column in compared_years:
         shown = disclosure.mask_small_counts(
-            shown, column, threshold, derived=[c for c in ("change", "p_value") if c in shown]
+            shown,
+            column,
+            threshold,
+            derived=[c for c in ("change", "p_value") if c in shown],
+            total_row=("kind", "All drug offences"),
         )
     if "significant" in shown:
         shown["significant"] = shown["significant"].map({True: "yes", False: "no"})
@@ -183,9 +193,19 @@ else:
             if searches["scope"] == "partnership"
             else "No search could be placed by its coordinates: figures are for the whole force."
         )
+        search_rates = searches["rates"][
+            ["measure", "numerator", "searches", "value", "lower", "upper"]
+        ]
+        search_rates = disclosure.mask_small_counts(
+            disclosure.mask_small_counts(
+                search_rates.assign(rest=search_rates["searches"] - search_rates["numerator"]),
+                "rest", threshold, derived=["numerator", "value", "lower", "upper"],
+            ),
+            "numerator", threshold, derived=["value", "lower", "upper"],
+        ).drop(columns="rest")  # fmt: skip
         display(
             report_tables.html_table(
-                searches["rates"][["measure", "numerator", "searches", "value", "lower", "upper"]],
+                search_rates,
                 caption=f"Stop and search for drugs {where}: outcomes, {fy.label}"
                 + (
                     f" ({searches['this_year_compared']:,} searches against {searches['last_year']:,} "
@@ -219,16 +239,30 @@ else:
     labels = {"opiate": "Opiate", "non_opiate": "Non-opiate", "alcohol": "Alcohol only",
               "non_opiate_and_alcohol": "Non-opiate and alcohol"}  # fmt: skip
     chart = treatment.assign(substance_group=treatment["substance_group"].map(labels))
-    now = chart[chart["year"] == fy.label].sort_values("value")
+    # a completion rate of a small number in treatment (or of few completions) is not drawn
+    few = [
+        disclosure.share_is_disclosive(round(c), round(n), threshold)
+        for c, n in zip(chart["successful_completions"], chart["in_treatment"], strict=True)
+    ]
+    drawn = chart.copy()
+    drawn.loc[few, ["value", "lower", "upper"]] = float("nan")
+    now = drawn[drawn["year"] == fy.label].dropna(subset=["value"]).sort_values("value")
+    if not len(now):
+        display(
+            HTML(
+                f"<p>Too few clients in each substance group in {fy.label} to show completion rates.</p>"
+            )
+        )
+if len(treatment) and len(now):
     fig = pc.interval_chart(
-        chart,
+        drawn,
         x="substance_group",
         series="year",
         title=f"{now.iloc[0]['substance_group']} clients completed treatment least often "
         f"({findings.format_percent(now.iloc[0]['value'])} in {fy.label})",
         subtitle=f"Successful completions as % of the average monthly number in treatment, "
         f"with 95% intervals, {place}, {fy.previous().label} and {fy.label}",
-        source="NDTMS partnership extract (treatment_monthly)",
+        source="National Drug Treatment Monitoring System (NDTMS), partnership extract",
         ylabel="Successful completions (%)",
         percent=True,
         connect=False,
@@ -240,20 +274,31 @@ else:
         + "; ".join(f"{r.substance_group} {r.value:.0f}%" for r in now.itertuples()),
         ctx.output_dir,
     )
+if len(treatment):
+    treated = chart[
+        [
+            "year",
+            "substance_group",
+            "in_treatment",
+            "successful_completions",
+            "value",
+            "lower",
+            "upper",
+        ]
+    ]
+    # a share of a small number in treatment, or a small number of completions, is hidden
+    treated = disclosure.mask_small_counts(
+        treated.assign(in_treatment=treated["in_treatment"].round()),
+        "in_treatment", threshold, derived=["successful_completions", "value", "lower", "upper"],
+    )  # fmt: skip
+    treated = disclosure.mask_small_counts(
+        treated, "successful_completions", threshold, derived=["value", "lower", "upper"]
+    )
     display(
         report_tables.html_table(
-            chart[
-                [
-                    "year",
-                    "substance_group",
-                    "in_treatment",
-                    "successful_completions",
-                    "value",
-                    "lower",
-                    "upper",
-                ]
-            ],  # fmt: skip
+            treated,
             caption=f"Adults in treatment (average per month) and successful completions, {place}",
+            notes=disclosure.suppression_note(threshold),
             formats={"value": "{:.1f}%", "lower": "{:.1f}%", "upper": "{:.1f}%"},
             headers={
                 "substance_group": "Substance",
@@ -266,7 +311,7 @@ else:
 if pen is not None:
     display(
         HTML(
-            f"<p>Penetration: an average of {pen['in_treatment']:,.0f} opiate clients a month "
+            f"<p>Penetration: an average of {disclosure.safe_count(round(pen['in_treatment']), threshold)} opiate clients a month "
             f"were in treatment in {fy.label}, {pen['value']:.0f}% of the "
             f"{pen['estimate']:,.0f} opiate users estimated for {pen['estimate_year']} "
             f"(95% interval of the estimate {pen['estimate_lower']:,.0f} to "
@@ -289,23 +334,27 @@ else:
             title=f"{wards.iloc[0]['ward_name']} had {findings.format_percent(wards.iloc[0]['share_of_all'])}"
             f" of alcohol-related violence; {findings.format_percent(violence['night_share'])} "
             "was on Friday and Saturday nights",
-            subtitle=f"Alcohol-related violence and sexual offences, top 10 wards, {place}, {fy.label}",
+            subtitle=f"Alcohol-related violence against the person, top 10 wards, {place}, {fy.label}",
             source="Police crime recording system extract (alcohol flag)",
             highlight=wards.iloc[0]["ward_name"],
             xlabel="Offences",
+            threshold=threshold,
         )
         charts.save_and_show(
             fig,
             "04_drugs_and_alcohol_alcohol_violence_wards",
             f"Bar chart of alcohol-related violence in the ten wards with most: "
-            f"{wards.iloc[0]['ward_name']} {wards.iloc[0]['alcohol_related']:,} offences of "
-            f"{violence['count']:,}.",
+            f"{wards.iloc[0]['ward_name']} {disclosure.safe_count(wards.iloc[0]['alcohol_related'], threshold)} offences of "
+            f"{disclosure.safe_count(violence['count'], threshold)}.",
             ctx.output_dir,
         )
         shown = disclosure.mask_small_counts(
             wards.head(10), "alcohol_related", threshold,
             derived=["share_of_ward_violence", "share_of_all"],
         )  # fmt: skip
+        shown = disclosure.mask_small_counts(
+            shown, "violence", threshold, derived=["share_of_ward_violence"]
+        )
         display(
             report_tables.html_table(
                 shown,
@@ -355,7 +404,7 @@ else:
         series="sex",
         title=title,
         subtitle=f"Admissions per 100,000, directly standardised (ESP 2013), 95% intervals, {place}",
-        source="OHID Local Alcohol Profiles / Hospital Episode Statistics (alcohol_admissions)",
+        source="OHID Local Alcohol Profiles; Hospital Episode Statistics",
         ylabel="Per 100,000",
     )
     charts.save_and_show(
@@ -364,7 +413,7 @@ else:
         "Chart of alcohol-related hospital admission rates per 100,000 by year for persons, "
         "females and males, with 95% confidence intervals: "
         + "; ".join(
-            f"{r.financial_year} {r.value:.0f}"
+            f"{r.financial_year} {r.value:.0f} per 100,000"
             for r in persons[persons["sex"] == "Persons"].itertuples()
         ),
         ctx.output_dir,
@@ -408,9 +457,6 @@ else:
             notes=f"Wards with fewer than {pc.MIN_RESPONDENTS} answers are not shown.",
         )
     )
-
-# %% [markdown]
-# ## Implications for the rolling plan
 
 # %%
 concerns = pf.framework_concerns(framework)

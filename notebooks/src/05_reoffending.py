@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Reducing re-offending
 #
-# Priority 5: reduce re-offending. Acquisitive crime is the offending most associated with prolific and priority offenders.
+# Priority 5: reduce re-offending. Acquisitive crime is the offending most associated with the offenders managed under Integrated Offender Management (formerly prolific and priority offenders).
 
 # %% tags=["parameters"]
 area = ""  # partnership (CSP) code; empty means partnership.code in the configuration
@@ -89,7 +89,7 @@ if latest is not None:
         if len(now)
         else "Proven re-offending rate by cohort",
         subtitle=f"Proven re-offending rate (% of cohort), 95% intervals, {place}, cohorts by "
-        "financial year (prolific and priority offenders are a subset of all offenders)",
+        "financial year (the Integrated Offender Management cohort is a subset of all offenders)",
         source="Ministry of Justice proven re-offending; local IOM scheme",
         ylabel="% re-offending",
         percent=True,
@@ -111,7 +111,7 @@ if latest is not None:
         chart,
         x="financial_year",
         series="cohort",
-        title=f"Prolific and priority offenders who re-offended committed "
+        title=f"Integrated Offender Management re-offenders committed "
         f"{now.loc[ro.PPO, 'frequency']:.1f} proven re-offences each in the {latest} cohort"
         if ro.PPO in now.index and now.loc[ro.PPO, "frequency"] > 0
         else "Re-offences per re-offender by cohort",
@@ -167,8 +167,8 @@ if latest is not None:
                 "trend": "Trend (weighted regression, 99.8%)",
             },  # fmt: skip
             notes=[
-                "Prolific and priority offenders are a subset of the adult and juvenile cohorts, "
-                "so the rows do not add up.",
+                "The Integrated Offender Management cohort is a subset of the adult and juvenile "
+                "cohorts, so the rows do not add up.",
                 disclosure.suppression_note(threshold),
             ],
         )
@@ -193,7 +193,7 @@ else:
         f"{last.loc['In settled accommodation', 'value']:.0f}% in settled accommodation at the "
         f"end of supervision in {probation['latest_year']}",
         subtitle=f"% of orders and licences ended, 95% intervals, {place}, by financial year",
-        source="Probation Service performance data (probation_outcomes)",
+        source="Probation Service performance data",
         ylabel="% of terminations",
         percent=True,
     )
@@ -245,7 +245,7 @@ else:
     )
 
 # %% [markdown]
-# ## Age profile of offenders
+# ## Age profile of suspects
 
 # %%
 if not len(ages) or ages["suspects"].sum() < max(threshold, 1):
@@ -273,9 +273,6 @@ else:
         ),
         ctx.output_dir,
     )
-
-# %% [markdown]
-# ## Implications for the rolling plan
 
 # %%
 concerns = pf.framework_concerns(framework)

@@ -16,7 +16,7 @@ config_path = ""  # empty means config/assessment.yml of the project
 # %%
 from IPython.display import display
 
-from sa_toolkit import charts, disclosure, findings, report_tables
+from sa_toolkit import charts, disclosure, findings, maps, report_tables
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import safer_communities as sc
@@ -133,6 +133,21 @@ else:
         )
     )
 
+# %%
+if safety is not None:  # where residents feel least safe after dark, on the ward boundaries
+    _ = maps.survey_ward_map(
+        cfg,
+        ctx.output_dir,
+        survey,
+        "safe_after_dark",
+        what="Feeling safe after dark",
+        name="06_safer_communities_safe_after_dark",
+        source="Residents' survey (weighted; 95% Wilson intervals on the effective sample size)",
+        wave=int(safety["latest_wave"]),
+        min_respondents=pc.MIN_RESPONDENTS,
+        concern="below",
+    )
+
 # %% [markdown]
 # ## Cohesion, satisfaction and confidence
 
@@ -242,17 +257,25 @@ else:
     if fire["has_comparison"]:
         fire_title = (
             findings.change_sentence(
-                "Primary fires", primary["last_year"], primary["this_year"], unit="fires"
-            ).split(" (")[0]
+                "Primary fires",
+                primary["last_year"],
+                primary["this_year"],
+                unit="fires",
+                threshold=threshold,
+            )
+            .split(" (")[0]
+            .rstrip(".")
             + f" in {fy.label}"
         )
         fire_alt = (
-            f"{primary['this_year']:,} primary fires in {fy.label} against "
-            f"{primary['last_year']:,} the year before."
+            f"{disclosure.safe_count(primary['this_year'], threshold)} primary fires in {fy.label} against "
+            f"{disclosure.safe_count(primary['last_year'], threshold)} the year before."
         )
     else:
-        fire_title = f"{primary['this_year']:,} primary fires were attended in {fy.label}"
-        fire_alt = f"{primary['this_year']:,} primary fires in {fy.label}."
+        fire_title = f"{disclosure.safe_count(primary['this_year'], threshold)} primary fires were attended in {fy.label}"
+        fire_alt = (
+            f"{disclosure.safe_count(primary['this_year'], threshold)} primary fires in {fy.label}."
+        )
     if len(monthly):
         fig = charts.monthly_trend(
             monthly,
@@ -302,7 +325,10 @@ else:
                 "upper": "95% CI upper",
                 "p_value": "p-value",
             },  # fmt: skip
-            notes=disclosure.suppression_note(threshold),
+            notes=[
+                disclosure.suppression_note(threshold),
+                "Deliberate fires are reported per 10,000 residents in the anti-social behaviour report.",
+            ],
         )
     )
 
@@ -328,7 +354,7 @@ else:
         shown,
         x="year",
         series="group",
-        title=f"{int(last['casualties']):,} people were killed or seriously injured on the roads "
+        title=f"{disclosure.safe_count(int(last['casualties']), threshold).capitalize()} people were killed or seriously injured on the roads "
         f"in {last['year']}"
         + (
             f", {'within' if last['casualties'] <= ksi_target else 'above'} the target of "
@@ -338,7 +364,7 @@ else:
         ),
         subtitle=f"Killed or seriously injured road casualties with 95% Poisson intervals, {place}, "
         f"calendar years {shown['year'].iloc[0]} to {last['year']}",
-        source="Department for Transport STATS19 (road_casualties)",
+        source="Department for Transport, reported road casualties (STATS19)",
         ylabel="Casualties",
         reference=ksi_target,
         reference_label="Target (all ages)",
@@ -371,9 +397,6 @@ if len(people):
             "each financial year's start (the nearest one when there is none for that year).",
         )
     )
-
-# %% [markdown]
-# ## Implications for the rolling plan
 
 # %%
 concerns = pf.framework_concerns(framework)

@@ -108,7 +108,7 @@ def source_changes(
     # each source's variation beyond chance, from its monthly counts before the year
     # (months in which no source recorded anything are missing, not zero)
     months = pd.PeriodIndex(asb["month"], freq="M")
-    observed = sorted(set(months))
+    observed = months.unique().sort_values()  # not a set of boxed Periods: slow on many rows
     by_month = pd.crosstab(months, asb["source"].astype(str).to_numpy()).reindex(observed)
     by_month = by_month.fillna(0)
     rows = []

@@ -42,6 +42,7 @@ def load(cfg) -> TableStore:
             "crime_incidents": [
                 "month",
                 "crime_type",
+                "offence_group",
                 "offence_code",
                 "offence_description",
                 "lsoa_code",
@@ -368,6 +369,8 @@ def penetration(
 def alcohol_violence(incidents: pd.DataFrame, lookup: pd.DataFrame, lsoas, year) -> dict:
     """Alcohol-related violence in the year: share, by ward, and on Friday/Saturday nights.
 
+    Violence is violence against the person, the one definition of
+    :mod:`sa_toolkit.measure_definitions` (the violent crime report's too).
     Returns ``share`` (% of violence flagged alcohol-related), ``count``, ``violence``,
     ``wards`` (ward_name, alcohol_related, violence, share of ward's violence, % of all
     alcohol-related violence; sorted), ``night_share`` (% of alcohol-related violence
@@ -377,8 +380,10 @@ def alcohol_violence(incidents: pd.DataFrame, lookup: pd.DataFrame, lsoas, year)
     """
     if incidents is None:
         return None
+    from sa_toolkit.measure_definitions import VIOLENCE_AGAINST_THE_PERSON
+
     rows = incidents[
-        (incidents["crime_type"].astype(str) == VIOLENCE)
+        (incidents["offence_group"].astype(str) == VIOLENCE_AGAINST_THE_PERSON)
         & incidents["month"].isin(year.months)
         & incidents["lsoa_code"].astype(str).isin(list(lsoas))
     ]
@@ -491,9 +496,24 @@ def perceptions(survey: pd.DataFrame, year=None) -> dict:
 
 
 def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dict,
-                 admissions: pd.DataFrame, year, significance_level: float = 0.05) -> list[str]:  # fmt: skip
-    """Three to six sentences, the most important first, from the computed results."""
+                 admissions: pd.DataFrame, year, significance_level: float = 0.05,
+                 threshold: int = 0) -> list[str]:  # fmt: skip
+    """Three to six sentences, the most important first, from the computed results.
+
+    Counts from 1 to ``threshold - 1``, and shares that would give one away, are written
+    by the disclosure rule (:func:`sa_toolkit.disclosure.safe_count`).
+    """
     from sa_toolkit import findings
+    from sa_toolkit.disclosure import safe_count, share_is_disclosive
+
+    def supply_clause(this_year) -> str:
+        supply = table.loc["Supply", "this_year"]
+        if share_is_disclosive(supply, this_year, threshold):
+            return f"; supply offences were {safe_count(supply, threshold)} of them"
+        return (
+            f"; supply offences were {findings.format_percent(offences['supply_share'])} of"
+            f" them ({supply:,})"
+        )
 
     out = []
     table = offences["table"].set_index("kind") if offences is not None else None
@@ -501,33 +521,31 @@ def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dic
     if total is not None and pd.isna(total["last_year"]):
         previous = year.previous().label
         sentence = (
-            f"{findings.format_number(total['this_year'])} drug offences were recorded in "
+            f"{safe_count(total['this_year'], threshold)} drug offences were recorded in "
             f"{year.label}"
         )
         if "Supply" in table.index and total["this_year"]:
-            sentence += (
-                f"; supply offences were {findings.format_percent(offences['supply_share'])} of"
-                f" them ({table.loc['Supply', 'this_year']:,})"
-            )
+            sentence += supply_clause(total["this_year"])
         out.append(
             sentence + f"; the change on {previous} is not available: no data for {previous}."
         )
     elif total is not None and (total["last_year"] or total["this_year"]):
         sentence = findings.change_sentence(
             "Recorded drug offences", total["last_year"], total["this_year"],
-            significant=bool(total["significant"]),
+            significant=bool(total["significant"]), threshold=threshold,
         ).rstrip(".")  # fmt: skip
         if "Supply" in table.index and total["this_year"]:
-            sentence += (
-                f"; supply offences were {findings.format_percent(offences['supply_share'])} of"
-                f" them ({table.loc['Supply', 'this_year']:,})"
-            )
+            sentence += supply_clause(total["this_year"])
         out.append(sentence + f" in {year.label}.")
     if violence is not None and violence["violence"] and violence["count"]:
         top = violence["wards"].iloc[0]
         out.append(
             findings.share_sentence(
-                "Alcohol-related offences", violence["count"], "violence", violence["violence"]
+                "Alcohol-related offences",
+                violence["count"],
+                "violence against the person",
+                violence["violence"],
+                threshold=threshold,
             ).rstrip(".")
             + f"; {top['ward_name']} ward had {findings.format_percent(top['share_of_all'])} of"
             f" them and {findings.format_percent(violence['night_share'])} happened on Friday"
@@ -567,9 +585,16 @@ def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dic
     if searches is not None and searches["this_year"]:
         nfa = searches["outcomes"].set_index("outcome")["searches"].get(NO_FURTHER_ACTION, 0)
         where = "in the partnership" if searches["scope"] == "partnership" else "force-wide"
-        out.append(
-            f"Of {searches['this_year']:,} stop and searches for drugs {where} in {year.label},"
-            f" {findings.format_percent(nfa / searches['this_year'] * 100)} ended with no"
-            " further action."
-        )
+        if share_is_disclosive(nfa, searches["this_year"], threshold):
+            out.append(
+                f"There were {safe_count(searches['this_year'], threshold)} stop and searches"
+                f" for drugs {where} in {year.label}: too few to show how many ended with no"
+                " further action."
+            )
+        else:
+            out.append(
+                f"Of {searches['this_year']:,} stop and searches for drugs {where} in"
+                f" {year.label}, {findings.format_percent(nfa / searches['this_year'] * 100)}"
+                " ended with no further action."
+            )
     return out[:6]

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit import findings
+from sa_toolkit.board_language import month_name
 from sa_toolkit.config import Config
 from sa_toolkit.coverage import Coverage, YearComparison, compare_years
 from sa_toolkit.errors import ArgumentError, UserError
@@ -31,7 +32,7 @@ from sa_toolkit.priorities import PRIORITY_NAMES  # noqa: F401 - re-exported
 ASB = "Anti-social behaviour"
 ALL_CRIME = "All crime"
 STREET_SOURCE = "data.police.uk street-level crime"
-MSG_SOURCE = "Most Similar Group recorded crime (msg/recorded_crime_msg.csv)"
+MSG_SOURCE = "Home Office, police recorded crime by Most Similar Group"
 RAG_NAMES = {"R": "Red", "A": "Amber", "G": "Green"}
 
 #: Priority-setting matrix: score bands (documented in docs/assumptions_log.md).
@@ -269,9 +270,10 @@ def _value_text(value, unit: str, threshold: int) -> str:
         if 1 <= value < threshold:
             return f"<{threshold}"
         return findings.format_number(value)
-    if unit == "percent":
-        return f"{findings.format_number(value, 1)}%"
-    return findings.format_number(value, 1)
+    from sa_toolkit.measures import format_value
+
+    # the one precision of every report (sa_toolkit.measures.DECIMALS)
+    return format_value(value, unit)
 
 
 def _small_count(value, unit: str, threshold: int) -> bool:
@@ -297,10 +299,11 @@ def framework_for_publication(frame: pd.DataFrame, threshold: int) -> pd.DataFra
 
 
 def indicator_label(indicator_id: str, name: str) -> str:
-    """``NI16 Serious acquisitive crime ...``; the toolkit's own snake_case ids are left out."""
-    if "_" in indicator_id or not indicator_id:
-        return name
-    return f"{indicator_id} {name}".strip()
+    """The name as the board reads it: today's wording, a retired National Indicator's
+    code only as a reference after it ("... (formerly NI 16)"); ids are never shown."""
+    from sa_toolkit.board_language import indicator_name
+
+    return indicator_name(indicator_id, name)
 
 
 def framework_display(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -340,9 +343,18 @@ def framework_display(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
 
 def framework_not_computed(frame: pd.DataFrame) -> str:
     """Why the framework has no rows: the first reasons an indicator could not be computed."""
-    reasons = list(dict.fromkeys(frame.attrs.get("not_computed", {}).values()))
+    from sa_toolkit.board_language import token_findings
+
+    # a reason that names tables, folders or commands is the analyst's detail (run log)
+    reasons = [
+        r
+        for r in dict.fromkeys(frame.attrs.get("not_computed", {}).values())
+        if not token_findings(r)
+    ]
     text = "No performance indicator could be computed from the data supplied"
-    return text + (f" ({'; '.join(reasons[:3])})." if reasons else ".")
+    if reasons:
+        return f"{text} ({'; '.join(reasons[:3])})."
+    return f"{text}: the run log lists the data not supplied and the months each source covers."
 
 
 def write_framework_download(
@@ -900,7 +912,11 @@ def mix_sentence(mix: pd.DataFrame, cfg: Config) -> str | None:
         return None
     top = crimes.iloc[0]
     return findings.share_sentence(
-        str(top["crime_type"]), int(top["this"]), f"recorded crime in {cfg.year.label}", total
+        str(top["crime_type"]),
+        int(top["this"]),
+        f"recorded crime in {cfg.year.label}",
+        total,
+        threshold=cfg.suppression_threshold,
     )
 
 
@@ -958,7 +974,9 @@ def cost_by_year(data: OverviewData) -> dict | None:
             processed_dir=cfg.processed_dir,
         )
     except ArgumentError as exc:
-        fail(str(exc))
+        from sa_toolkit.board_language import without_internals
+
+        fail(without_internals(str(exc)))  # shown in the report
         return None
     table = costed.pivot(index="crime_type", columns="financial_year", values="value")[years]
     table = table.loc[table[years[-1]].sort_values(ascending=False).index]
@@ -1199,7 +1217,7 @@ def category_trends(data: OverviewData) -> pd.DataFrame:
             if start < brk["starts"] <= end:
                 broken[kinds[0]] = f"{brk['first_period']}"
     out["trend"] = [
-        f"not assessed: series break from {broken[c]}" if c in broken else t
+        f"not assessed: series break from {month_name(broken[c])}" if c in broken else t
         for c, t in zip(out["crime_type"], out["trend"], strict=True)
     ]
     return out
@@ -1406,7 +1424,11 @@ def key_findings(
         )  # fmt: skip
         when = f"In {cfg.year.label} against {previous}, "
         sentence = findings.change_sentence(
-            "recorded crime", trend["crime_last"], trend["crime_this"], significant=significant
+            "recorded crime",
+            trend["crime_last"],
+            trend["crime_this"],
+            significant=significant,
+            threshold=cfg.suppression_threshold,
         )
         out = [when + sentence[0].lower() + sentence[1:]]
     elif trend.get("too_few_months"):
@@ -1437,6 +1459,10 @@ def key_findings(
             f"recorded by the police in {cfg.year.label}."
         )
         return out[:6]
+    all_sources = all_source_asb_sentence(cfg)
+    if all_sources:  # the one definition of anti-social behaviour, as its own report leads
+        out.append(all_sources)
+        return out[:6]
     asb_sig, _ = change_test(
         trend["asb_last"], trend["asb_this"], cfg.significance_level, trend.get("asb_dispersion")
     )
@@ -1447,9 +1473,37 @@ def key_findings(
             trend["asb_this"],
             unit="incidents",
             significant=asb_sig,
+            threshold=cfg.suppression_threshold,
         )
     )
     return out[:6]
+
+
+def all_source_asb_sentence(cfg: Config) -> str | None:
+    """The anti-social behaviour report's headline (incidents reported to the police, the
+    council and housing providers), by the same functions; None without the partners'
+    extract (police-recorded incidents are then the definition: ``measure_definitions``)."""
+    from sa_toolkit.analysis import anti_social_behaviour as asb
+    from sa_toolkit.analysis.priority_common import table_supplied
+    from sa_toolkit.coverage import compare_years, table_coverage
+    from sa_toolkit.errors import UserError
+    from sa_toolkit.indicators.computations import NotComputable
+
+    processed = getattr(cfg, "processed_dir", None)
+    if not processed or not table_supplied("asb_incidents", processed):
+        return None
+    from sa_toolkit.analysis.priority_framework import local_source
+
+    try:
+        incidents = local_source(cfg).read("asb_incidents", ["month", "source", "lsoa_code"])
+        comparison = compare_years(table_coverage("asb_incidents", processed), cfg.year)
+    except (NotComputable, UserError):
+        return None
+    compared = comparison.compared and comparison.has_previous
+    by_source = asb.source_changes(
+        incidents, cfg.year, compared, comparison, cfg.significance_level
+    ).set_index("source")
+    return asb.headline_sentence(by_source, cfg.year, cfg.suppression_threshold)
 
 
 def implications_text(framework: dict, matrix: pd.DataFrame, places: list[str]):

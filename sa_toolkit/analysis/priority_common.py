@@ -355,27 +355,43 @@ def _raw_path(cfg, relative: str) -> str:
 def missing_text(dataset: str, what: str, cfg=None, instead: str | None = None) -> str:
     """The sentence for a report section whose data were not supplied (plain text).
 
-    With ``cfg``: ``"No crime incident extract was supplied
-    (data/raw/partner/crime_incidents.csv, template in data/templates/crime_incidents.csv):
-    knife crime cannot be shown."`` when ``sa ingest`` found no such file, or
-    ``"The crime incident extract (...) holds no rows for ...: ... cannot be shown."`` when it
-    did. ``instead`` is a sentence added after it (e.g. the source used instead).
+    Board language: the data are named in words, never by file, folder or template
+    (``"Not available: the partnership's crime incident extract was not supplied, so knife
+    crime cannot be shown."``); the analyst's detail (the file expected and its template)
+    is on the run log (:func:`missing_datasets`). With ``cfg`` the sentence says whether the
+    file was not supplied or holds no rows for the partnership and period; ``instead`` is a
+    sentence added after it (e.g. the source used instead).
     """
-    title, relative, origin = dataset_file(dataset)
+    title, _relative, _origin = dataset_file(dataset)
+    whose = "the" if dataset in OTHER_DATASETS else "the partnership's"
     if cfg is None:
         text = (
-            f"{what[:1].upper() + what[1:]} cannot be shown: the {title} "
-            f"(data/raw/{relative}, {origin}) was not supplied or holds no rows for the "
-            "partnership and period."
+            f"Not available: {what} cannot be shown, as {whose} {title} was not supplied or "
+            "holds no rows for the partnership and period."
         )
     elif table_supplied(dataset, cfg.processed_dir):
         text = (
-            f"The {title} ({_raw_path(cfg, relative)}) holds no rows for the partnership and "
-            f"period: {what} cannot be shown."
+            f"Not available: {whose} {title} holds no rows for the partnership and period, so "
+            f"{what} cannot be shown."
         )
     else:
-        text = f"No {title} was supplied ({_raw_path(cfg, relative)}, {origin}): {what} cannot be shown."
+        text = f"Not available: {whose} {title} was not supplied, so {what} cannot be shown."
     return text if not instead else f"{text} {instead}"
+
+
+def missing_datasets(cfg) -> list[dict[str, str]]:
+    """The datasets a full assessment reads that this run's processed data lack, with the
+    file expected in the raw data folder and where to get it (for the run log: the
+    analyst's detail behind the reports' "Not available" notes)."""
+    from sa_toolkit.ingest.partner import DATASETS
+
+    out = []
+    for dataset in [*OTHER_DATASETS, *DATASETS]:
+        if dataset == "lookup" or table_supplied(dataset, cfg.processed_dir):
+            continue
+        title, relative, origin = dataset_file(dataset)
+        out.append({"dataset": dataset, "title": title, "file": relative, "origin": origin})
+    return out
 
 
 def read_if_supplied(src, name: str, columns=None) -> pd.DataFrame | None:

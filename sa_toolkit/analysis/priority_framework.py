@@ -41,7 +41,8 @@ SHARED_FRAMEWORK_FILE = "performance_framework.json"
 
 #: comment on framework rows that no dataset carries
 ENTER_VALUES_NOTE = (
-    "no dataset carries this indicator: enter baseline and actual with sa framework --values"
+    "not yet available: no dataset supplied carries this indicator, so the analyst enters its "
+    "values"
 )
 
 
@@ -93,6 +94,9 @@ def performance_framework(cfg, source: DataSource | None = None) -> pd.DataFrame
 
     Under ``sa run`` the rows computed here are written for the run's other notebooks.
     """
+    from sa_toolkit.measures import wait_for_run_measures
+
+    wait_for_run_measures()  # the runner computes the rows once for the run
     shared = shared_framework(cfg)
     if shared is not None:
         return shared
@@ -144,6 +148,7 @@ def write_shared_framework(frame: pd.DataFrame, cfg, folder: str | Path) -> Path
         "columns": [str(c) for c in frame.columns],
         "rows": [[_plain(v) for v in row] for row in frame.itertuples(index=False)],
         "not_computed": dict(frame.attrs.get("not_computed", {})),
+        "computed_values": dict(frame.attrs.get("computed_values", {})),
     }
     path = Path(folder) / SHARED_FRAMEWORK_FILE
     tmp = path.with_name(f".{path.name}.tmp")
@@ -167,6 +172,7 @@ def shared_framework(cfg) -> pd.DataFrame | None:
         return None
     frame = pd.DataFrame(doc["rows"], columns=doc["columns"])
     frame.attrs["not_computed"] = doc["not_computed"]
+    frame.attrs["computed_values"] = doc.get("computed_values", {})
     return frame
 
 
@@ -215,6 +221,9 @@ def priority_framework(
                     "comment": ENTER_VALUES_NOTE,
                 }
             )
+    from sa_toolkit.measures import wait_for_run_measures
+
+    wait_for_run_measures()  # the runner computes the rows once for the run
     shared = shared_framework(cfg)
     if shared is None:
         frame = build_framework(
@@ -249,6 +258,9 @@ def priority_framework(
         frame.attrs["not_computed"] = {
             k: v for k, v in shared.attrs["not_computed"].items() if k in catalogue.index
         }
+        frame.attrs["computed_values"] = {
+            k: v for k, v in shared.attrs.get("computed_values", {}).items() if k in catalogue.index
+        }
     # computed rows first, in catalogue order; entered (tbc) rows after them
     frame["_entered"] = frame["value_source"] == "entered"
     order = {k: i for i, k in enumerate(catalogue.index)}
@@ -280,29 +292,55 @@ def framework_concerns(frame: pd.DataFrame) -> dict[str, list[str]]:
     Returns
     -------
     dict
-        ``worsened``: "name (+12%, p = 0.01)" for rows whose change is statistically
+        ``worsened``: "name (+12%)" for rows whose change is statistically
         significant and in the worse direction; ``missed_target``: "name (Red: target -5%
         missed by 7.0%)" for rows rated against a target and not meeting it.
     """
     worsened, missed = [], []
     for _, row in frame.iterrows():
         if row["significant"] == "yes" and _worse(row):
-            worsened.append(f"{row['name']} ({_change_text(row)}, p = {row['p_value']:.3f})")
+            worsened.append(f"{row['name']} ({_change_text(row)})")
         label = str(row["rag_label"])
         if row["target_type"] != "none" and row["rag"] in ("A", "R") and "missed" in label:
             missed.append(f"{row['name']} ({label})")
     return {"worsened": worsened, "missed_target": missed}
 
 
+def not_computed_notes(frame: pd.DataFrame) -> list[str]:
+    """The indicators left out of a framework table, named in words (for the table's notes).
+
+    The reasons recorded in ``attrs["not_computed"]`` are the analyst's (tables, folders,
+    commands): a reader is told which indicators are not available and that the run log
+    lists the data not supplied.
+    """
+    from sa_toolkit.board_language import indicator_name
+    from sa_toolkit.indicators.catalogue import load_catalogue
+
+    left_out = list(frame.attrs.get("not_computed", {}))
+    if not left_out:
+        return []
+    catalogue = load_catalogue()
+    names = [
+        indicator_name(i, catalogue.at[i, "name"]) if i in catalogue.index else str(i)
+        for i in left_out
+    ]
+    return [
+        f"Not available for this year: {'; '.join(names)}. The data these need were not "
+        "supplied or do not cover both years (the run log lists the data not supplied)."
+    ]
+
+
 def methods_notes(cfg) -> list[str]:
     """The notes every report's framework table carries: the one traffic-light rule and
     how significance is tested (the same text in every report)."""
+    from sa_toolkit.disclosure import disclosure_text
     from sa_toolkit.indicators.overdispersion import methods_text
     from sa_toolkit.traffic_lights import rule_text
 
     return [
         rule_text(cfg.amber_tolerance, cfg.significance_level),
         methods_text(cfg.significance_level),
+        disclosure_text(cfg.suppression_threshold),
     ]
 
 
@@ -319,11 +357,10 @@ def framework_table(frame: pd.DataFrame, threshold: int = 0) -> pd.DataFrame:
             return value
         if unit == "count" and 0 < value < threshold:
             return f"<{threshold}"
-        if unit == "percent":
-            return f"{value:.1f}%"
-        if unit == "count":
-            return f"{value:,.0f}"
-        return f"{value:,.2f}"
+        from sa_toolkit.measures import format_value
+
+        # the one precision of every report (sa_toolkit.measures.DECIMALS)
+        return format_value(value, unit)
 
     def target_text(row):
         from sa_toolkit.framework import format_target

@@ -16,7 +16,8 @@ import pandas as pd
 
 from sa_toolkit.analysis.priority_common import TableStore, up_to_year
 
-ADULT, JUVENILE, PPO = "Adult", "Juvenile", "Prolific and priority offenders"
+# the prolific and priority offender (PPO) cohort: today the Integrated Offender Management one
+ADULT, JUVENILE, PPO = "Adult", "Juvenile", "Integrated Offender Management"
 #: suspect and population age bands (the population table has five-year bands)
 AGE_BANDS = ((10, 14), (15, 19), (20, 24), (25, 29), (30, 39), (40, 49), (50, 59), (60, 200))
 
@@ -265,7 +266,7 @@ def offender_ages(incidents: pd.DataFrame, population: pd.DataFrame, year) -> pd
 
 
 def _cohort_name(cohort: str) -> str:
-    return "prolific and priority offender" if cohort == PPO else cohort.lower()
+    return "Integrated Offender Management cohort's" if cohort == PPO else cohort.lower()
 
 
 def _rate_sentence(change: dict, trend_text: str | None) -> str:

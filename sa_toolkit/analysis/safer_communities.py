@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sa_toolkit.analysis.priority_common import TableStore, up_to_year, year_of_month
+from sa_toolkit.disclosure import safe_count
 
 SAFETY = {"safe_day": "Feel safe during the day", "safe_after_dark": "Feel safe after dark"}
 COMMUNITY = {
@@ -261,12 +262,12 @@ def fires(
     if population is None:
         population = pd.DataFrame({"year": [], "population": []})
     kind = fire["incident_type"].astype(str)
-    motive = fire["motive"].astype(str)
     fy = year_of_month(fire["month"])
     measures = {
         "Primary fires": (kind == "primary").astype(int),
         "Secondary fires": (kind == "secondary").astype(int),
-        "Deliberate fires": (motive == "deliberate").astype(int),
+        # deliberate fires are the anti-social behaviour report's measure, per 10,000 (NI 33):
+        # one measure, one multiplier, so they are not repeated here per 100,000
         "Fire casualties (non-fatal)": pd.to_numeric(fire["casualties"]).fillna(0).astype(int),
         "Fire fatalities": pd.to_numeric(fire["fatalities"]).fillna(0).astype(int),
     }
@@ -423,7 +424,7 @@ def key_findings(safety_change, community_change, lowest_ward, hate, roads_ksi, 
             out.append(_wave_sentence(row.iloc[0]))
     if hate is not None and hate["last_year"] is None:
         out.append(
-            f"{findings.format_number(hate['this_year'])} hate crimes were recorded in {year.label}; "
+            f"{safe_count(hate['this_year'], threshold).capitalize()} hate crimes were recorded in {year.label}; "
             + _no_change(year)
         )
     elif hate is not None and (hate["this_year"] or hate["last_year"]):
@@ -431,6 +432,7 @@ def key_findings(safety_change, community_change, lowest_ward, hate, roads_ksi, 
             findings.change_sentence(
                 "Recorded hate crime", hate["last_year"], hate["this_year"],
                 significant=hate["significant"] if hate["last_year"] else None,
+                threshold=threshold,
             ).rstrip(".")
             + f" between {year.previous().label} and {year.label}."
         )  # fmt: skip
@@ -457,6 +459,7 @@ def key_findings(safety_change, community_change, lowest_ward, hate, roads_ksi, 
             findings.change_sentence(
                 "Primary fires", row["last_year"], row["this_year"], unit="fires",
                 significant=bool(row["significant"]) if row["last_year"] else None,
+                threshold=threshold,
             )
         )  # fmt: skip
     return out[:5]

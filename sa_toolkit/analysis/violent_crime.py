@@ -25,6 +25,7 @@ import pandas as pd
 
 from sa_toolkit import findings
 from sa_toolkit.coverage import Coverage, YearComparison, compare_years, with_gaps
+from sa_toolkit.disclosure import is_small, safe_count, share_is_disclosive
 from sa_toolkit.errors import ArgumentError
 from sa_toolkit.geography import place_level
 from sa_toolkit.paths import PACKAGE_DATA_DIR
@@ -383,9 +384,9 @@ def _measure_dispersion(data: ViolentCrimeData, measure: pd.Series):
     hits = measure_mask(incidents, measure).to_numpy()
     span = pd.period_range(months.min(), data.year.first_month - 1, freq="M")
     monthly = pd.Series(hits, index=months).groupby(level=0).sum().reindex(span, fill_value=0)
-    # months with no incident rows at all are missing, not zero
-    present = set(months)
-    monthly = monthly[[m in present for m in monthly.index]]
+    # months with no incident rows at all are missing, not zero (isin, not a set of
+    # boxed Periods: that took half a second per measure on a quarter-million rows)
+    monthly = monthly[monthly.index.isin(months.unique())]
     return dispersion_before(monthly, data.year.first_month)
 
 
@@ -421,10 +422,17 @@ def direction(row: pd.Series) -> str:
     return "worse" if rose == (row["polarity"] == "lower_is_better") else "better"
 
 
-def trend_title(summary: pd.DataFrame, measures: list[str], year_label: str) -> str:
-    """A finding for a trend chart: the measure with the largest change and its direction."""
+def trend_title(
+    summary: pd.DataFrame, measures: list[str], year_label: str, threshold: int = 0
+) -> str:
+    """A finding for a trend chart: the measure with the largest change and its direction.
+
+    A change from or to a count below ``threshold`` is not given as a percentage (with the
+    other count it would give the small one away), so such measures are not picked.
+    """
     rows = summary.loc[measures]
-    changes = rows["change"].dropna()
+    small = is_small(rows["previous"], threshold) | is_small(rows["actual"], threshold)
+    changes = rows["change"].where(~small).dropna()
     if changes.empty:
         return f"Violent crime measures in {year_label}"
     top = changes.abs().idxmax()
@@ -439,6 +447,7 @@ def trend_title(summary: pd.DataFrame, measures: list[str], year_label: str) -> 
     same = [
         summary.loc[m, "label"].lower()
         for m in others
+        if not small[measures.index(m)]
         if not pd.isna(summary.loc[m, "change"])
         and np.sign(summary.loc[m, "change"]) == np.sign(pct)
     ]
@@ -600,9 +609,14 @@ def concentration_sentence(data: ViolentCrimeData, conc: pd.DataFrame, wards: pd
     )
     if not wards.empty and wards["offences"].sum() > 0:
         top = wards.sort_values("offences", ascending=False).iloc[0]
+        share = (
+            ""  # the share of a small count gives it away
+            if is_small([top["offences"]], data.threshold)[0]
+            else f", {findings.format_percent(top['share'])}"
+        )
         text += (
-            f"; {place_level(data.areas).named(top['place'])} had the most ({findings.format_number(top['offences'])} "
-            f"offences, {findings.format_percent(top['share'])})"
+            f"; {place_level(data.areas).named(top['place'])} had the most "
+            f"({safe_count(top['offences'], data.threshold)} offences{share})"
         )
     return text + "."
 
@@ -823,17 +837,26 @@ def shares_and_repeats(data: ViolentCrimeData) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True).set_index("measure", drop=False)
 
 
-def domestic_abuse_sentence(people: pd.DataFrame) -> str | None:
+def domestic_abuse_sentence(people: pd.DataFrame, threshold: int = 0) -> str | None:
     share_key = "Domestic abuse share of violence against the person"
     repeat_key = "Domestic abuse victims with 2+ crimes in the year"
     if share_key not in people.index:
         return None
     share = people.loc[share_key]
     text = findings.share_sentence(
-        "Domestic abuse", share["numerator"], "violence against the person", share["denominator"]
+        "Domestic abuse",
+        share["numerator"],
+        "violence against the person",
+        share["denominator"],
+        threshold=threshold,
     ).rstrip(".")
     if repeat_key in people.index:
         rep = people.loc[repeat_key]
+        if share_is_disclosive(rep["numerator"], rep["denominator"], threshold):
+            return text + (
+                f"; {safe_count(rep['numerator'], threshold)} of its identified victims were "
+                "victims more than once in the year."
+            )
         text += (
             f"; {findings.format_percent(rep['value'])} of its identified victims "
             f"({findings.format_number(rep['numerator'])} of {findings.format_number(rep['denominator'])}) "
@@ -858,6 +881,14 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
     from sa_toolkit.tables import read_table
 
     cfg = data.cfg
+    if data.year == cfg.year:
+        from sa_toolkit.analysis import priority_framework as pf
+        from sa_toolkit.measures import wait_for_run_measures
+
+        wait_for_run_measures()
+        if pf.shared_framework(cfg) is not None:
+            # under sa run: the run's rows, computed once for every report (sa_toolkit.measures)
+            return pf.priority_framework(cfg, "violent_crime", enter_missing=False)
     catalogue = load_catalogue()
     catalogue = catalogue[catalogue["priority"] == "violent_crime"]
 
@@ -867,6 +898,7 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
             return frame if columns is None else frame[list(columns)]
         return read_table(name, processed_dir, columns=columns)
 
+    from sa_toolkit.indicators.catalogue import load_series_breaks
     from sa_toolkit.targets import load_targets
 
     source = DataSource.from_config(cfg)
@@ -875,6 +907,8 @@ def framework_rows(data: ViolentCrimeData) -> pd.DataFrame:
         year=data.year,
         catalogue=catalogue,
         data=source,
+        # the package's breaks and the partnership's own, as the run's framework
+        series_breaks=load_series_breaks(raw_dir=getattr(cfg, "raw_dir", None)),
         tolerance=cfg.amber_tolerance,
         significance_level=cfg.significance_level,
         targets=load_targets(cfg),
@@ -888,12 +922,13 @@ def framework_display(rows: pd.DataFrame) -> pd.DataFrame:
     def number(value, unit):
         if isinstance(value, str) or value is None or pd.isna(value):
             return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-        decimals = 0 if unit == "count" else 2
-        return findings.format_number(value, decimals) + ("%" if unit == "percent" else "")
+        from sa_toolkit.measures import format_value
+
+        return format_value(value, unit)  # the one precision of every report
 
     out = pd.DataFrame(
         {
-            "Indicator": rows["indicator_id"].astype(str) + " " + rows["name"].astype(str),
+            "Indicator": rows["name"].astype(str),
             "Baseline": [number(v, u) for v, u in zip(rows["baseline"], rows["unit"], strict=True)],
             "Actual": [number(v, u) for v, u in zip(rows["actual"], rows["unit"], strict=True)],
             "Change": [
@@ -922,7 +957,9 @@ def _target_row(frame_rows: pd.DataFrame, indicator_id: str) -> pd.Series | None
     return None if rows.empty else rows.iloc[0]
 
 
-def measure_sentence(row: pd.Series, framework: pd.DataFrame | None = None, subject=None) -> str:
+def measure_sentence(
+    row: pd.Series, framework: pd.DataFrame | None = None, subject=None, threshold: int = 0
+) -> str:
     """The change of one measure in counts, against its framework target where it has one."""
     target_row = _target_row(framework, row["indicator_id"])
     target = None
@@ -936,6 +973,7 @@ def measure_sentence(row: pd.Series, framework: pd.DataFrame | None = None, subj
         target=target,
         significant=bool(row["significant"]),
         lower_is_better=row["polarity"] != "higher_is_better",
+        threshold=threshold,
     )
 
 
@@ -985,10 +1023,13 @@ def key_findings(
                 summary.loc[data.focus],
                 framework,
                 subject=f"Between {previous.label} and {data.year.label}, {data.focus_label.lower()}",
+                threshold=data.threshold,
             )
         ]
         if "knife_crime" in summary.index:
-            out.append(measure_sentence(summary.loc["knife_crime"], framework))
+            out.append(
+                measure_sentence(summary.loc["knife_crime"], framework, threshold=data.threshold)
+            )
     worse = [
         m
         for m in summary.index
@@ -996,13 +1037,13 @@ def key_findings(
     ]
     if worse:
         worst = max(worse, key=lambda m: summary.loc[m, "change"])
-        out.append(measure_sentence(summary.loc[worst], framework))
+        out.append(measure_sentence(summary.loc[worst], framework, threshold=data.threshold))
     optional = [
         peer_sentence(data, peers) if peers else None,
         concentration_sentence(data, conc, wards)
         if conc is not None and wards is not None
         else None,
-        domestic_abuse_sentence(people) if people is not None else None,
+        domestic_abuse_sentence(people, data.threshold) if people is not None else None,
         night_sentence(times) if times else None,
     ]
     out.extend(s for s in optional if s)
@@ -1032,6 +1073,13 @@ def implications(
     worsened = []
     for _, row in summary.iterrows():
         if direction(row) == "worse":
+            if is_small([row["previous"], row["actual"]], data.threshold).any():
+                # no percentage: with the other count it would give the small one away
+                worsened.append(
+                    f"{row['label']} (from {safe_count(row['previous'], data.threshold)} to "
+                    f"{safe_count(row['actual'], data.threshold)})"
+                )
+                continue
             worsened.append(
                 f"{row['label']} ({findings.format_signed_percent(row['change'])}, "
                 f"{findings.format_number(row['previous'])} to {findings.format_number(row['actual'])})"
@@ -1045,19 +1093,27 @@ def implications(
         ]
         for _, row in untargeted.iterrows():
             worsened.append(
-                f"{row['name']} ({findings.format_signed_percent(row['change'])}, "
-                f"{row['indicator_id']} in the performance framework)"
+                f"{row['name']} ({findings.format_signed_percent(row['change'])} in the "
+                "performance framework)"
             )
         targeted = framework[
             (framework["target_type"] != "none") & framework["rag"].isin(["R", "A"])
         ]
         for _, row in targeted.iterrows():
-            missed.append(f"{row['indicator_id']} {row['name']}: {row['rag_label']}")
+            missed.append(f"{row['name']}: {row['rag_label']}")
     places = []
     if wards is not None and wards["offences"].sum() > 0:
         for _, row in wards.sort_values("offences", ascending=False).head(n_places).iterrows():
+            named = place_level(data.areas).named(row["place"])
+            if is_small([row["offences"]], data.threshold)[0]:
+                # the share and rate of a small count give it away: neither is given
+                places.append(
+                    f"{named}: {safe_count(row['offences'], data.threshold)} offences of "
+                    f"{data.focus_label.lower()}"
+                )
+                continue
             places.append(
-                f"{place_level(data.areas).named(row['place'])}: {findings.format_number(row['offences'])} offences of "
+                f"{named}: {findings.format_number(row['offences'])} offences of "
                 f"{data.focus_label.lower()} ({findings.format_percent(row['share'])}), "
                 f"{findings.format_number(row['rate'], 1)} per 1,000 residents"
             )
@@ -1188,7 +1244,8 @@ def ratios_display(ratios: pd.DataFrame, threshold: int) -> pd.DataFrame:
             "Count": ratios["count"].astype(int),
             "Share (%)": (ratios["count_share"] * 100).round(1),
             "Population share (%)": (ratios["population_share"] * 100).round(1),
-            "Ratio": ratios["value"].round(2),
+            # the ratio with the decimals of its interval, so the interval visibly holds it
+            "Ratio": [f"{v:.2f}" for v in ratios["value"]],
             "95% interval": [
                 f"{lo:.2f} to {hi:.2f}"
                 for lo, hi in zip(ratios["lower"], ratios["upper"], strict=True)

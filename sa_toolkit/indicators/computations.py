@@ -303,39 +303,85 @@ def fire_casualty_rate(
     return _rate(n, pop, per, note)
 
 
-def _cohort(src: DataSource, year: FinancialYear, cohort: str, ppo: bool | None) -> pd.DataFrame:
+def _cohort_year(quarters: pd.PeriodIndex) -> pd.Index:
+    """The financial year (its starting calendar year) of each calendar-quarter cohort."""
+    return pd.Index(quarters.year - (quarters.quarter == 1).astype(int))
+
+
+def _cohort(
+    src: DataSource,
+    year: FinancialYear,
+    cohort: str,
+    ppo: bool | None,
+    before_cohort: str | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """The latest complete financial-year cohort (four calendar quarters) whose quarters
+    end by the end of ``year`` (with ``before_cohort``, the complete one before it), and
+    its label.
+
+    Proven re-offending is published a year and more after the cohort starts, so a year's
+    assessment reads the latest complete cohort, as the reports do, never part of one.
+    """
     table = _area(src.read("reoffending"), src, "reoffending")
+    table = table[table["cohort"].astype(str) == cohort]
+    # the prolific and priority offenders' rows are a subset of the cohort's all-offender
+    # row (ppo false): the whole cohort is that row alone, never the two added
+    table = table[table["ppo"].astype(bool) == bool(ppo)]
     quarters = pd.PeriodIndex(table["cohort_quarter"].astype(str), freq="Q")
-    # MoJ cohorts are calendar quarters; a financial year's cohort is its four quarters
-    first = pd.Period(year.start, freq="Q")
-    rows = table[
-        (quarters >= first) & (quarters <= first + 3) & (table["cohort"].astype(str) == cohort)
-    ]
-    if ppo is not None:
-        rows = rows[rows["ppo"].astype(bool) == ppo]
-    if rows.empty:
-        raise NotComputable(f"reoffending has no {cohort} cohort for {year.label}")
-    return rows
+    starts = _cohort_year(quarters)
+    limit = (
+        year.start_year
+        if before_cohort is None
+        else FinancialYear.parse(before_cohort).start_year - 1
+    )
+    ended = quarters.end_time <= year.last_month.end_time
+    counts = (
+        pd.Series(quarters[ended & (starts <= limit)])
+        .groupby(starts[ended & (starts <= limit)])
+        .nunique()
+    )
+    complete = counts[counts == 4].index
+    if not len(complete):
+        raise NotComputable(
+            f"reoffending has no complete {cohort} cohort (four quarters) "
+            f"for {FinancialYear(limit).label} or earlier"
+        )
+    chosen = FinancialYear(int(max(complete)))
+    return table[starts == chosen.start_year], chosen.label
 
 
 def reoffending_rate(
-    src: DataSource, year: FinancialYear, cohort: str, ppo: bool | None = None
+    src: DataSource,
+    year: FinancialYear,
+    cohort: str,
+    ppo: bool | None = None,
+    before_cohort: str | None = None,
 ) -> Computed:
-    rows = _cohort(src, year, cohort, ppo)
+    rows, label = _cohort(src, year, cohort, ppo, before_cohort)
     offenders, reoffenders = float(rows["offenders"].sum()), float(rows["reoffenders"].sum())
     if offenders <= 0:
         raise NotComputable("the re-offending cohort is empty")
-    return Computed(reoffenders / offenders * 100, reoffenders, offenders)
+    return Computed(
+        reoffenders / offenders * 100, reoffenders, offenders, f"{label} cohort",
+        period=f"cohort {label}",
+    )  # fmt: skip
 
 
 def reoffending_frequency(
-    src: DataSource, year: FinancialYear, cohort: str, ppo: bool | None = None
+    src: DataSource,
+    year: FinancialYear,
+    cohort: str,
+    ppo: bool | None = None,
+    before_cohort: str | None = None,
 ) -> Computed:
-    rows = _cohort(src, year, cohort, ppo)
+    rows, label = _cohort(src, year, cohort, ppo, before_cohort)
     reoffenders, reoffences = float(rows["reoffenders"].sum()), float(rows["reoffences"].sum())
     if reoffenders <= 0:
         raise NotComputable("no re-offenders in the cohort: the frequency is undefined")
-    return Computed(reoffences / reoffenders, reoffences, reoffenders)
+    return Computed(
+        reoffences / reoffenders, reoffences, reoffenders, f"{label} cohort",
+        period=f"cohort {label}",
+    )  # fmt: skip
 
 
 def _fte(src: DataSource, year: FinancialYear) -> pd.DataFrame:
@@ -500,11 +546,26 @@ def road_casualties_count(
     if rows.empty and not (pd.to_numeric(table["year"]) == year.start_year).any():
         raise NotComputable(f"road_casualties has no rows for {year.start_year}")
     n = float(rows["casualties"].sum())
-    return Computed(n, n, None, f"calendar year {year.start_year}")
+    return Computed(
+        n, n, None, f"calendar year {year.start_year}", period=f"calendar year {year.start_year}"
+    )
 
 
 #: computations whose data come in waves: the baseline is the wave before the actual's
 WAVE_COMPUTATIONS = {"survey_percent", "survey_asb_high"}
+#: computations on the latest complete re-offending cohort: the baseline is the cohort
+#: before the actual's
+COHORT_COMPUTATIONS = {"reoffending_rate", "reoffending_frequency"}
+
+
+def before_period(function: str, period: str) -> dict:
+    """The parameter that asks ``function`` for the wave or cohort before ``period``
+    (``"wave 2025"``, ``"cohort 2023/24"``)."""
+    last = period.split()[-1]
+    if function in WAVE_COMPUTATIONS:
+        return {"before_wave": int(last)}
+    return {"before_cohort": last}
+
 
 COMPUTATIONS: dict[str, Callable[..., Computed]] = {
     f.__name__: f

@@ -36,7 +36,7 @@ BOUNDARY_DIR = Path("geography") / "boundaries"
 OUTPUT_DIR = "boundaries"
 LOG_NAME = "_boundaries_log.json"
 BNG = 27700
-LOG_VERSION = 1
+LOG_VERSION = 2  # 2: each file's SHA-256 in the log (the run log's provenance)
 #: file name endings read as boundary files
 SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".shp")
 #: ONS code properties, finest level first: (level, regular expression)
@@ -332,6 +332,14 @@ def _state_key(files: list[Path], partnership: Partnership) -> str:
     return digest.hexdigest()
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _matching(outputs: dict[str, object], partnership: Partnership) -> dict[str, dict]:
     """Per level: the partnership's codes in the data without a polygon, and polygons of
     the partnership without data (codes not in the lookup)."""
@@ -398,10 +406,12 @@ def ingest_boundaries(cfg, console=None) -> BoundarySummary:
         display = str(path.relative_to(raw_dir))
         read = read_boundary_file(path, display)
         layers += read
+        checksum = _sha256(path)
         for layer in read:
             summary.files.append(
                 {
                     "file": display,
+                    "sha256": checksum,
                     "layer": layer.layer,
                     "level": layer.level,
                     "vintage": layer.vintage,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PathCollection
 from matplotlib.colors import PowerNorm
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
@@ -16,6 +17,7 @@ from matplotlib.path import Path as MplPath
 from sa_toolkit import charts
 from sa_toolkit.errors import ArgumentError
 from sa_toolkit.maps.layers import ATTRIBUTION
+from sa_toolkit.maps.report import measure_words
 
 #: light to dark Analysis Function blues: a single hue stays ordered for colour-blind readers
 CLASS_COLOURS = tuple(reversed(charts.SEQUENTIAL))
@@ -33,10 +35,33 @@ class SparseHotspotError(ArgumentError):
 
 def _map_figure(title, subtitle, source, figsize):
     fig, ax = charts.new_figure(title, subtitle, _source_with_attribution(source), figsize=figsize)
-    # geopandas asks for a redraw after every layer it adds; on the Agg canvas that is a
-    # full render each time (most of a map's cost): the figure is drawn once, when saved
-    fig.canvas.draw_idle = lambda *args, **kwargs: None
     return fig, ax
+
+
+def _add_polygons(ax, frame, *, facecolor, edgecolor, linewidth, hatch=None, zorder=1.0):
+    """The polygons of ``frame`` as one collection of paths in map units.
+
+    Drawn straight from the geometries, not through geopandas' ``plot`` (which converts
+    and rescales on every call and asked for a redraw after each layer).
+    """
+    paths = [_polygon_path(g) for g in frame.geometry.to_numpy()]
+    collection = PathCollection(
+        paths,
+        facecolors=facecolor,
+        edgecolors=edgecolor,
+        linewidths=linewidth,
+        hatch=hatch,
+        zorder=zorder,
+    )
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
+def _add_outlines(ax, frame, *, color, linewidth, zorder=2.0):
+    """The boundaries of ``frame``'s polygons (no fill)."""
+    return _add_polygons(
+        ax, frame, facecolor="none", edgecolor=color, linewidth=linewidth, zorder=zorder
+    )
 
 
 def _source_with_attribution(source: str) -> str:
@@ -97,7 +122,7 @@ def class_labels(breaks: list[float], unit: str = "") -> list[str]:
 
 
 def _polygon_path(geometry) -> MplPath:
-    """A matplotlib path for a (multi)polygon, holes included (for clipping)."""
+    """A matplotlib path for a (multi)polygon, holes included (for drawing and clipping)."""
     import shapely
 
     vertices, codes = [], []
@@ -174,6 +199,25 @@ def add_north_arrow(ax) -> None:
     ax.sa_furniture = [*getattr(ax, "sa_furniture", []), arrow]
 
 
+def _settle_layout(fig, ax) -> None:
+    """Solve the map's layout once, at the PNG's resolution, and keep it.
+
+    Only the layout is solved (and the map's equal-aspect box applied), not a draw of
+    every polygon; the PNG and the SVG are then saved with these positions instead of
+    each solving the layout again. Call when every artist that takes part in the layout
+    is on the figure (labels and the map furniture do not).
+    """
+    if getattr(fig, "sa_layout_settled", False):
+        return
+    fig.set_dpi(charts.PNG_DPI)
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+    ax.apply_aspect()
+    fig.sa_layout_settled = True
+
+
 def place_labels(ax, points: pd.DataFrame, *, fontsize: float = 7.5, min_fontsize: float = 6.5):
     """Name places without overlaps: each label tries its point, then positions around
     it, then a smaller font; a label that fits nowhere is left off.
@@ -182,7 +226,7 @@ def place_labels(ax, points: pd.DataFrame, *, fontsize: float = 7.5, min_fontsiz
     left off.
     """
     fig = ax.figure
-    fig.draw_without_rendering()  # positions fixed by the layout before measuring text
+    _settle_layout(fig, ax)  # positions fixed before measuring text
     renderer = fig.canvas.get_renderer()
     axes_box = ax.get_window_extent(renderer)
     # the scale bar and north arrow are obstacles too
@@ -252,7 +296,8 @@ def choropleth(
     Classes are stated in the legend (quantiles or ``breaks``); areas with no data are
     hatched and "No data", suppressed ones hatched and "Fewer than N"; areas flagged
     ``above`` are outlined in orange; neighbours are grey; the ``label_top`` areas with
-    the highest shown values are named. Returns the figure (``fig.sa_classes`` holds the
+    the highest shown values (lowest, where ``areas.attrs["concern"]`` is "below") are
+    named. Returns the figure (``fig.sa_classes`` holds the
     breaks, ``fig.sa_omitted_labels`` the names left off).
     """
     polygons = layers.lsoas if level == "lsoa" else layers.wards
@@ -269,13 +314,13 @@ def choropleth(
     fig, ax = _map_figure(title, subtitle, source, figsize or map_figsize(layers.outline))
     neighbours = polygons[~polygons["in_partnership"]]
     if len(neighbours):
-        neighbours.plot(ax=ax, color=NEIGHBOUR_FILL, edgecolor="white", linewidth=0.5)
+        _add_polygons(ax, neighbours, facecolor=NEIGHBOUR_FILL, edgecolor="white", linewidth=0.5)
     index = np.searchsorted(cuts, shapes["value"].fillna(-np.inf).to_numpy(), side="right")
     handles = []
     for k, colour in enumerate(colours):
         part = shapes[shown & (index == k)]
         if len(part):
-            part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.3)
+            _add_polygons(ax, part, facecolor=colour, edgecolor="white", linewidth=0.3)
     labels = class_labels(cuts, unit)
     handles += [
         Patch(facecolor=c, edgecolor="white", label=label)
@@ -287,19 +332,21 @@ def choropleth(
     ):
         part = shapes[shapes["status"] == status]
         if len(part):
-            part.plot(ax=ax, facecolor="white", edgecolor="#6F777B", hatch=hatch, linewidth=0.3)
+            _add_polygons(
+                ax, part, facecolor="white", edgecolor="#6F777B", linewidth=0.3, hatch=hatch
+            )
             handles.append(Patch(facecolor="white", edgecolor="#6F777B", hatch=hatch, label=label))
     if level == "lsoa" and layers.wards is not None:
-        layers.partnership_wards.boundary.plot(ax=ax, color="#3D3D3D", linewidth=0.6)
+        _add_outlines(ax, layers.partnership_wards, color="#3D3D3D", linewidth=0.6)
     above = shapes[shapes["above"].fillna(False).astype(bool)]
     if len(above):
-        above.boundary.plot(ax=ax, color=ABOVE_COLOUR, linewidth=2.2)
+        _add_outlines(ax, above, color=ABOVE_COLOUR, linewidth=2.2)
         handles.append(
             Patch(
                 facecolor="none",
                 edgecolor=ABOVE_COLOUR,
                 linewidth=2.2,
-                label="Significantly above the partnership rate",
+                label=measure_words(areas)["flag"].capitalize(),
             )
         )
     _frame_axes(ax, layers.outline)
@@ -317,9 +364,12 @@ def choropleth(
     add_north_arrow(ax)
     fig.sa_omitted_labels = []
     if label_top:
-        top = shapes[shown].nlargest(label_top, "value")
+        words = measure_words(areas)
+        pick = shapes[shown].nsmallest if words["ascending"] else shapes[shown].nlargest
+        top = pick(label_top, "value")
         points = _label_points(top).assign(label=top["name"].to_numpy())
         fig.sa_omitted_labels = place_labels(ax, points)
+    _settle_layout(fig, ax)
     fig.sa_classes = cuts
     return fig
 
@@ -385,6 +435,9 @@ def hotspot_map(
         edgecolors="white",
         zorder=2,
     )
+    # thousands of hexagons, each clipped to the outline: as vectors they made the SVG
+    # slow to write and to open; the SVG embeds them as an image (text and lines stay vector)
+    hexes.set_rasterized(True)
     values = np.asarray(hexes.get_array())
     if values.size == 0:
         fig.clf()
@@ -398,10 +451,12 @@ def hotspot_map(
     hexes.set_clip_path(clip)
     neighbours = layers.lsoas[~layers.lsoas["in_partnership"]]
     if len(neighbours):
-        neighbours.plot(ax=ax, color=NEIGHBOUR_FILL, edgecolor=NEIGHBOUR_FILL, lw=0.3, zorder=1)
+        _add_polygons(
+            ax, neighbours, facecolor=NEIGHBOUR_FILL, edgecolor=NEIGHBOUR_FILL, linewidth=0.3
+        )
     wards = layers.partnership_wards
     if wards is not None:
-        wards.boundary.plot(ax=ax, color="#6F777B", linewidth=0.6, zorder=3)
+        _add_outlines(ax, wards, color="#6F777B", linewidth=0.6, zorder=3)
     outline = shapely.get_parts(shapely.boundary(layers.outline))
     for line in outline:
         coords = np.asarray(line.coords)
@@ -425,6 +480,7 @@ def hotspot_map(
             )
         points = _label_points(named).assign(label=named["name"].to_numpy())
         fig.sa_omitted_labels = place_labels(ax, points)
+    _settle_layout(fig, ax)
     fig.sa_points_outside = int((~inside).sum())
     fig.sa_points_without_location = int((~keep).sum())
     return fig

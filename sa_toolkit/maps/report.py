@@ -40,24 +40,44 @@ def population_by_lsoa(cfg) -> tuple[pd.Series, int | None]:
     return rows.groupby(rows["lsoa_code"].astype(str), observed=True)["population"].sum(), mid_year
 
 
+def measure_words(areas: pd.DataFrame) -> dict[str, str]:
+    """How a map names its measure and its outlined areas, from ``areas.attrs``.
+
+    ``measure_word`` ("rate"; "percentage" for a survey), ``concern`` ("above": areas
+    significantly above the partnership are outlined; "below" for a measure where low is
+    the concern, such as feeling safe). Returns ``word, flag`` ("significantly above the
+    partnership rate"), ``column`` ("Above partnership rate"), ``extreme`` ("highest") and
+    ``ascending`` (the order that puts the areas of concern first).
+    """
+    word = areas.attrs.get("measure_word", "rate")
+    below = areas.attrs.get("concern", "above") == "below"
+    side = "below" if below else "above"
+    return {
+        "word": word,
+        "flag": f"significantly {side} the partnership {word}",
+        "column": f"{side.capitalize()} partnership {word}",
+        "extreme": "lowest" if below else "highest",
+        "ascending": below,
+    }
+
+
 def map_title(areas: pd.DataFrame, what: str, level: str = "lsoa") -> str:
-    """The finding: how many areas are significantly above the partnership rate, or where
-    the rate is highest."""
+    """The finding: how many areas are significantly above the partnership rate (or below
+    it, for a measure where low is the concern), or where the rate is highest."""
     one, many = LEVEL_WORDS[level]
-    above = areas[areas["above"]].sort_values("value", ascending=False)
-    shown = areas[areas["status"] == "shown"].sort_values("value", ascending=False)
-    if len(above) == 1:
-        return f"{what} was significantly above the partnership rate in one {one}, {above.iloc[0]['name']}"
-    if len(above) > 1:
-        names = " and ".join(above["name"].head(2))
-        return (
-            f"{what} was significantly above the partnership rate in {len(above)} {many}, "
-            f"highest in {names}"
-        )
+    words = measure_words(areas)
+    order = {"by": "value", "ascending": words["ascending"]}
+    flagged = areas[areas["above"]].sort_values(**order)
+    shown = areas[areas["status"] == "shown"].sort_values(**order)
+    if len(flagged) == 1:
+        return f"{what} was {words['flag']} in one {one}, {flagged.iloc[0]['name']}"
+    if len(flagged) > 1:
+        names = " and ".join(flagged["name"].head(2))
+        return f"{what} was {words['flag']} in {len(flagged)} {many}, {words['extreme']} in {names}"
     if len(shown):
         return (
-            f"No {one} had {what.lower()} significantly above the partnership rate; "
-            f"the highest rate was in {shown.iloc[0]['name']}"
+            f"No {one} had {what.lower()} {words['flag']}; "
+            f"the {words['extreme']} {words['word']} was in {shown.iloc[0]['name']}"
         )
     return f"{what} by {one}"
 
@@ -65,27 +85,35 @@ def map_title(areas: pd.DataFrame, what: str, level: str = "lsoa") -> str:
 def map_alt_text(areas: pd.DataFrame, what: str, level: str = "lsoa", n: int = 3) -> str:
     """Alt text naming the top areas and their values."""
     one, many = LEVEL_WORDS[level]
-    shown = areas[areas["status"] == "shown"].sort_values("value", ascending=False).head(n)
+    words = measure_words(areas)
+    shown = areas[areas["status"] == "shown"].sort_values("value", ascending=words["ascending"])
+    shown = shown.head(n)
     suffix = areas.attrs.get("unit_suffix", f" per {areas.attrs.get('per', 1000):,}")
     label = areas.attrs.get("value_label", "rate").lower()
     top = "; ".join(f"{r['name']} {r['value']:.1f}{suffix}" for _, r in shown.iterrows())
-    above = int(areas["above"].sum())
+    flagged = int(areas["above"].sum())
     average = areas.attrs.get("average", np.nan)
-    text = f"Map of {what.lower()} by {one} ({label}). Highest rates: {top}."
+    text = (
+        f"Map of {what.lower()} by {one} ({label}). "
+        f"{words['extreme'].capitalize()} {words['word']}s: {top}."
+    )
     if np.isfinite(average):
         text += f" Partnership {average:.1f}{suffix};"
-    text += f" {above} {one if above == 1 else many} significantly above it (outlined)."
+    side = "below" if words["ascending"] else "above"
+    text += f" {flagged} {one if flagged == 1 else many} significantly {side} it (outlined)."
     return text
 
 
 def area_table(areas: pd.DataFrame, threshold: int, level: str = "lsoa", count_label="Count"):
-    """The map's data, highest rate first: name, count, rate and interval, flag."""
+    """The map's data, highest rate first (lowest first where low is the concern): name,
+    count, rate and interval, flag."""
     from sa_toolkit.disclosure import mask_small_counts
 
     one, _ = LEVEL_WORDS[level]
+    words = measure_words(areas)
     rate_col = areas.attrs.get("value_label", f"Rate per {areas.attrs.get('per', 1000):,}")
     order = areas.assign(_v=areas["value"].where(areas["status"] == "shown")).sort_values(
-        ["_v", "name"], ascending=[False, True], na_position="last"
+        ["_v", "name"], ascending=[words["ascending"], True], na_position="last"
     )
     table = pd.DataFrame(
         {
@@ -96,7 +124,7 @@ def area_table(areas: pd.DataFrame, threshold: int, level: str = "lsoa", count_l
                 f"{lo:.1f} to {hi:.1f}" if np.isfinite(lo) else "no data"
                 for lo, hi in zip(order["lower"], order["upper"], strict=True)
             ],
-            "Above partnership rate": np.where(order["above"], "yes", "no"),
+            words["column"]: np.where(order["above"], "yes", "no"),
         }
     )
     missing = (order["status"] == "missing").to_numpy()
@@ -148,15 +176,16 @@ def show_map(
     if areas is not None and len(areas):
         table = area_table(areas, threshold, level, count_label)
         method = areas.attrs.get("method", "")
+        words = measure_words(areas)
         flag_note = areas.attrs.get("flag_note") or (
-            "Above partnership rate: beyond the "
+            f"{words['column']}: beyond the "
             f"{areas.attrs.get('confidence', 0.998) * 100:g}% limit of a funnel around the "
             "partnership rate that allows for the extra variation between areas "
             f"({'overdispersion, Spiegelhalter 2005' if method != 'Poisson' else 'Poisson'})."
         )
         side = html_table(
             table.head(beside),
-            caption=f"{caption}: the {min(beside, len(table))} highest rates",
+            caption=f"{caption}: the {min(beside, len(table))} {words['extreme']} {words['word']}s",
             formats={table.columns[2]: 1},
         )
         if len(table) > beside:

@@ -12,6 +12,7 @@ import pandas as pd
 from IPython.display import display
 
 from sa_toolkit import findings
+from sa_toolkit.errors import ArgumentError
 from sa_toolkit.findings import HtmlBlock
 from sa_toolkit.maps.draw import SparseHotspotError, choropleth, hotspot_map
 from sa_toolkit.maps.layers import boundary_layers_available, load_layers
@@ -250,13 +251,18 @@ def survey_ward_map(
     source: str,
     wave: int,
     min_respondents: int = 30,
+    concern: str = "above",
 ) -> bool:
     """A ward choropleth of one survey measure (% giving the positive answers) in one wave.
 
     Wards with fewer than ``min_respondents`` answers are hatched and not shown; a ward is
     outlined when the lower end of its 95% interval (Wilson, on the Kish effective sample)
-    is above the partnership's percentage. Returns False without ward boundaries.
+    is above the partnership's percentage, or, with ``concern="below"`` (a measure where a
+    low figure is the concern, such as feeling safe), when the upper end is below it.
+    Returns False without ward boundaries.
     """
+    if concern not in ("above", "below"):
+        raise ArgumentError(f"survey_ward_map: concern must be 'above' or 'below', not {concern!r}")
     from sa_toolkit.partner import survey_percentages
 
     layers = _layers_and_population(cfg)[0]
@@ -277,16 +283,23 @@ def survey_ward_map(
     areas["status"] = np.where(
         areas["value"].isna(), "missing", np.where(enough, "shown", "suppressed")
     )
-    areas["above"] = enough & (areas["lower"] > average)
+    # the outlined wards ("above" is the column maps outline, whichever side is the concern)
+    if concern == "above":
+        areas["above"] = enough & (areas["lower"] > average)
+    else:
+        areas["above"] = enough & (areas["upper"] < average)
     areas = areas.reset_index(drop=True)
     areas.attrs.update(
         average=average,
         value_label="% of residents",
         unit_suffix="%",
+        measure_word="percentage",
+        concern=concern,
         flag_note=(
-            "Above partnership rate: the lower end of the ward's 95% interval (Wilson, on the "
-            "effective sample size of the weighted survey) is above the partnership's "
-            f"{average:.1f}%."
+            f"{concern.capitalize()} partnership percentage: the "
+            f"{'lower' if concern == 'above' else 'upper'} end of the ward's 95% interval "
+            "(Wilson, on the effective sample size of the weighted survey) is "
+            f"{concern} the partnership's {average:.1f}%."
         ),
         codes_without_polygon=0,
         events_without_polygon=0,
@@ -311,7 +324,7 @@ def survey_ward_map(
         map_alt_text(areas, what, "ward"),
         output_dir,
         areas,
-        threshold=0,
+        threshold=cfg.suppression_threshold,  # respondents below it are shown as "<N"
         level="ward",
         caption=f"{what}, % of residents by ward, {place}, survey wave {wave}",
         notes=[
