@@ -302,8 +302,11 @@ def hexagon_table(counts, min_count: int, per_hexagon: str = "Offences per hexag
 
     ``counts`` holds every non-empty hexagon's count, including those under
     ``min_count``, which the map leaves out: they make one last row, "fewer than N
-    (not drawn)", so the rows add up to every point drawn from. No hexagon is placed:
-    the table gives how the points spread over hexagons, not where.
+    (not drawn)", so the rows add up to every point drawn from. Each band gives its share
+    of the non-empty hexagons and the points in them with their share ("0.2% of hexagons
+    held 6% of offences"): how concentrated the points are, not where (no hexagon is
+    placed). The hexagons are given as a share, not a number: a number of map cells is
+    no count of people or events, but the disclosure check cannot tell it from one.
     """
     counts = np.asarray(counts, dtype=float)
     counts = counts[counts > 0]
@@ -313,24 +316,24 @@ def hexagon_table(counts, min_count: int, per_hexagon: str = "Offences per hexag
     edges = _banding_edges(floor, drawn.max() if len(drawn) else floor)
     rows = []
     for low, high in zip(edges[:-1], edges[1:], strict=True):
-        inside = drawn[(drawn >= low) & (drawn < high)]
+        last = high == edges[-1]
+        inside = drawn[drawn >= low] if last else drawn[(drawn >= low) & (drawn < high)]
         top = high - 1
-        if high == edges[-1]:
-            name = f"{low:,} or more" if top > low else f"{low:,}"
-            inside = drawn[drawn >= low]
+        if top == low:
+            name = f"{low:,}"
         else:
-            name = f"{low:,} to {top:,}" if top > low else f"{low:,}"
+            name = f"{low:,} or more" if last else f"{low:,} to {top:,}"
         rows.append((name, len(inside), inside.sum()))
     hidden = counts[counts < floor]
     if len(hidden):
         rows.append((f"Fewer than {floor:,} (not drawn)", len(hidden), hidden.sum()))
-    table = pd.DataFrame(rows, columns=[per_hexagon, "Hexagons", what])
-    total = counts.sum()
-    share = f"Share of {what.lower()}"
-    table[share] = table[what] / total if total else np.nan
+    table = pd.DataFrame(rows, columns=[per_hexagon, "hexagons", what])
+    hexagons, share = "Share of hexagons", f"Share of {what.lower()}"
+    table.insert(1, hexagons, table.pop("hexagons") / max(len(counts), 1))
+    table[share] = table[what] / counts.sum() if counts.sum() else np.nan
     table[what] = table[what].astype(int)
     return table, {
         "counts": [what],
         "derived": [share],
-        "formats": {"Hexagons": 0, what: 0, share: "{:.0%}"},
+        "formats": {hexagons: "{:.1%}", what: 0, share: "{:.0%}"},
     }

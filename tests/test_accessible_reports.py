@@ -306,21 +306,22 @@ def _density_points():
 
 def test_a_density_map_drawn_without_boundaries_has_its_data_in_bands():
     """Hexagons of 25, 12 and 7 offences are drawn (threshold 5), the one of 2 is not: the
-    table gives the hexagons by band (5 to 9, 10 to 19, 20 or more) and the undrawn one's
-    2 offences as <5, shares of all 46 offences: 7/46 = 15%, 12/46 = 26%, 25/46 = 54%."""
+    table gives the bands (5 to 9, 10 to 19, 20 or more), each holding 1 of the 4 hexagons
+    (25.0%), the undrawn one's 2 offences as <5, and shares of all 46 offences:
+    7/46 = 15%, 12/46 = 26%, 25/46 = 54%."""
     lon, lat = _density_points()
     fig = charts.density_map(
         lon, lat, gridsize=10, min_count=5, title="t", subtitle="s", source="x"
     )
     soup = BeautifulSoup(figure_data.data_details(fig, "t", threshold=5), "html.parser")
     head = [th.get_text() for th in soup.thead.find_all("th")]
-    assert head == ["Offences per hexagon", "Hexagons", "Offences", "Share of offences"]
+    assert head == ["Offences per hexagon", "Share of hexagons", "Offences", "Share of offences"]
     rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in soup.tbody.find_all("tr")]
     assert rows == [
-        ["5 to 9", "1", "7", "15%"],
-        ["10 to 19", "1", "12", "26%"],
-        ["20 or more", "1", "25", "54%"],
-        ["Fewer than 5 (not drawn)", "1", "<5", "[c]"],
+        ["5 to 9", "25.0%", "7", "15%"],
+        ["10 to 19", "25.0%", "12", "26%"],
+        ["20 or more", "25.0%", "25", "54%"],
+        ["Fewer than 5 (not drawn)", "25.0%", "<5", "[c]"],
     ]
 
 
@@ -406,3 +407,23 @@ def test_youth_and_fire_interval_charts_follow_the_same_rule():
     assert len(fig.sa_data) == 6 and list(fig.sa_data.columns[:2]) == ["Group", "Period"]
     close = {"A": series["Secondary"], "B": ([12.0, 11.0, 13.0], [10, 9, 11], [14, 13, 15])}
     assert len(yc.interval_chart(years, close, **kwargs).axes) == 1
+
+
+def test_a_density_maps_data_passes_the_disclosure_check(tmp_path):
+    """The check `sa publish` runs reads a small whole number in a table as a count: the
+    table gives no number of hexagons (1 of each band here), only their share."""
+    from sa_toolkit.disclosure_scan import scan_report_folder
+
+    lon, lat = _density_points()
+    fig = charts.density_map(
+        lon, lat, gridsize=10, min_count=5, title="t", subtitle="s", source="x"
+    )
+    block = charts.img_html(
+        charts.figure_png(fig, dpi=20),
+        "Map of hexagonal bins of offences.",
+        title="Offences cluster in the north",
+        data_html=figure_data.data_details(fig, "Offences cluster in the north", threshold=5),
+    )
+    page = make_accessible(f"<html><body><h1>Violent crime</h1>{block}</body></html>")
+    (tmp_path / "01_violent_crime.html").write_text(page, encoding="utf-8")
+    assert scan_report_folder(tmp_path, 5) == []

@@ -204,7 +204,7 @@ def test_without_boundaries_the_density_plot_stays_and_says_which_files_add_maps
     assert link is not None, density[0].figcaption
     table = soup.find(id=link["href"][1:])
     assert [th.get_text() for th in table.thead.find_all("th")][:3] == [
-        "Offences per hexagon", "Hexagons", "Offences",
+        "Offences per hexagon", "Share of hexagons", "Offences",
     ]  # fmt: skip
 
 
