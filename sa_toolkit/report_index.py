@@ -141,7 +141,8 @@ def _boundary_section(boundaries: dict[str, Any]) -> str:
         "<h3>Boundary files</h3>"
         f"<p>{len(files)} boundary layers read for the maps; each keeps the partnership's "
         "areas and its neighbours, in British National Grid.</p>"
-        "<table><thead><tr><th>File</th><th>Layer</th><th>Read as</th><th>Features</th>"
+        "<table><caption>Boundary files read for the maps, with the areas kept</caption>"
+        "<thead><tr><th>File</th><th>Layer</th><th>Read as</th><th>Features</th>"
         "<th>Kept</th><th>SHA-256</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
         + (f"<ul>{''.join(matched)}</ul>" if matched else "")

@@ -4,6 +4,7 @@ non-interactive wrappers, titles that fit the figure, small series on their own 
 
 from __future__ import annotations
 
+import json
 import re
 
 import nbformat
@@ -370,6 +371,10 @@ def test_run_log_tables_are_captioned_numbered_and_have_row_headers(tmp_path):
          "gaps": [], "missing_in_previous": [], "missing_in_year": []}
     ]  # fmt: skip
     manifest = {"generated_at": "2026-05-01T10:00:00+00:00", "coverage": coverage}
+    layer = {"file": "geography/boundaries/wards.geojson", "level": "ward", "vintage": "2024",
+             "crs": "EPSG:27700", "features": 40, "kept": 22, "in_partnership": 20,
+             "neighbours": 2, "sha256": "b" * 64}  # fmt: skip
+    (tmp_path / "_boundaries_log.json").write_text(json.dumps({"files": [layer]}))
     soup = BeautifulSoup(render_run_log(cfg, results, inputs, manifest), "html.parser")
     captions = [t.caption.get_text(" ", strip=True) for t in soup.find_all("table")]
     assert captions == [
@@ -377,7 +382,8 @@ def test_run_log_tables_are_captioned_numbered_and_have_row_headers(tmp_path):
         "Table 2: Months each source holds, with the months missing",
         "Table 3: Input files and rows read, kept and rejected, by dataset",
         "Table 4: Each input file with its rows and SHA-256 checksum",
-        "Table 5: Datasets not supplied, the file expected and where to get it",
+        "Table 5: Boundary files read for the maps, with the areas kept",
+        "Table 6: Datasets not supplied, the file expected and where to get it",
     ]  # the empty processed folder supplies none
     _check_accessible_page(soup, "run_log.html")
     rows = soup.find_all("table")
