@@ -30,7 +30,7 @@ INGEST_LOG = "_ingest_log.json"
 BOUNDARIES_LOG = "_boundaries_log.json"
 LEVEL_WORDS = {"lsoa": "LSOA", "msoa": "MSOA", "ward": "Ward", "lad": "Local authority"}
 CRS_WORDS = {
-    "EPSG:4326": "longitude/latitude (EPSG:4326)",
+    "EPSG:4326": "longitude and latitude (EPSG:4326)",
     "EPSG:27700": "British National Grid (EPSG:27700)",
 }
 #: Packages whose versions the manifest records.

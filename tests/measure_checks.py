@@ -378,7 +378,8 @@ def check_reoffending_framework_is_the_reports_cohort(folder: Path) -> list[str]
     ms = measure_set(folder)
     if ms is not None:
         for label, unit in zip(ms["Measure"], ms["Unit"], strict=True):
-            if unit == "re-offences per re-offender" and "rate" in label.lower():
+            # a word, not a part of one ("Integrated Offender Management")
+            if unit == "re-offences per re-offender" and re.search(r"\brates?\b", label, re.I):
                 problems.append(f"a frequency labelled as a rate: {label}")
     for where, row in framework_rows(folder):
         if row["Indicator"].split(" ", 1)[-1].startswith("Rate of proven re-offending") and (

@@ -338,3 +338,27 @@ def test_no_small_count_in_any_text_of_the_demo_assessment(rendered_reports):
     threshold = load_config(rendered_reports.parents[1] / "config" / "assessment.yml")
     found = scan_report_folder(rendered_reports, threshold.suppression_threshold)
     assert found == [], "\n".join(f.message() for f in found[:30])
+
+
+def test_the_glossary_reads_as_no_small_count():
+    """Every report's notes carry glossary entries: their words must pass the disclosure check
+    at any threshold a partnership may set (a ratio 'above 1' or a journal's '19(2)' did not)."""
+    from sa_toolkit.board_language import load_glossary
+    from sa_toolkit.disclosure_scan import small_counts_in_text
+
+    for term in load_glossary():
+        for text in (term.definition, term.source):
+            assert small_counts_in_text(text, 10) == [], (term.term, text)
+
+
+def test_the_run_log_is_the_analysts_page_and_is_not_scanned(tmp_path):
+    (tmp_path / "run_log.html").write_text(
+        "<p>2 dataset(s) were not supplied.</p><table><tr><th>Features</th></tr>"
+        "<tr><td>2</td></tr></table>",
+        encoding="utf-8",
+    )
+    (tmp_path / "01_violent_crime.html").write_text(
+        "<p>South ward: 3 offences.</p>", encoding="utf-8"
+    )
+    found = scan_report_folder(tmp_path, 5)
+    assert [(f.file, f.number) for f in found] == [("01_violent_crime.html", "3")]

@@ -247,7 +247,7 @@ def test_fires_without_last_year_give_this_year_only():
         pd.DataFrame(), None, result["table"], FinancialYear(2020), 5,
     )  # fmt: skip
     assert sentences == [
-        "1 hate crimes were recorded in 2020/21; the change on 2019/20 is not available: "
+        "Fewer than 5 hate crimes were recorded in 2020/21; the change on 2019/20 is not available: "
         "no data for 2019/20.",
         "Fewer than 5 primary fires were attended in 2020/21; the change on 2019/20 is not "
         "available: no data for 2019/20.",

@@ -404,17 +404,19 @@ def test_framework_workbook_has_no_formula_and_shows_the_text_unchanged(tmp_path
         sheets = [n for n in zf.namelist() if n.startswith("xl/worksheets/")]
         for name in sheets:
             assert b"<f>" not in zf.read(name) and b"<f " not in zf.read(name)
-    # the formatted workbook: headers on row 4, the indicator named with its id
+    # the formatted workbook: headers on row 4, the indicator named as the board reads it
+    # (a local indicator's id is not shown)
     sheet = openpyxl.load_workbook(tmp_path / "fw.xlsx")["Performance framework"]
     header = [c.value for c in sheet[4]]
-    by_id = {row[1].value.split(" ")[0]: row for row in sheet.iter_rows(min_row=5)}
+    by_name = {row[1].value: row for row in sheet.iter_rows(min_row=5)}
+    by_id = {"LOCAL2": by_name[HOSTILE], "LOCAL3": by_name["+cmd|' /C calc'!A0"]}
     name, comment = header.index("Indicator"), header.index("Comment")
-    assert by_id["LOCAL2"][name].value == f"LOCAL2 {HOSTILE}"
+    assert by_id["LOCAL2"][name].value == HOSTILE
     assert by_id["LOCAL2"][name].data_type == "s"
     assert by_id["LOCAL2"][comment].value == "=1+1"
     assert by_id["LOCAL2"][comment].data_type == "s"
     assert by_id["LOCAL2"][comment].quotePrefix
-    assert by_id["LOCAL3"][name].value == "LOCAL3 +cmd|' /C calc'!A0"
+    assert by_id["LOCAL3"][name].value == "+cmd|' /C calc'!A0"
     assert by_id["LOCAL3"][comment].value == "@SUM(A1)"
     assert by_id["LOCAL3"][comment].quotePrefix
     # numbers stay numbers: baseline -5, change from 10 to 8 is -20%

@@ -256,7 +256,7 @@ def test_publish_refuses_while_text_is_to_be_written_and_succeeds_once_written(t
         runner.publish_year(cfg, console=quiet())
     assert runner.run_assessment(cfg, console=quiet()).ok
     page = (cfg.report_dir / "01_alpha.html").read_text(encoding="utf-8")
-    assert 'class="sa-to-be-written"' not in page and "reading of the 01_alpha report" in page
+    assert 'class="sa-to-be-written"' not in page and "analyst's reading of this report" in page
     # text changed after the render is not published unseen
     write_commentary(cfg, ["02_beta"], text="A later change.")
     with pytest.raises(UserError, match="changed after the reports were rendered"):

@@ -117,14 +117,19 @@ def priority_maps(
         if level == "ward":
             wards = areas
         word = "ward" if level == "ward" else "LSOA"
-        small = (areas["status"] == "suppressed").mean() if len(areas) else 0.0
+        # judged among the areas with any events: a rare offence (robbery: 63 in 185 LSOAs)
+        # leaves most LSOAs at zero and the rest hidden, and its "highest rates" read 0.0
+        with_events = areas["count"] >= 1
+        small = (
+            (areas.loc[with_events, "status"] == "suppressed").mean() if with_events.any() else 1.0
+        )
         if level == "lsoa" and small > MAX_SUPPRESSED_SHARE:
             # a map mostly hatched shows nothing: say so instead of drawing it
             display(
                 HtmlBlock(
                     f'<p class="sa-note">{what} by LSOA is not mapped: '
-                    f"{findings.format_percent(small * 100)} of LSOAs had fewer than "
-                    f"{threshold} in {year}, too few to show. The ward map above shows where "
+                    f"{findings.format_percent(small * 100)} of the LSOAs where any were "
+                    f"recorded had fewer than {threshold} in {year}, too few to show. The ward map above shows where "
                     "rates are high.</p>"
                 )
             )
