@@ -70,15 +70,18 @@ def is_table_cell(part: str) -> bool:
     return part in ("td", "th") or part.endswith(" cell") or "!" in part
 
 
+def _report_files(folder: Path):
+    """(name relative to the folder, path, lower-case suffix) of every file, sorted."""
+    folder = Path(folder)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            yield path.relative_to(folder).as_posix(), path, path.suffix.lower()
+
+
 def reader_texts(folder: Path) -> list[ReaderText]:
     """All reader-visible text of a report folder (a year's ``reports/<year>/``)."""
-    folder = Path(folder)
     texts: list[ReaderText] = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        name = path.relative_to(folder).as_posix()
-        suffix = path.suffix.lower()
+    for name, path, suffix in _report_files(folder):
         if suffix in (".html", ".htm"):
             texts.extend(html_texts(path.read_text(encoding="utf-8"), name))
         elif suffix == ".svg":
@@ -94,13 +97,8 @@ def reader_texts(folder: Path) -> list[ReaderText]:
 
 def reader_tables(folder: Path) -> list[ReaderTable]:
     """Every table of a report folder: HTML tables, Word tables and Excel sheets."""
-    folder = Path(folder)
     tables: list[ReaderTable] = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        name = path.relative_to(folder).as_posix()
-        suffix = path.suffix.lower()
+    for name, path, suffix in _report_files(folder):
         if suffix in (".html", ".htm"):
             tables.extend(html_tables(path.read_text(encoding="utf-8"), name))
         elif suffix == ".docx":
