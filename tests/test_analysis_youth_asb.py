@@ -500,3 +500,22 @@ def test_change_tests_use_the_configured_significance_level():
     assert yc.change_row(100, 135)["p_value"] == pytest.approx(0.027, abs=0.002)
     assert yc.change_row(100, 135, None, 0.05)["significant"]
     assert not yc.change_row(100, 135, None, 0.01)["significant"]
+
+
+def test_ward_strand_percentages_of_a_few_respondents_are_hidden(monkeypatch):
+    """2% of 100 respondents is 2 residents: below a threshold of 5 it is shown as [c];
+    10% of 100 (10 residents) and 0% stay."""
+    from sa_toolkit.analysis import anti_social_behaviour as asb_module
+    from sa_toolkit.disclosure import SECONDARY_MARKER
+
+    label = next(iter(asb_module.STRANDS.values()))
+    long = pd.DataFrame(
+        {"ward": ["North", "South", "East"], "label": label, "value": [2.0, 10.0, 0.0],
+         "respondents": [100, 100, 100]}
+    )  # fmt: skip
+    monkeypatch.setattr(asb_module, "strands_by_ward", lambda *a, **k: long)
+    table = asb_module.ward_strand_table(None, None, 2025, threshold=5).set_index("Ward")
+    assert table.loc["North", label] == SECONDARY_MARKER
+    assert table.loc["South", label] == 10
+    assert table.loc["East", label] == 0
+    assert list(table["respondents"]) == [100, 100, 100]

@@ -398,7 +398,8 @@ if len(strand_change):
             formats={c: 0 for c in asb.STRANDS.values()},
             caption=f"% of residents seeing each strand as a very or fairly big problem, by ward, {place}, survey wave {latest_wave}",
             notes=[
-                f"Wards with fewer than {threshold} respondents are not shown; small ward samples give wide intervals (see the survey table in the safer communities report)."
+                f"Wards with fewer than {threshold} respondents are not shown; small ward samples give wide intervals (see the survey table in the safer communities report).",
+                f"[c]: a percentage that stands for fewer than {threshold} of the ward's respondents, not shown to protect privacy.",
             ],
         )
     )

@@ -520,13 +520,23 @@ def ward_strand_table(
     """Wards (rows) by strand (columns) of the % seeing it as a big problem, one wave.
 
     Wards with fewer respondents than ``threshold`` are left out; the ``respondents``
-    column gives each ward's base.
+    column gives each ward's base. A percentage that stands for fewer than ``threshold``
+    of a ward's respondents is shown as ``[c]`` (disclosure control).
     """
     long = strands_by_ward(survey, lookup, wave)
     base = long.groupby("ward")["respondents"].max()
     wide = long.pivot(index="ward", columns="label", values="value")
     wide = wide[[label for label in STRANDS.values() if label in wide.columns]].round(0)
-    wide.insert(0, "respondents", base.reindex(wide.index).astype(int))
+    respondents = base.reindex(wide.index).astype(int)
+    if threshold > 1:
+        # a percentage of a ward's sample that stands for fewer than `threshold` residents
+        # (2% of 100 respondents) discloses them: shown as [c], like a hidden count
+        from sa_toolkit.disclosure import SECONDARY_MARKER
+
+        people = wide.mul(respondents, axis=0) / 100
+        small = (people > 0) & (people.round(0) < threshold)
+        wide = wide.astype(object).mask(small, SECONDARY_MARKER)
+    wide.insert(0, "respondents", respondents)
     wide = wide[wide["respondents"] >= max(threshold, 1)]
     return wide.rename_axis("Ward").reset_index()
 
