@@ -17,8 +17,10 @@ performance indicators", Qual Saf Health Care 14:347-351):
   ``sqrt(phi)``;
 - an area is above when ``y > 1 + z_alpha * sqrt(s^2 + tau^2)`` (two-sided limit).
 
-A second implementation is being added to ``sa_toolkit.indicators.peers``; this module's
-:func:`overdispersed_flags` is the one place maps call, so it can point at that later.
+The estimate of ``phi`` and ``tau^2`` and the additive limit are the project's one
+implementation, :func:`sa_toolkit.indicators.overdispersion.area_overdispersion` and
+:func:`~sa_toolkit.indicators.overdispersion.ratio_limits` (also used by the Most Similar
+Group funnel); maps Winsorise at 10% however few the areas.
 """
 
 from __future__ import annotations
@@ -70,33 +72,27 @@ def overdispersed_flags(
         raise ArgumentError(
             f"overdispersed_flags: method must be 'additive' or 'multiplicative', not {method!r}"
         )
+    from sa_toolkit.indicators.overdispersion import area_overdispersion, ratio_limits
+
     theta = observed.sum() / pop.sum()
     out = pd.DataFrame({"expected": theta * pop})
-    z_limit = stats.norm.ppf(1 - (1 - confidence) / 2)
     if theta == 0:
         out["z"], out["upper"], out["above"] = 0.0, 0.0, False
         out.attrs.update(phi=np.nan, tau2=0.0, overdispersed=False, average=0.0)
         return out
     expected = out["expected"].to_numpy()
     z = 2 * (np.sqrt(observed) - np.sqrt(expected))
-    n = z.size
-    low, high = np.quantile(z, [WINSOR_SHARE, 1 - WINSOR_SHARE])
-    phi = float(np.mean(np.clip(z, low, high) ** 2))
-    overdispersed = n > 1 and n * phi > n - 1
-    s2 = 1 / (4 * expected)
-    tau2 = 0.0
-    if overdispersed and method == "additive":
-        w = 1 / s2
-        tau2 = max(0.0, (n * phi - (n - 1)) / (w.sum() - (w**2).sum() / w.sum()))
-        half_width = z_limit * np.sqrt(s2 + tau2)
-    elif overdispersed:
-        half_width = z_limit * np.sqrt(phi * s2)
+    od = area_overdispersion(observed, expected, winsor_fraction=WINSOR_SHARE)
+    phi, overdispersed = od.phi, od.adjusted
+    tau2 = od.tau2 if method == "additive" else 0.0
+    if overdispersed and method == "multiplicative":
+        half_width = stats.norm.ppf(1 - (1 - confidence) / 2) * np.sqrt(phi / (4 * expected))
+        upper_ratio = (1 + half_width) ** 2
     else:
-        half_width = z_limit * np.sqrt(s2)
-    y = np.sqrt(observed / expected)
+        upper_ratio = ratio_limits(expected, tau2, confidence)[1]
     out["z"] = z
-    out["upper"] = theta * (1 + half_width) ** 2 * per
-    out["above"] = y > 1 + half_width
+    out["upper"] = theta * upper_ratio * per
+    out["above"] = observed / expected > upper_ratio
     out.attrs.update(
         phi=phi,
         tau2=tau2,
