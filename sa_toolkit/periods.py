@@ -141,6 +141,11 @@ def year_range(first: FinancialYear, last: FinancialYear) -> list[FinancialYear]
     return [FinancialYear(y) for y in range(first.start_year, last.start_year + 1)]
 
 
+def span_label(first: FinancialYear, last: FinancialYear) -> str:
+    """``"2020/21 to 2025/26"``, or one year's label when the span is one year."""
+    return last.label if first == last else f"{first.label} to {last.label}"
+
+
 def _as_month(month: pd.Period | pd.Timestamp | str) -> pd.Period:
     """A monthly period from a Period, Timestamp or ``YYYY-MM`` text."""
     if isinstance(month, str) and not re.match(r"^\s*\d{4}-\d{2}\s*$", month):

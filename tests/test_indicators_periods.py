@@ -89,3 +89,13 @@ def test_bad_periods_give_plain_messages():
         Quarter(FinancialYear(2024), 5)
     with pytest.raises(UserError, match="before it starts"):
         MonthRange("2025-03", "2025-01")
+
+
+def test_span_label_names_one_year_once():
+    from sa_toolkit.periods import FinancialYear, span_label
+
+    one = FinancialYear.parse("2013/14")
+    assert span_label(one, one) == "2013/14"
+    assert span_label(FinancialYear.parse("2020/21"), FinancialYear.parse("2025/26")) == (
+        "2020/21 to 2025/26"
+    )

@@ -23,6 +23,7 @@ from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
 from sa_toolkit.framework import row_target
 from sa_toolkit.notebook_params import notebook_context
+from sa_toolkit.periods import span_label
 from sa_toolkit.report_tables import html_table
 from sa_toolkit.tables import table_months
 
@@ -44,7 +45,7 @@ framework = pf.priority_framework(cfg, "youth_crime", src)
 rows = framework.set_index("indicator_id")
 years = yc.years_to(cfg)
 months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
-period = f"{years[0].label} to {cfg.year.label}"
+period = span_label(years[0], cfg.year)
 has_incidents = pc.table_supplied("crime_incidents", cfg.processed_dir)
 lookup = src.read("lookup", ["lsoa_code", "ward_name"])
 previous_label = cfg.year.previous().label
@@ -52,7 +53,7 @@ if has_incidents:
     # years before the extract begins are left out, not shown as years without crime
     incident_years = yc.years_to(cfg, table_months("crime_incidents", cfg.processed_dir))
     months = pd.period_range(incident_years[0].first_month, cfg.year.last_month, freq="M")
-    incident_period = f"{incident_years[0].label} to {cfg.year.label}"
+    incident_period = span_label(incident_years[0], cfg.year)
     compared = len(incident_years) > 1
     incidents = yc.load_incidents(src, cfg)
     young = yc.young_people_monthly(incidents, months)

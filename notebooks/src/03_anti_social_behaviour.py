@@ -31,6 +31,7 @@ from sa_toolkit.indicators.catalogue import (
 )
 from sa_toolkit.indicators.computations import NotComputable, population
 from sa_toolkit.notebook_params import notebook_context
+from sa_toolkit.periods import span_label
 from sa_toolkit.report_tables import html_table
 from sa_toolkit.tables import table_months
 
@@ -59,7 +60,7 @@ asb_comparison = compare_years(asb_coverage, cfg.year)
 compared = len(years) > 1 and asb_comparison.compared
 previous_label = cfg.year.previous().label
 months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
-period = f"{years[0].label} to {cfg.year.label}"
+period = span_label(years[0], cfg.year)
 if police_only:  # no partner extract: the police's ASB from the data.police.uk files
     incidents = asb.police_incidents(src)
 else:
