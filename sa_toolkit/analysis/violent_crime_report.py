@@ -106,11 +106,11 @@ class ViolentCrimeReport:
 
     @property
     def year_label(self) -> str:
-        return self.cfg.year.label
+        return self.data.year.label
 
     @property
     def previous_label(self) -> str:
-        return self.cfg.year.previous().label
+        return self.data.year.previous().label
 
 
 def prepare(ctx) -> ViolentCrimeReport:

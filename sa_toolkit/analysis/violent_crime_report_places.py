@@ -163,7 +163,7 @@ class PriorityMaps:
 def area_maps(report: ViolentCrimeReport) -> Section:
     """Rates of violence and of robbery by ward and LSOA, and the hotspot map of violence."""
     data = report.data
-    this_year = in_year(data.incidents, report.cfg.year)
+    this_year = in_year(data.incidents, data.year)
     robbery = data.measures[data.measures["measure"] == "robbery"].iloc[0]
     return Section(
         [
