@@ -381,9 +381,13 @@ def test_alcohol_violence_names_the_top_ward_and_hides_small_wards(cfg):
     assert "held 30% of alcohol-related violence and 10% of other violence." in table
 
 
-def test_alcohol_violence_none_in_the_year_shows_nothing(cfg):
+def test_alcohol_violence_none_in_the_year_says_so(cfg):
     none = violence() | {"count": 0}
-    assert not das.alcohol_violence_section(report(cfg, violence=none))
+    (note,) = das.alcohol_violence_section(report(cfg, violence=none)).parts
+    assert note.data == (
+        "<p>No violence against the person flagged as alcohol-related was recorded in Demo "
+        "in 2025/26.</p>"
+    )
 
 
 def admissions() -> pd.DataFrame:

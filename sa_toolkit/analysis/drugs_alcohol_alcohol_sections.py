@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from IPython.display import HTML
+
 from sa_toolkit import charts, disclosure, findings, report_tables
 from sa_toolkit.analysis import drugs_alcohol as da
 from sa_toolkit.analysis import priority_common as pc
@@ -26,14 +28,19 @@ TOP_WARDS = 10
 def alcohol_violence_section(report: DrugsAlcoholReport) -> Section:
     """Alcohol-related violence in the ten wards with most, and the night-time share.
 
-    Empty when the incident extract holds no alcohol-related violence in the year.
+    A sentence instead when the incident extract holds none in the year.
     """
     cfg, violence = report.cfg, report.violence
     if violence is None:
         return Section().add(pc.absent("crime_incidents", "alcohol-related violence", cfg))
-    if not violence["count"]:
-        return Section()
     fy, place, threshold = cfg.year, report.place, report.threshold
+    if not violence["count"]:
+        return Section().add(
+            HTML(
+                "<p>No violence against the person flagged as alcohol-related was recorded "
+                f"in {place} in {fy.label}.</p>"
+            )
+        )
     wards = violence["wards"]
     top = wards.iloc[0]
     chart = Chart(
