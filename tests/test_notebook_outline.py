@@ -144,7 +144,6 @@ def outline_problems(path: Path) -> list[str]:
 NOT_YET_OUTLINES = {
     "00_overview",
     "01_violent_crime",
-    "02_youth_crime",
     "03_anti_social_behaviour",
     "04_drugs_and_alcohol",
     "05_reoffending",

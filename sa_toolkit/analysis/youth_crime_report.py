@@ -1,0 +1,570 @@
+"""Youth crime (priority 2): the report's sections, as ``notebooks/02_youth_crime`` shows them.
+
+:func:`prepare` reads the report's data once (the framework, the partner crime incident
+extract, first-time entrants, re-offending and probation outcomes) into one
+:class:`YouthCrimeReport`; each section function turns it into the
+:class:`~sa_toolkit.analysis.sections.Section` under one heading of the report: its
+tables, notes and charts in order, with titles, alt texts and disclosure control. A
+dataset that was not supplied gives its section the note that says so. The calculations
+are in :mod:`~sa_toolkit.analysis.youth_crime`, the sentences in
+:mod:`~sa_toolkit.analysis.youth_crime_text`; the offenders' section (re-offending and
+probation) in :mod:`~sa_toolkit.analysis.youth_crime_offenders`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sa_toolkit import charts, disclosure, findings
+from sa_toolkit.analysis import priority_common as pc
+from sa_toolkit.analysis import priority_framework as pf
+from sa_toolkit.analysis import youth_crime as yc
+from sa_toolkit.analysis.sections import Chart, Section
+from sa_toolkit.analysis.youth_crime_offenders import young_offenders  # noqa: F401 - a section
+from sa_toolkit.framework import row_target
+from sa_toolkit.periods import FinancialYear, span_label
+from sa_toolkit.report_tables import html_table
+
+#: the wards a robbery chart shows at most
+ROBBERY_WARDS_SHOWN = 8
+
+
+@dataclass
+class IncidentFigures:
+    """What the partner crime incident extract (victim and suspect ages) gives the report."""
+
+    years: list[FinancialYear]  # from the first year the extract holds to the year assessed
+    period: str  # those years as a label, e.g. "2023/24 to 2025/26"
+    compared: bool  # the extract holds the year before the assessed one
+    young: pd.DataFrame  # monthly victims and suspects aged 10-17 and 18-24
+    young_years: pd.DataFrame  # the same by financial year
+    young_change: pd.DataFrame  # each of them, year before against year, indexed by measure
+    syv: pd.Series  # serious youth violence victims by financial year
+    syv_before: float  # NaN when the year before is not held
+    syv_test: dict
+    peak: dict  # yc.after_school_peak
+    robbery: pd.DataFrame  # yc.youth_robbery
+    robbery_places: pd.DataFrame  # robbery victims aged 10-17 by ward in the year
+
+
+@dataclass
+class YouthCrimeReport:
+    """The youth crime report's data, read once and shared by its sections.
+
+    A dataset not supplied is ``None`` (incidents) or has its ``*_supplied`` flag False; a
+    dataset supplied without a complete year gives an empty frame.
+    """
+
+    cfg: object
+    framework: pd.DataFrame
+    years: list[FinancialYear]  # baseline (or the year before) to the year assessed
+    incidents: IncidentFigures | None
+    fte_supplied: bool
+    fte: pd.DataFrame
+    reoffending_supplied: bool
+    cohorts: pd.DataFrame
+    trends: dict | None
+    probation_supplied: bool
+    probation: pd.DataFrame
+
+    @property
+    def threshold(self) -> int:
+        return self.cfg.suppression_threshold
+
+    @property
+    def place(self) -> str:
+        return self.cfg.partnership_short_name
+
+    @property
+    def period(self) -> str:
+        return span_label(self.years[0], self.cfg.year)
+
+    @property
+    def previous_label(self) -> str:
+        return self.cfg.year.previous().label
+
+    @property
+    def incidents_source(self) -> str:
+        return f"{self.place} Police crime incident extract"
+
+    def framework_row(self, indicator_id: str) -> pd.Series | None:
+        """The framework's row of one indicator, or None when the framework lacks it."""
+        rows = self.framework.set_index("indicator_id")
+        return rows.loc[indicator_id] if indicator_id in rows.index else None
+
+
+# ----------------------------------------------------------------------------- reading the data
+
+
+def prepare(ctx) -> YouthCrimeReport:
+    """Read the report's data once (``ctx``: a :class:`~sa_toolkit.notebook_params.NotebookContext`)."""
+    from sa_toolkit.tables import table_months
+
+    cfg = ctx.cfg
+    src = pf.local_source(cfg)
+    framework = pf.priority_framework(cfg, "youth_crime", src)
+    lookup = src.read("lookup", ["lsoa_code", "ward_name"])
+    incidents = None
+    if pc.table_supplied("crime_incidents", cfg.processed_dir):
+        incidents = incident_figures(
+            yc.load_incidents(src, cfg),
+            lookup,
+            cfg,
+            table_months("crime_incidents", cfg.processed_dir),
+        )
+    return assemble(
+        cfg,
+        framework,
+        incidents,
+        fte_table=pc.read_if_supplied(src, "youth_first_time_entrants"),
+        reoffending_table=pc.read_if_supplied(src, "reoffending"),
+        probation_table=pc.read_if_supplied(src, "probation_outcomes"),
+    )
+
+
+def incident_figures(incidents: pd.DataFrame, lookup: pd.DataFrame, cfg, held) -> IncidentFigures:
+    """The incident extract's figures; ``held``: the months the extract holds."""
+    # years before the extract begins are left out, not shown as years without crime
+    years = yc.years_to(cfg, held)
+    months = pd.period_range(years[0].first_month, cfg.year.last_month, freq="M")
+    compared = len(years) > 1
+    young = yc.young_people_monthly(incidents, months)
+    young_years = yc.year_totals(young, years)
+    syv = yc.serious_youth_violence(incidents, years)
+    syv_before = syv.iloc[-2] if compared else float("nan")
+    return IncidentFigures(
+        years=years,
+        period=span_label(years[0], cfg.year),
+        compared=compared,
+        young=young,
+        young_years=young_years,
+        young_change=yc.latest_changes(young_years, cfg.year, cfg.significance_level).set_index(
+            "measure"
+        ),
+        syv=syv,
+        syv_before=syv_before,
+        syv_test=yc.change_row(syv_before, syv.iloc[-1]),
+        peak=yc.after_school_peak(incidents, cfg.year, significance_level=cfg.significance_level),
+        robbery=yc.youth_robbery(incidents, years),
+        robbery_places=yc.young_victim_places(incidents, lookup, cfg.year),
+    )
+
+
+def assemble(
+    cfg,
+    framework: pd.DataFrame,
+    incidents: IncidentFigures | None,
+    fte_table: pd.DataFrame | None,
+    reoffending_table: pd.DataFrame | None,
+    probation_table: pd.DataFrame | None,
+) -> YouthCrimeReport:
+    """The report from tables already read (``None``: a dataset not supplied)."""
+    years = yc.years_to(cfg)
+    fte = (
+        yc.first_time_entrants(fte_table, cfg.partnership_code, years)
+        if fte_table is not None
+        else pd.DataFrame()
+    )
+    cohorts = (
+        yc.juvenile_reoffending(reoffending_table, cfg.partnership_code, cfg.year)
+        if reoffending_table is not None
+        else pd.DataFrame()
+    )
+    probation = (
+        yc.probation_by_age(probation_table, cfg.partnership_code, years)
+        if probation_table is not None
+        else pd.DataFrame()
+    )
+    return YouthCrimeReport(
+        cfg=cfg,
+        framework=framework,
+        years=years,
+        incidents=incidents,
+        fte_supplied=fte_table is not None,
+        fte=fte,
+        reoffending_supplied=reoffending_table is not None,
+        cohorts=cohorts,
+        trends=yc.reoffending_trend(cohorts) if len(cohorts) else None,
+        probation_supplied=probation_table is not None,
+        probation=probation,
+    )
+
+
+# ----------------------------------------------------------------------------- key findings
+
+
+def key_findings(report: YouthCrimeReport) -> list[str]:
+    """Up to six key findings, most important first (the first is the report's headline)."""
+    cfg, threshold, inc = report.cfg, report.threshold, report.incidents
+    key = []
+    if inc is not None:
+        victims = inc.young_change.loc["Victims 10-17"]
+        key += [
+            yc.change_finding(
+                f"Serious youth violence victims in {cfg.year.label}",
+                inc.syv_before,
+                inc.syv.iloc[-1],
+                "victims",
+                inc.syv_test,
+                target=row_target(report.framework, "LI2", "relative_change"),
+                threshold=threshold,
+                compared_with=report.previous_label,
+            ),
+            yc.change_finding(
+                f"Victims aged 10-17 in {cfg.year.label}",
+                victims["before"],
+                victims["after"],
+                "victims",
+                victims.to_dict(),
+                threshold=threshold,
+                compared_with=report.previous_label,
+            ),
+        ]
+    if len(report.fte):
+        key.append(yc.fte_sentence(report.fte, threshold, report.framework_row("NI111")))
+    if inc is not None:
+        key.append(yc.after_school_sentence(inc.peak))
+    if len(report.cohorts):
+        key.append(yc.reoffending_sentence(report.cohorts, report.trends, threshold))
+    places = inc.robbery_places if inc is not None else pd.DataFrame()
+    if len(places) and places["victims"].sum() >= threshold:
+        top = places.iloc[0]
+        key.append(
+            findings.share_sentence(
+                f"{top['ward']} ward",
+                top["victims"],
+                f"robberies of 10-17 year olds in {cfg.year.label}",
+                places["victims"].sum(),
+                unit="victims",
+                threshold=threshold,
+            )
+        )
+    if not key:
+        key.append(
+            pc.missing_text("crime_incidents", "Young victims and suspects", cfg)
+            + " The youth justice and re-offending extracts were not supplied either."
+        )
+    return key[:6]
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def framework_section(report: YouthCrimeReport) -> Section:
+    """The youth crime rows of the performance framework, year before against year."""
+    cfg = report.cfg
+    return Section().add(
+        html_table(
+            pf.framework_table(report.framework, report.threshold),
+            caption=(
+                f"Youth crime performance framework, {report.place}, "
+                f"{cfg.year.previous().label} to {cfg.year.label}"
+            ),
+            rag_columns="RAG",
+            notes=["RAG: traffic light, always with its text in the Rating column."]
+            + pf.methods_notes(cfg)
+            + pf.not_computed_notes(report.framework),
+        )
+    )
+
+
+def young_victims(report: YouthCrimeReport) -> Section:
+    """Victims and suspects aged 10-17 and 18-24: monthly chart and yearly table."""
+    cfg, inc, previous = report.cfg, report.incidents, report.previous_label
+    if inc is None:
+        return Section().add(
+            pc.absent(
+                "crime_incidents",
+                "victims and suspects aged 10-24 (the open police data hold no ages)",
+                cfg,
+            )
+        )
+    section = Section()
+    change = inc.young_change
+    if inc.compared:
+        # the title names the series that changed most
+        top = change["change"].abs().idxmax()
+        title = yc.change_finding(
+            f"{top.replace(' ', ' aged ', 1)} in {cfg.year.label}",
+            change.loc[top, "before"],
+            change.loc[top, "after"],
+            "",
+            change.loc[top].to_dict(),
+        ).rstrip(".")
+        values = " ".join(
+            f"{m}: {int(r['before']):,} in {previous}, {int(r['after']):,} in {cfg.year.label}."
+            for m, r in change.iterrows()
+        )
+    else:
+        section.add(pc.not_available(f"Change on {previous}", previous))
+        top = change["after"].idxmax()
+        title = f"{top.replace(' ', ' aged ', 1)} were the largest group in {cfg.year.label}"
+        values = " ".join(
+            f"{m}: {int(r['after']):,} in {cfg.year.label}." for m, r in change.iterrows()
+        )
+    section.add(
+        Chart(
+            charts.monthly_trend,
+            {
+                "monthly": inc.young,
+                "title": title,
+                "subtitle": (
+                    f"Victims and suspects aged 10-17 and 18-24 per month, {report.place}, "
+                    f"{inc.period}"
+                ),
+                "source": report.incidents_source,
+                "measure": "People",
+            },
+            "02_youth_crime_young_victims_suspects",
+            "Line chart of monthly victims and suspects aged 10-17 and 18-24 in "
+            f"{report.place}, {inc.period}. " + values,
+        )
+    )
+    table = disclosure.suppress_counts(
+        inc.young_years, report.threshold, row_totals=False, column_totals=False
+    )
+    return section.add(
+        html_table(
+            table.display(),
+            caption=f"Victims and suspects aged 10-24 by financial year, {report.place}",
+            notes=[table.note, "One victim or suspect per recorded incident; ages as recorded."],
+        )
+    )
+
+
+def serious_violence(report: YouthCrimeReport) -> Section:
+    """Serious youth violence victims by financial year (counts below the threshold not drawn)."""
+    cfg, inc = report.cfg, report.incidents
+    if inc is None:
+        return Section().add(
+            pc.absent(
+                "crime_incidents",
+                "serious youth violence (the open police data hold no ages or offence codes)",
+                cfg,
+            )
+        )
+    shown = yc.publishable(inc.syv, report.threshold)
+    title = yc.change_finding(
+        "Serious youth violence victims",
+        inc.syv_before,
+        inc.syv.iloc[-1],
+        "",
+        inc.syv_test,
+        compared_with=report.previous_label,
+    ).rstrip(".")
+    return Section().add(
+        Chart(
+            charts.bar_chart,
+            {
+                "values": shown,
+                "title": title,
+                "subtitle": (
+                    "Victims of serious youth violence per financial year, "
+                    f"{report.place}, {inc.period}"
+                ),
+                "source": report.incidents_source,
+                "sort": False,
+                "highlight": cfg.year.label,
+                "xlabel": "Victims",
+            },
+            "02_youth_crime_serious_youth_violence",
+            "Bar chart of serious youth violence victims per financial year: "
+            + yc.counts_text(shown, report.threshold)
+            + ".",
+        )
+    )
+
+
+def first_time_entrants(report: YouthCrimeReport) -> Section:
+    """First-time entrants aged 10-17 by financial year, with the rate per 100,000."""
+    fte, threshold = report.fte, report.threshold
+    if not len(fte):
+        if not report.fte_supplied:
+            return Section().add(
+                pc.absent("youth_first_time_entrants", "first-time entrants", report.cfg)
+            )
+        return Section().add(
+            findings.HtmlBlock("<p>No first-time entrants data cover a whole financial year.</p>")
+        )
+    target = row_target(report.framework, "NI111", "level")
+    shown = yc.publishable(fte.set_index("year")["entrants"], threshold)
+    # the chart's title is the key finding's first clause
+    title = (
+        yc.fte_sentence(fte, threshold, report.framework_row("NI111"))
+        .split(":")[0]
+        .split(";")[0]
+        .rstrip(".")
+    )
+    chart = Chart(
+        charts.bar_chart,
+        {
+            "values": shown,
+            "title": title,
+            "subtitle": (
+                f"First-time entrants aged 10-17 per financial year, {report.place}, "
+                f"{report.period}"
+            ),
+            "source": "Youth Justice Board first time entrants (PNC)",
+            "sort": False,
+            "highlight": fte["year"].iloc[-1],
+            "reference": target,
+            "reference_label": "NI 111 target",
+            "xlabel": "First-time entrants",
+        },
+        "02_youth_crime_first_time_entrants",
+        "Bar chart of first-time entrants per financial year: "
+        + yc.counts_text(shown, threshold)
+        + (f"; target {target:g}." if target is not None else "."),
+    )
+    table = disclosure.mask_small_counts(
+        fte[["year", "entrants", "population_10_17", "value", "lower", "upper"]].rename(
+            columns={"value": "rate_per_100000", "population_10_17": "population aged 10-17"}
+        ),
+        "entrants",
+        threshold,
+        derived=["rate_per_100000", "lower", "upper"],
+    )
+    return Section().add(
+        chart,
+        html_table(
+            table,
+            caption=f"First-time entrants and rate per 100,000 aged 10-17, {report.place}",
+            headers={"rate_per_100000": "Rate per 100,000"},
+            formats={"population aged 10-17": 0, "rate_per_100000": 1, "lower": 1, "upper": 1},
+            notes=["Lower and upper: 95% confidence interval (Byar's method; exact below 10)."],
+        ),
+    )
+
+
+def after_school_peak(report: YouthCrimeReport) -> Section:
+    """Offences against 10-17 year olds by hour, school days against other days."""
+    cfg, inc = report.cfg, report.incidents
+    if inc is None:
+        return Section().add(
+            pc.absent(
+                "crime_incidents",
+                "the after-school peak (the open police data hold no times or ages)",
+                cfg,
+            )
+        )
+    sentence = yc.after_school_sentence(inc.peak)
+    return Section().add(
+        Chart(
+            yc.hourly_chart,
+            {
+                "hourly": inc.peak["hourly"],
+                "title": sentence.split("(")[0].rstrip(" ,."),
+                "subtitle": (
+                    "Share of offences against victims aged 10-17 by hour of day, school days "
+                    f"and other days, {report.place}, {cfg.year.label}"
+                ),
+                "source": (
+                    f"{report.incidents_source}; school days: Monday to Friday outside school "
+                    "holidays"
+                ),
+            },
+            "02_youth_crime_after_school_peak",
+            "Line chart of the hourly share of offences against 10-17 year olds on school days "
+            "and other days. " + sentence,
+        )
+    )
+
+
+def youth_robbery(report: YouthCrimeReport) -> Section:
+    """Robbery of and by young people by year, and the wards of robbery victims aged 10-17."""
+    cfg, inc, threshold = report.cfg, report.incidents, report.threshold
+    if inc is None:
+        return Section().add(
+            pc.absent(
+                "crime_incidents",
+                "robbery of and by young people (the open police data hold no ages)",
+                cfg,
+            )
+        )
+    robbery = inc.robbery.set_index("year").rename(
+        columns={
+            "victims_10_17": "victims aged 10-17",
+            "victims_18_24": "victims aged 18-24",
+            "suspects_10_17": "suspects aged 10-17",
+        }
+    )
+    counts = disclosure.suppress_counts(
+        robbery[["victims aged 10-17", "victims aged 18-24", "suspects aged 10-17"]],
+        threshold,
+        row_totals=False,
+        column_totals=False,
+    )
+    shown = counts.display()
+    shown.insert(0, "robberies", [f"{n:,}" for n in robbery["robberies"]])
+    # a share of a suppressed count would give the count away
+    shown["victims aged 10-17 (% of robberies)"] = [
+        "[c]" if suppressed else f"{share:.0f}%"
+        for suppressed, share in zip(
+            counts.status["victims aged 10-17"], robbery["share_victims_10_17"], strict=True
+        )
+    ]
+    section = Section().add(
+        html_table(
+            shown.rename_axis("year"),
+            caption=f"Robbery and young people by financial year, {report.place}",
+            notes=[counts.note],
+        )
+    )
+    places = inc.robbery_places
+    places = places[places["victims"] >= max(threshold, 1)].head(ROBBERY_WARDS_SHOWN)
+    if not len(places):
+        return section
+    return section.add(
+        Chart(
+            charts.bar_chart,
+            {
+                "values": places.set_index("ward")["victims"],
+                "title": (
+                    f"{places.iloc[0]['ward']} had the most robberies of 10-17 year olds in "
+                    f"{cfg.year.label}"
+                ),
+                "subtitle": (
+                    f"Robbery victims aged 10-17 by ward (wards with {threshold} or more), "
+                    f"{report.place}, {cfg.year.label}"
+                ),
+                "source": report.incidents_source,
+                "xlabel": "Victims",
+            },
+            "02_youth_crime_youth_robbery_wards",
+            "Bar chart of robbery victims aged 10-17 by ward: "
+            + ", ".join(f"{w} {n}" for w, n in zip(places["ward"], places["victims"], strict=True))
+            + ".",
+        )
+    )
+
+
+def recommendations(report: YouthCrimeReport) -> Section:
+    """The report's recommendations for the rolling plan, from what worsened, where and when."""
+    threshold, inc = report.threshold, report.incidents
+    concerns = pf.framework_concerns(report.framework)
+    worsened = list(concerns["worsened"])
+    places, times = [], []
+    if inc is not None:
+        for measure, r in inc.young_change.iterrows():
+            if r["significant"] and r["after"] > r["before"]:
+                worsened.append(
+                    f"{measure} (+{r['change']:.0f}%, {int(r['before']):,} to {int(r['after']):,})"
+                )
+        places = [
+            f"{r['ward']} ({r['share']:.0f}% of robberies of 10-17 year olds)"
+            for _, r in inc.robbery_places.head(3).iterrows()
+            if r["victims"] >= threshold
+        ]
+        peak = inc.peak
+        if peak["significant"] and peak["ratio"] > 1:
+            times.append(
+                f"15:00 to 18:00 on school days ({peak['school_share'] * 100:.0f}% of school-day "
+                "offences against 10-17 year olds)"
+            )
+    return Section().add(
+        findings.implications(
+            worsened=worsened, missed_target=concerns["missed_target"], places=places, times=times
+        )
+    )
