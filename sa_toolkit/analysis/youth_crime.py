@@ -7,8 +7,10 @@ employment and accommodation of young offenders. Every function takes frames and
 returns frames or plain numbers. The sentences built from them are in
 :mod:`~sa_toolkit.analysis.youth_crime_text`, the module's own charts in
 :mod:`~sa_toolkit.analysis.youth_crime_charts` (both importable from here too, as other
-reports use them), and the report's sections in
-:mod:`~sa_toolkit.analysis.youth_crime_report`.
+reports use them); the report's data, read once, in
+:mod:`~sa_toolkit.analysis.youth_crime_data` and its sections in
+:mod:`~sa_toolkit.analysis.youth_crime_report` and
+:mod:`~sa_toolkit.analysis.youth_crime_offenders`.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
 """Youth crime (priority 2): the section on young offenders' re-offending, employment and
 accommodation (juvenile proven re-offending cohorts and probation outcomes by age).
 
-Part of the report's sections (:mod:`~sa_toolkit.analysis.youth_crime_report`, whose
-:class:`~sa_toolkit.analysis.youth_crime_report.YouthCrimeReport` it reads); kept apart as
-its disclosure control (rates of small cohorts) is the report's most involved.
+Part of the report's sections (:mod:`~sa_toolkit.analysis.youth_crime_report`); reads the
+:class:`~sa_toolkit.analysis.youth_crime_data.YouthCrimeReport`. Kept apart as its
+disclosure control (rates of small cohorts) is the report's most involved.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -15,6 +17,9 @@ from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import youth_crime as yc
 from sa_toolkit.analysis.sections import Chart, Section
 from sa_toolkit.report_tables import html_table
+
+if TYPE_CHECKING:
+    from sa_toolkit.analysis.youth_crime_data import YouthCrimeReport
 
 #: what no dataset supplied can show, said under the section whatever was supplied
 LIMITS = findings.HtmlBlock(
@@ -37,10 +42,10 @@ PROBATION_COLUMNS = [
 ]
 
 
-def young_offenders(report) -> Section:
+def young_offenders(report: YouthCrimeReport) -> Section:
     """Juvenile re-offending (chart and table), employment and accommodation at the end of
     probation by age (table and chart), each with its "not supplied" note, and what the
-    data cannot show. ``report``: a ``YouthCrimeReport``."""
+    data cannot show."""
     section = Section()
     if len(report.cohorts):
         section.extend(reoffending_parts(report.cohorts, report.trends, report))
@@ -59,7 +64,7 @@ def young_offenders(report) -> Section:
     return section.add(LIMITS)
 
 
-def reoffending_parts(cohorts: pd.DataFrame, trends: dict, report) -> list:
+def reoffending_parts(cohorts: pd.DataFrame, trends: dict, report: YouthCrimeReport) -> list:
     """The juvenile re-offending chart and table of the cohorts (``yc.juvenile_reoffending``)."""
     threshold, place = report.threshold, report.place
     # a rate of a small cohort, or of few re-offenders, would give the counts away: not drawn
@@ -122,7 +127,7 @@ def reoffending_parts(cohorts: pd.DataFrame, trends: dict, report) -> list:
     return [chart, table]
 
 
-def probation_parts(probation: pd.DataFrame, report) -> list:
+def probation_parts(probation: pd.DataFrame, report: YouthCrimeReport) -> list:
     """The latest year's probation outcomes by age (table) and employment by age (chart)."""
     latest = probation[probation["year"] == probation["year"].max()]
     shown = disclosure.mask_small_counts(
