@@ -245,3 +245,28 @@ def test_probation_table_and_chart(cfg):
     # 18-24: 12 of 40 in employment (30%)
     assert chart.arguments["title"].startswith("30% of 18-24 year olds leaving probation")
     assert chart.name == "02_youth_crime_probation_employment"
+
+
+def test_first_year_of_the_extract_compares_nothing(cfg, incidents):
+    """An extract that begins with the assessed year: no change on a year it does not hold."""
+    this_year = incidents[incidents["month"] >= pd.Period("2025-04", "M")]
+    held = [pd.Period("2025-04", "M"), pd.Period("2026-03", "M")]
+    figures = ycd.incident_figures(this_year, LOOKUP, cfg, held)
+    report = ycd.assemble(cfg, no_framework(), figures, None, None, None)
+    note, chart, table = ycr.young_victims(report).parts
+    assert unescape(note) == (
+        "<p class='sa-missing'>Change on 2024/25 not available: no data for 2024/25.</p>"
+    )
+    # 2025/26: 17 victims aged 10-17 (9 + 8 robberies), 1 suspect aged 16, none aged 18-24
+    assert chart.arguments["title"] == "Victims aged 10-17 were the largest group in 2025/26"
+    assert chart.alt.endswith(
+        "2025/26. Victims 10-17: 17 in 2025/26. Victims 18-24: 0 in 2025/26. "
+        "Suspects 10-17: 1 in 2025/26. Suspects 18-24: 0 in 2025/26."
+    )
+    assert "2024/25" not in unescape(table)
+    (bars,) = ycr.serious_violence(report).parts
+    assert bars.arguments["values"].to_dict() == {"2025/26": 9.0}
+    assert bars.arguments["title"] == (
+        "Serious youth violence victims: 9; the change on 2024/25 is not available: "
+        "no data for 2024/25"
+    )
