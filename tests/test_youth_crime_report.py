@@ -172,6 +172,8 @@ def test_youth_robbery_table_and_wards(cfg, incidents):
     # 2025/26: 9 robberies, 8 victims aged 10-17 (89%), 1 suspect aged 16 (suppressed)
     assert "[c]" in table and "89%" in table
     assert "100%" not in table
+    # the one robbery of 2024/25 is below 5 too
+    assert ">9</td>" in table and ">1<" not in table
     # South's 2 victims are below 5: only North is drawn
     assert chart.arguments["values"].to_dict() == {"North": 6}
     assert chart.arguments["title"] == "North had the most robberies of 10-17 year olds in 2025/26"
@@ -261,7 +263,7 @@ def test_first_year_of_the_extract_compares_nothing(cfg, incidents):
     assert chart.arguments["title"] == "Victims aged 10-17 were the largest group in 2025/26"
     assert chart.alt.endswith(
         "2025/26. Victims 10-17: 17 in 2025/26. Victims 18-24: 0 in 2025/26. "
-        "Suspects 10-17: 1 in 2025/26. Suspects 18-24: 0 in 2025/26."
+        "Suspects 10-17: fewer than 5 in 2025/26. Suspects 18-24: 0 in 2025/26."
     )
     assert "2024/25" not in unescape(table)
     (bars,) = ycr.serious_violence(report).parts
@@ -270,3 +272,21 @@ def test_first_year_of_the_extract_compares_nothing(cfg, incidents):
         "Serious youth violence victims: 9; the change on 2024/25 is not available: "
         "no data for 2024/25"
     )
+
+
+def test_small_counts_stay_out_of_titles_alt_texts_and_recommendations(cfg, incidents):
+    """2024/25 with 3 serious youth violence victims (6 above, less 3): below 5."""
+    fewer = incidents.drop(index=[0, 1, 2])
+    report = report_with(cfg, fewer)
+    (bars,) = ycr.serious_violence(report).parts
+    assert bars.arguments["title"] == (
+        "Serious youth violence victims: fewer than 5 in one of the two years, too few to "
+        "publish or compare"
+    )
+    assert bars.alt.endswith("2024/25 fewer than 5, 2025/26 9.")
+    chart, _table = ycr.young_victims(report).parts
+    # victims 10-17: 4 (3 + the 12 year old) -> 17; suspects 10-17: 0 -> 1
+    assert "Victims 10-17: fewer than 5 in 2024/25, 17 in 2025/26." in chart.alt
+    assert "Suspects 10-17: 0 in 2024/25, fewer than 5 in 2025/26." in chart.alt
+    assert ycr.rise_text("Victims 10-17", 4, 17, 325.0, 5) == "Victims 10-17 (fewer than 5 to 17)"
+    assert ycr.rise_text("Victims 10-17", 30, 45, 50.0, 5) == "Victims 10-17 (+50%, 30 to 45)"

@@ -130,9 +130,11 @@ def young_victims(report: YouthCrimeReport) -> Section:
             change.loc[top, "after"],
             "",
             change.loc[top].to_dict(),
+            threshold=report.threshold,
         ).rstrip(".")
         values = " ".join(
-            f"{m}: {int(r['before']):,} in {previous}, {int(r['after']):,} in {cfg.year.label}."
+            f"{m}: {yc.count_text(r['before'], report.threshold)} in {previous}, "
+            f"{yc.count_text(r['after'], report.threshold)} in {cfg.year.label}."
             for m, r in change.iterrows()
         )
     else:
@@ -140,7 +142,8 @@ def young_victims(report: YouthCrimeReport) -> Section:
         top = change["after"].idxmax()
         title = f"{top.replace(' ', ' aged ', 1)} were the largest group in {cfg.year.label}"
         values = " ".join(
-            f"{m}: {int(r['after']):,} in {cfg.year.label}." for m, r in change.iterrows()
+            f"{m}: {yc.count_text(r['after'], report.threshold)} in {cfg.year.label}."
+            for m, r in change.iterrows()
         )
     section.add(
         Chart(
@@ -190,6 +193,7 @@ def serious_violence(report: YouthCrimeReport) -> Section:
         inc.syv.iloc[-1],
         "",
         inc.syv_test,
+        threshold=report.threshold,
         compared_with=report.previous_label,
     ).rstrip(".")
     return Section().add(
@@ -335,7 +339,7 @@ def youth_robbery(report: YouthCrimeReport) -> Section:
         column_totals=False,
     )
     shown = counts.display()
-    shown.insert(0, "robberies", [f"{n:,}" for n in robbery["robberies"]])
+    shown.insert(0, "robberies", [disclosure.safe_cell(n, threshold) for n in robbery["robberies"]])
     # a share of a suppressed count would give the count away
     shown["victims aged 10-17 (% of robberies)"] = [
         "[c]" if suppressed else f"{share:.0f}%"
@@ -387,9 +391,7 @@ def recommendations(report: YouthCrimeReport) -> Section:
     if inc is not None:
         for measure, r in inc.young_change.iterrows():
             if r["significant"] and r["after"] > r["before"]:
-                worsened.append(
-                    f"{measure} (+{r['change']:.0f}%, {int(r['before']):,} to {int(r['after']):,})"
-                )
+                worsened.append(rise_text(measure, r["before"], r["after"], r["change"], threshold))
         places = [
             f"{r['ward']} ({r['share']:.0f}% of robberies of 10-17 year olds)"
             for _, r in inc.robbery_places.head(3).iterrows()
@@ -406,3 +408,13 @@ def recommendations(report: YouthCrimeReport) -> Section:
             worsened=worsened, missed_target=concerns["missed_target"], places=places, times=times
         )
     )
+
+
+def rise_text(measure: str, before, after, change: float, threshold: int) -> str:
+    """A significant rise for the recommendations: "Victims 10-17 (+50%, 30 to 45)"; a count
+    below the threshold is "fewer than N" and the % left out (it would give the count away)."""
+    if any(disclosure.is_small([before, after], threshold)):
+        return (
+            f"{measure} ({yc.count_text(before, threshold)} to {yc.count_text(after, threshold)})"
+        )
+    return f"{measure} (+{change:.0f}%, {int(before):,} to {int(after):,})"
