@@ -244,9 +244,58 @@ def test_probation_table_and_chart(cfg):
     # 25+: 4 orders ended, below 5: the count is <5 and its percentages [c]
     assert "<5" in table and table.count("[c]") == 6
     assert "2025/26" in table
-    # 18-24: 12 of 40 in employment (30%)
-    assert chart.arguments["title"].startswith("30% of 18-24 year olds leaving probation")
+    # 18-24: 12 of 40 in employment (30%), 32 in settled accommodation (80%); the 25+
+    # group's 1 of 4 in work is neither drawn nor compared with
+    assert (
+        chart.arguments["title"] == "30% of 18-24 year olds leaving probation in 2025/26 had a job"
+    )
+    assert chart.alt == (
+        "30% of 18-24 year olds ending a probation order in 2025/26 were in employment and 80% "
+        "in settled accommodation."
+    )
+    assert np.isnan(chart.arguments["series"]["Aged 25 and over"][0]).all()
+    assert chart.arguments["series"]["Aged 18-24"][0].tolist() == [30.0]
     assert chart.name == "02_youth_crime_probation_employment"
+
+
+def test_probation_percentages_of_few_in_work_are_hidden(cfg):
+    probation = pd.DataFrame(
+        {
+            "area_code": "X1",
+            "quarter": ["2025Q2", "2025Q3", "2025Q4", "2026Q1"] * 2,
+            "order_type": "licence",
+            "age_group": ["18-24"] * 4 + ["25+"] * 4,
+            # 18-24: 40 orders ended, 3 in work (below 5), 20 settled; 25+: 80, 40, 78 (2 not)
+            "terminations": [10, 10, 10, 10, 20, 20, 20, 20],
+            "in_employment": [1, 1, 1, 0, 10, 10, 10, 10],
+            "in_settled_accommodation": [5, 5, 5, 5, 20, 20, 20, 18],
+        }
+    )
+    report = report_with(cfg, reoffending=None, probation=probation)
+    _note, table, chart, _limits = ycr.young_offenders(report).parts
+    table = unescape(table)
+    # 18-24's employment, 25+'s accommodation: value, lower and upper hidden
+    assert table.count("[c]") == 6
+    assert ">50.0</td>" in table and ">40</td>" in table  # 18-24 settled; orders ending
+    assert chart.alt == (
+        "The employment and accommodation of 18-24 year olds ending a probation order in "
+        "2025/26 rest on numbers too small to publish."
+    )
+    assert chart.arguments["title"] == "Employment at the end of probation by age"
+    assert np.isnan(chart.arguments["series"]["Aged 18-24"][0]).all()
+    assert chart.arguments["series"]["Aged 25 and over"][0].tolist() == [50.0]
+
+
+def test_reoffending_sentence_hides_a_few_who_did_not_reoffend():
+    from sa_toolkit.analysis import youth_crime as yc
+
+    cohorts = pd.DataFrame(
+        {"year": ["2024/25"], "offenders": [20], "reoffenders": [18], "rate": [90.0]}
+    )
+    assert yc.reoffending_sentence(cohorts, {"rate": "no significant change"}, 5) == (
+        "All but fewer than 5 of the 20 young offenders in the 2024/25 cohort re-offended "
+        "within a year; recent trend of the rate: no significant change."
+    )
 
 
 def test_first_year_of_the_extract_compares_nothing(cfg, incidents):

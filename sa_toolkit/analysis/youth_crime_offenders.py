@@ -30,6 +30,14 @@ LIMITS = findings.HtmlBlock(
 )
 RATE_COLUMNS = ["rate_%", "rate_lower", "rate_upper"]
 FREQUENCY_COLUMNS = ["reoffences_per_reoffender", "frequency_lower", "frequency_upper"]
+#: (count, percentage) pairs of the probation table: a small count, or a small remainder
+#: of the orders ending, hides its percentage and interval
+PROBATION_SHARES = [
+    ("in_employment", "employment"),
+    ("not_employed", "employment"),
+    ("in_settled_accommodation", "accommodation"),
+    ("not_settled", "accommodation"),
+]
 PROBATION_COLUMNS = [
     "age_group",
     "terminations",
@@ -128,14 +136,27 @@ def reoffending_parts(cohorts: pd.DataFrame, trends: dict, report: YouthCrimeRep
 
 
 def probation_parts(probation: pd.DataFrame, report: YouthCrimeReport) -> list:
-    """The latest year's probation outcomes by age (table) and employment by age (chart)."""
+    """The latest year's probation outcomes by age (table) and employment by age (chart).
+
+    A percentage that would let a reader work out a count below the threshold (few orders
+    ending, or few in or out of work or settled accommodation) is hidden in the table and
+    not drawn, as the re-offending rates are.
+    """
+    threshold = report.threshold
     latest = probation[probation["year"] == probation["year"].max()]
     shown = disclosure.mask_small_counts(
-        latest[PROBATION_COLUMNS],
+        latest[PROBATION_COLUMNS + ["in_employment", "in_settled_accommodation"]].assign(
+            not_employed=latest["terminations"] - latest["in_employment"],
+            not_settled=latest["terminations"] - latest["in_settled_accommodation"],
+        ),
         "terminations",
-        report.threshold,
+        threshold,
         derived=PROBATION_COLUMNS[2:],
     )
+    for count, measure in PROBATION_SHARES:
+        derived = [measure, f"{measure}_lower", f"{measure}_upper"]
+        shown = disclosure.mask_small_counts(shown, count, threshold, derived=derived)
+    shown = shown[PROBATION_COLUMNS]
     table = html_table(
         shown,
         caption=(
@@ -144,8 +165,15 @@ def probation_parts(probation: pd.DataFrame, report: YouthCrimeReport) -> list:
         ),
         notes=["Percentages of orders ending; lower and upper: 95% Wilson interval."],
     )
-    young = probation[probation["age_group"] == "18-24"]
-    older = probation[probation["age_group"] == "25+"]
+    # employment of few orders ending, or of few in or out of work: not drawn
+    few = [
+        disclosure.share_is_disclosive(x, n, threshold)
+        for x, n in zip(probation["in_employment"], probation["terminations"], strict=True)
+    ]
+    drawn = probation.copy()
+    drawn.loc[few, ["employment", "employment_lower", "employment_upper"]] = float("nan")
+    young = drawn[drawn["age_group"] == "18-24"]
+    older = drawn[drawn["age_group"] == "25+"]
     chart = Chart(
         yc.interval_chart,
         {
@@ -162,7 +190,7 @@ def probation_parts(probation: pd.DataFrame, report: YouthCrimeReport) -> list:
                     older["employment_upper"],
                 ),
             },
-            "title": yc.employment_title(probation),
+            "title": yc.employment_title(probation, threshold),
             "subtitle": (
                 "% of probation orders ending with the person in employment, by age, "
                 f"{report.place}, {report.period}"
@@ -171,6 +199,6 @@ def probation_parts(probation: pd.DataFrame, report: YouthCrimeReport) -> list:
             "ylabel": "% in employment",
         },
         "02_youth_crime_probation_employment",
-        yc.probation_sentence(probation, report.cfg.significance_level),
+        yc.probation_sentence(probation, report.cfg.significance_level, threshold),
     )
     return [table, chart]

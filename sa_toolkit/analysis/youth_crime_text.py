@@ -112,13 +112,20 @@ def fte_sentence(fte: pd.DataFrame, threshold: int, framework_row: pd.Series | N
 def reoffending_sentence(cohorts: pd.DataFrame, trends: dict, threshold: int = 0) -> str:
     """The latest juvenile cohort's rate and frequency, with the trend.
 
-    When the re-offenders are fewer than ``threshold`` no rate or count is given.
+    When the re-offenders, or those who did not re-offend, are fewer than ``threshold``
+    no rate or count of them is given (the one would give the other away).
     """
     last = cohorts.iloc[-1]
     if 0 < last["reoffenders"] < threshold:
         return (
             f"Fewer than {threshold} young offenders in the {last['year']} cohort re-offended "
             f"within a year; recent trend of the rate: {trends['rate']}."
+        )
+    if 0 < last["offenders"] - last["reoffenders"] < threshold:
+        return (
+            f"All but fewer than {threshold} of the {int(last['offenders']):,} young offenders in "
+            f"the {last['year']} cohort re-offended within a year; recent trend of the rate: "
+            f"{trends['rate']}."
         )
     if last["reoffenders"] == 0:
         return f"No young offender in the {last['year']} cohort re-offended within a year."
@@ -130,15 +137,28 @@ def reoffending_sentence(cohorts: pd.DataFrame, trends: dict, threshold: int = 0
     )
 
 
-def probation_sentence(outcomes: pd.DataFrame, significance_level: float = 0.05) -> str:
-    """Employment of 18-24 year olds leaving probation against those aged 25 and over."""
+def probation_sentence(
+    outcomes: pd.DataFrame, significance_level: float = 0.05, threshold: int = 0
+) -> str:
+    """Employment of 18-24 year olds leaving probation against those aged 25 and over.
+
+    A group's percentages are not given when they would disclose a count below
+    ``threshold`` (:func:`probation_disclosive`).
+    """
     latest = outcomes[outcomes["year"] == outcomes["year"].max()].set_index("age_group")
     if "18-24" not in latest.index:
         return "No probation outcomes for 18-24 year olds were supplied."
     y = latest.loc["18-24"]
     if pd.isna(y["employment"]):
         return f"No 18-24 year old ended a probation order in {y['year']}."
+    if probation_disclosive(y, threshold):
+        return (
+            "The employment and accommodation of 18-24 year olds ending a probation order in "
+            f"{y['year']} rest on numbers too small to publish."
+        )
     latest = latest.dropna(subset=["employment"])
+    if "25+" in latest.index and probation_disclosive(latest.loc["25+"], threshold):
+        latest = latest.drop(index="25+")
     text = (
         f"{y['employment']:.0f}% of 18-24 year olds ending a probation order in "
         f"{y['year']} were in employment and {y['accommodation']:.0f}% in settled "
@@ -160,10 +180,15 @@ def probation_sentence(outcomes: pd.DataFrame, significance_level: float = 0.05)
     return text + "."
 
 
-def employment_title(outcomes: pd.DataFrame) -> str:
-    """Chart title: employment of 18-24 year olds leaving probation against those 25 and over."""
+def employment_title(outcomes: pd.DataFrame, threshold: int = 0) -> str:
+    """Chart title: employment of 18-24 year olds leaving probation against those 25 and over.
+
+    A group whose percentages would disclose a count below ``threshold`` is left out.
+    """
     latest = outcomes[outcomes["year"] == outcomes["year"].max()].set_index("age_group")
     latest = latest.dropna(subset=["employment"])  # a group with no orders ending
+    hidden = [group for group, row in latest.iterrows() if probation_disclosive(row, threshold)]
+    latest = latest.drop(index=hidden)
     if "18-24" not in latest.index:
         return "Employment at the end of probation by age"
     y = latest.loc["18-24"]
@@ -171,3 +196,15 @@ def employment_title(outcomes: pd.DataFrame) -> str:
     if "25+" in latest.index:
         text += f", against {latest.loc['25+', 'employment']:.0f}% of those aged 25 and over"
     return text
+
+
+def probation_disclosive(row: pd.Series, threshold: int) -> bool:
+    """True when a probation row's employment or accommodation percentage would let a
+    reader work out a count below ``threshold`` (orders ending, people in employment or
+    settled accommodation, or those not: :func:`sa_toolkit.disclosure.share_is_disclosive`)."""
+    from sa_toolkit.disclosure import share_is_disclosive
+
+    return any(
+        share_is_disclosive(row[count], row["terminations"], threshold)
+        for count in ("in_employment", "in_settled_accommodation")
+    )
