@@ -147,7 +147,6 @@ NOT_YET_OUTLINES = {
     "02_youth_crime",
     "03_anti_social_behaviour",
     "04_drugs_and_alcohol",
-    "06_safer_communities",
 }
 
 
