@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from sa_toolkit.analysis import reoffending_report as rr
 from sa_toolkit.analysis.sections import Chart
@@ -187,12 +186,3 @@ def test_recommendations_name_rises_and_over_represented_ages(tmp_path):
         "Suspects aged 20-24 are over-represented against the population (up to 2.0 times "
         "their share of residents aged 10+)"
     ) in block
-
-
-@pytest.mark.parametrize("threshold", [5, 25])
-def test_sections_read_no_file_after_build(tmp_path, threshold, monkeypatch):
-    # every section works from the results build() computed: no table is read again
-    report = _report(tmp_path, threshold=threshold)
-    monkeypatch.setattr(pd, "read_parquet", lambda *a, **k: pytest.fail("read a table"))
-    for section in (rr.cohort_section, rr.probation_section, rr.age_profile_section):
-        assert section(report)

@@ -23,6 +23,28 @@ COHORT_SOURCE = "Ministry of Justice proven re-offending; local IOM scheme"
 #: a suspect age band over-represented by more than this (times its share of residents)
 #: is named in the recommendations
 OVER_REPRESENTED = 1.5
+#: the cohort measures drawn, left as gaps where they rest on too few re-offenders
+DRAWN_MEASURES = [
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "frequency",
+    "frequency_lower",
+    "frequency_upper",
+]
+#: the latest cohort year's table: its columns, and those worked out from the re-offenders
+COHORT_COLUMNS = [
+    "cohort",
+    "offenders",
+    "reoffenders",
+    "reoffences",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "frequency",
+    "trend",
+]
+COHORT_DERIVED = ["reoffences", "rate", "rate_lower", "rate_upper", "frequency"]
 
 
 @dataclass
@@ -121,8 +143,7 @@ def _rates_drawn(report: ReoffendingReport) -> pd.DataFrame:
     rates = report.rates
     small = rates["reoffenders"] < max(report.threshold, 1)
     shown = rates.copy()
-    measured = ["rate", "rate_lower", "rate_upper", "frequency", "frequency_lower"]
-    shown.loc[small, [*measured, "frequency_upper"]] = float("nan")
+    shown.loc[small, DRAWN_MEASURES] = float("nan")
     return shown
 
 
@@ -200,12 +221,8 @@ def _cohort_table(report: ReoffendingReport):
     table = rates[rates["financial_year"] == report.latest].merge(
         report.trends, on="cohort", how="left"
     )
-    columns = ["cohort", "offenders", "reoffenders", "reoffences", "rate", "rate_lower"]
     table = disclosure.mask_small_counts(
-        table[[*columns, "rate_upper", "frequency", "trend"]],
-        "reoffenders",
-        report.threshold,
-        derived=["reoffences", "rate", "rate_lower", "rate_upper", "frequency"],
+        table[COHORT_COLUMNS], "reoffenders", report.threshold, derived=COHORT_DERIVED
     )
     return report_tables.html_table(
         table,
@@ -238,10 +255,9 @@ def cohort_section(report: ReoffendingReport) -> Section:
         what = f"a complete re-offending cohort up to {report.cfg.year.label}"
         return Section().add(pc.absent("reoffending", what, report.cfg))
     shown = _rates_drawn(report)
-    chart = shown.rename(columns={"rate": "value"})
-    now = (
-        chart[chart["financial_year"] == report.latest].dropna(subset=["value"]).set_index("cohort")
-    )
+    # the latest cohort year's drawn points, by cohort: the charts' titles name them
+    now = shown[shown["financial_year"] == report.latest].dropna(subset=["rate"])
+    now = now.set_index("cohort").rename(columns={"rate": "value"})
     return Section().add(
         _rate_chart(report, shown, now),
         _frequency_chart(report, shown, now),
@@ -281,9 +297,9 @@ def probation_section(report: ReoffendingReport) -> Section:
     groups = probation["by_group"].assign(
         order_type=lambda f: f["order_type"].str.replace("_", " ").str.capitalize()
     )
-    columns = ["outcome", "order_type", "age_group", "terminations", "count", "value", "lower"]
+    columns = ["outcome", "order_type", "age_group", "terminations", "count"]
     groups = disclosure.mask_small_counts(
-        groups[[*columns, "upper"]],
+        groups[[*columns, "value", "lower", "upper"]],
         "terminations",
         threshold,
         derived=["count", "value", "lower", "upper"],
