@@ -177,14 +177,23 @@ def test_feeling_safe_chart_ward_table_and_lowest_wards(tmp_path):
     assert "fewer than 30 answers" in table  # Ward Three
 
 
-def test_feeling_safe_map_is_the_latest_wave_after_dark(tmp_path):
+def test_feeling_safe_map_is_the_latest_wave_after_dark(tmp_path, monkeypatch):
     (ward_map,) = scr.feeling_safe_map(_report(tmp_path)).parts
     assert (ward_map.question, ward_map.wave, ward_map.concern) == (
         "safe_after_dark",
         2025,
         "below",
     )
-    assert hasattr(ward_map, "show_in")
+    # shown, it draws the survey ward map of that wave into the report folder
+    calls = []
+    monkeypatch.setattr(
+        "sa_toolkit.maps.survey_ward_map", lambda *args, **kw: calls.append((args, kw)) or True
+    )
+    assert ward_map.show_in(tmp_path / "out") is True
+    (args, kw) = calls[0]
+    assert args[1:] == (tmp_path / "out", ward_map.survey, "safe_after_dark")
+    assert (kw["wave"], kw["min_respondents"], kw["concern"]) == (2025, 30, "below")
+    assert kw["name"] == "06_safer_communities_safe_after_dark"
 
 
 def test_survey_sections_without_the_survey_say_so(tmp_path):

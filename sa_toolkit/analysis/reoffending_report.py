@@ -10,6 +10,7 @@ The calculations themselves are in :mod:`sa_toolkit.analysis.reoffending`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,6 +19,9 @@ from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import reoffending as ro
 from sa_toolkit.analysis.sections import Chart, Section
+
+if TYPE_CHECKING:
+    from sa_toolkit.config import Config
 
 COHORT_SOURCE = "Ministry of Justice proven re-offending; local IOM scheme"
 #: a suspect age band over-represented by more than this (times its share of residents)
@@ -57,7 +61,7 @@ class ReoffendingReport:
     latest complete cohort year up to the assessed one (None when there is none).
     """
 
-    cfg: object
+    cfg: Config
     framework: pd.DataFrame
     rates: pd.DataFrame
     trends: pd.DataFrame

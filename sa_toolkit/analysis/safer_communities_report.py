@@ -11,6 +11,7 @@ heading. The calculations themselves are in :mod:`sa_toolkit.analysis.safer_comm
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +26,9 @@ from sa_toolkit.analysis.safer_communities_incidents import (  # the notebook's 
     road_casualties_section,
 )
 from sa_toolkit.analysis.sections import Chart, Section
+
+if TYPE_CHECKING:
+    from sa_toolkit.config import Config
 
 __all__ = [
     "SaferCommunitiesReport",
@@ -63,7 +67,7 @@ class SaferCommunitiesReport:
     casualties (None without one).
     """
 
-    cfg: object
+    cfg: Config
     framework: pd.DataFrame
     survey: pd.DataFrame | None
     safety: dict | None
@@ -236,7 +240,7 @@ class SurveyWardMap:
     """A ward map of one survey measure, drawn by :func:`sa_toolkit.maps.survey_ward_map`
     when shown (it saves its own files, or says which boundary files would add it)."""
 
-    cfg: object
+    cfg: Config
     survey: pd.DataFrame
     question: str
     what: str
