@@ -19,7 +19,7 @@ from sa_toolkit import findings, report_tables
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import safer_communities as sc
-from sa_toolkit.analysis.safer_communities_incidents import (  # the notebook's one import
+from sa_toolkit.analysis.safer_communities_incidents import (  # re-exported: the notebook takes every section from here
     fires_section,
     hate_crime_section,
     population_section,
@@ -58,9 +58,9 @@ KSI_INDICATOR = "NI47"
 class SaferCommunitiesReport:
     """What the safer communities report's sections share, computed once by :func:`prepare`.
 
-    ``safety`` and ``community`` are :func:`~sa_toolkit.analysis.safer_communities.
-    survey_measures` (None without survey answers) and ``*_change`` their
-    ``wave_change``; ``hate``, ``fire``, ``roads`` and ``people`` are ``hate_crime``,
+    ``safety`` and ``community`` are the survey measures of
+    :mod:`~sa_toolkit.analysis.safer_communities` (``survey_measures``, None without survey
+    answers) and ``*_change`` their ``wave_change``; ``hate``, ``fire``, ``roads`` and ``people`` are ``hate_crime``,
     ``fires``, ``road_casualties`` and ``population_change``; ``lowest_wards`` names the
     two wards where fewest residents feel safe after dark ("Ward (41%)"), and
     ``ksi_target`` is the framework's level target of killed or seriously injured
