@@ -263,6 +263,33 @@ def test_stop_and_search_names_the_commonest_outcome_and_hides_small_counts(cfg)
     assert "7 drug searches in the force data had no coordinates" in table
 
 
+def test_stop_and_search_of_fewer_searches_than_the_threshold_shows_no_shares(cfg):
+    # 3 searches: 2 of 3 ended with no further action would be 67%, and give away 2
+    result = searches({"A no further action disposal": 2, "Arrest": 1}, found=1, linked=1)
+    (note,) = das.stop_and_search_section(report(cfg, searches=result)).parts
+    assert isinstance(note, HTML)
+    assert note.data == (
+        "<p>There were fewer than 5 stop and searches for drugs in the partnership in "
+        "2025/26: too few to show by outcome.</p>"
+    )
+
+
+def test_stop_and_search_hides_a_small_count_of_last_year_and_of_all_searches(cfg):
+    result = searches(
+        {"A no further action disposal": 12, "Arrest": 6, "Community resolution": 2},
+        found=8,
+        linked=6,
+        last_year=4,
+        this_year_compared=18,
+        months_note="April 2024 is missing.",
+    )
+    result["rates"].loc[1, "searches"] = 3  # a measure counted over a few searches only
+    _, table = das.stop_and_search_section(report(cfg, searches=result)).parts
+    assert "(18 searches against fewer than 5 in 2024/25, the same months)" in table
+    cells = rows(table)
+    assert cells["Drugs found"] == ["[c]", "<5", "[c]", "[c]", "[c]"]
+
+
 def test_stop_and_search_with_no_searches_says_so(cfg):
     result = searches({"Arrest": 0}, found=0, linked=0, scope="force")
     result["this_year"] = 0

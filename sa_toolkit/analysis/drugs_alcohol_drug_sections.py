@@ -163,6 +163,14 @@ def stop_and_search_section(report: DrugsAlcoholReport) -> Section:
     where = "in the partnership" if searches["scope"] == "partnership" else "force-wide"
     if not n_search:
         return Section().add(HTML(f"<p>No stop and search for drugs {where} in {fy.label}.</p>"))
+    if n_search < threshold:
+        # shares of so few searches would give away the number with each outcome
+        return Section().add(
+            HTML(
+                f"<p>There were {disclosure.safe_count(n_search, threshold)} stop and searches "
+                f"for drugs {where} in {fy.label}: too few to show by outcome.</p>"
+            )
+        )
     outcomes = pc.combine_small(
         searches["outcomes"].set_index("outcome")["searches"], threshold, "Other outcomes"
     )
@@ -201,13 +209,20 @@ def stop_and_search_section(report: DrugsAlcoholReport) -> Section:
     rates = disclosure.mask_small_counts(
         rates, "numerator", threshold, derived=["value", "lower", "upper"]
     ).drop(columns="rest")
+    rates = disclosure.mask_small_counts(
+        rates, "searches", threshold, derived=["numerator", "value", "lower", "upper"]
+    )
+
+    def count(n) -> str:
+        return disclosure.safe_count(n, threshold)
+
     if searches["last_year"] is not None and searches["months_note"]:
         last_year = (
-            f" ({searches['this_year_compared']:,} searches against {searches['last_year']:,} "
-            f"in {fy.previous().label}, the same months)"
+            f" ({count(searches['this_year_compared'])} searches against "
+            f"{count(searches['last_year'])} in {fy.previous().label}, the same months)"
         )
     elif searches["last_year"] is not None:
-        last_year = f" ({searches['last_year']:,} searches in {fy.previous().label})"
+        last_year = f" ({count(searches['last_year'])} searches in {fy.previous().label})"
     else:
         last_year = ""
     table = report_tables.html_table(
