@@ -145,7 +145,6 @@ NOT_YET_OUTLINES = {
     "00_overview",
     "01_violent_crime",
     "02_youth_crime",
-    "03_anti_social_behaviour",
     "04_drugs_and_alcohol",
     "05_reoffending",
     "06_safer_communities",

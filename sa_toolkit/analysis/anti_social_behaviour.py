@@ -21,6 +21,9 @@ from sa_toolkit.periods import FinancialYear
 ASB_COLUMNS = ["month", "source", "category", "incident_datetime", "lsoa_code", "location",
                "longitude", "latitude"]  # fmt: skip
 SOURCES = ("police", "council", "housing")
+#: the sources as a reader sees them (the stored values are lower case)
+SOURCE_LABELS = {"police": "Police", "council": "Council", "housing": "Housing",
+                 "all sources": "All sources"}  # fmt: skip
 CATEGORIES = ("personal", "nuisance", "environmental")
 #: the seven ASB strands of the residents' survey (NI 17), in the order of the question
 STRANDS = {
@@ -91,7 +94,14 @@ def source_changes(
     comparison=None,
     significance_level: float = 0.05,
 ) -> pd.DataFrame:
-    """Incidents per source (and all sources) last year and this, with the exact test.
+    """Incidents per source (and all sources) last year and this, with the change's test.
+
+    The test allows for the extra-Poisson variation of each source's count, estimated
+    from its monthly counts before ``year``
+    (:func:`sa_toolkit.indicators.overdispersion.dispersion_before`), at
+    ``significance_level``; ``variation`` says whether that estimate could be made
+    (``"allowed for"``) or the test allows for chance variation alone (``"chance only"``:
+    less than a complete year of months before).
 
     ``compared=False`` (no data for last year): ``before`` and the change are NaN.
     ``comparison`` (a :class:`sa_toolkit.coverage.YearComparison`): only the months both
@@ -122,9 +132,13 @@ def source_changes(
             series = by_month[source] if source in by_month else by_month.sum(axis=1) * 0
         b = b if compared else np.nan
         dispersion = dispersion_before(series, year.first_month) if len(series) else None
+        # too few complete years before the year to estimate the extra variation: the
+        # test allows for chance variation alone (said in the table's note)
+        estimated = dispersion is not None and dispersion.method != "poisson"
         rows.append(
             {"source": source, "before": b, "after": a,
-             **change_row(b, a, dispersion, significance_level)}
+             **change_row(b, a, dispersion, significance_level),
+             "variation": "allowed for" if estimated else "chance only"}
         )  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -433,7 +447,7 @@ from sa_toolkit.analysis.anti_social_behaviour_text import (  # noqa: E402
 
 __all__ = [
     "ASB_COLUMNS", "CALENDAR", "CATEGORIES", "LOCATION_BANDS", "REPEAT_LOCATION_MIN",
-    "SOURCES", "SOURCE_POLICE", "STRANDS", "by_source_category", "deliberate_fires",
+    "SOURCES", "SOURCE_LABELS", "SOURCE_POLICE", "STRANDS", "by_source_category", "deliberate_fires",
     "financial_years_text", "fires_sentence", "headline_sentence", "hotspot_sentence",
     "in_year", "lsoa_concentration", "monthly_by_source", "police_incidents",
     "repeat_locations", "season_sentence", "seasonality", "source_changes", "strand_change",
