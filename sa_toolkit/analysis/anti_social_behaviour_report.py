@@ -48,6 +48,13 @@ KEY_FINDINGS = 6
 #: the framework rows of the breaches section (entered by the analyst: no dataset has them)
 BREACH_INDICATORS = ["ASBO_breach", "ABC_breach"]
 PARTNER_SOURCES = "Police, council and housing ASB incident extracts"
+#: a source whose incidents rose, in the recommendations' words
+RISEN_SOURCE = {
+    "police": "ASB reported to the police",
+    "council": "ASB reported to the council",
+    "housing": "ASB reported to housing providers",
+    "all sources": "ASB reported to the police, council and housing providers",
+}
 
 
 @dataclass
@@ -273,8 +280,10 @@ def recommendations(report: ASBReport) -> Section:
     concerns = pf.framework_concerns(report.framework)
     worsened = list(concerns["worsened"])
     for source, r in report.by_source.iterrows():
+        if report.police_only and source == "all sources":
+            continue  # the police's incidents are all there are: named once
         if r["significant"] and r["after"] > r["before"] and r["before"] >= threshold:
-            worsened.append(f"ASB reported to {source} (+{r['change']:.0f}%)")
+            worsened.append(f"{RISEN_SOURCE[source]} (+{r['change']:.0f}%)")
     for _, r in report.strand_change.iterrows():
         if r["significant"] and r["change"] > 0:
             worsened.append(

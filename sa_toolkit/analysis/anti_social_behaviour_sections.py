@@ -129,7 +129,10 @@ def incidents_by_source(report: ASBReport) -> Section:
             source_table(report.by_source, cfg.year, report.compared, threshold),
             caption=f"Anti-social behaviour incidents by source, {place}",
             formats={"p_value": 3},
-            notes=[source_test_note(report.by_source, cfg.significance_level)],
+            # without last year there is no change to test, so no note on the test
+            notes=[source_test_note(report.by_source, cfg.significance_level)]
+            if report.compared
+            else [],
         )
     )
     total = report.by_source.loc["all sources"]
