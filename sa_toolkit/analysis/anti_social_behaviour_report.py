@@ -7,8 +7,9 @@ fire incidents) and works out what the sections share. Each section function ret
 :class:`~sa_toolkit.analysis.sections.Section` for the notebook to show: its tables, notes
 and charts, with disclosure control applied and a note when its data were not supplied.
 The calculations are in :mod:`~sa_toolkit.analysis.anti_social_behaviour`; the sections
-of the incidents, the survey and the fires are in
-:mod:`~sa_toolkit.analysis.anti_social_behaviour_sections`.
+of the incidents and the survey are in
+:mod:`~sa_toolkit.analysis.anti_social_behaviour_sections`; the fires, the breaches and the
+recommendations are here.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from typing import Any
 
 import pandas as pd
 
-from sa_toolkit import findings
+from sa_toolkit import disclosure, findings
 from sa_toolkit.analysis import anti_social_behaviour as asb
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis import youth_crime as yc
 from sa_toolkit.analysis.anti_social_behaviour_sections import (
-    deliberate_fires,
-    fires_maps,
+    NAME,
+    Maps,
     hotspots,
     incidents_by_source,
     perceptions,
@@ -33,7 +34,7 @@ from sa_toolkit.analysis.anti_social_behaviour_sections import (
     priority_maps,
     seasonality,
 )
-from sa_toolkit.analysis.sections import Section
+from sa_toolkit.analysis.sections import Chart, Section
 from sa_toolkit.periods import FinancialYear
 from sa_toolkit.report_tables import html_table
 
@@ -48,6 +49,7 @@ KEY_FINDINGS = 6
 #: the framework rows of the breaches section (entered by the analyst: no dataset has them)
 BREACH_INDICATORS = ["ASBO_breach", "ABC_breach"]
 PARTNER_SOURCES = "Police, council and housing ASB incident extracts"
+FIRE_SOURCE = "Fire and rescue service incident recording system"
 #: a source whose incidents rose, in the recommendations' words
 RISEN_SOURCE = {
     "police": "ASB reported to the police",
@@ -305,5 +307,84 @@ def recommendations(report: ASBReport) -> Section:
     return Section().add(
         findings.implications(
             worsened=worsened, missed_target=concerns["missed_target"], places=places, times=times
+        )
+    )
+
+
+# ----------------------------------------------------------------------------- fires
+
+
+def deliberate_fires(report: ASBReport) -> Section:
+    """Deliberate primary and secondary fire rates by year (chart and table); the note
+    when the fire incidents were not supplied."""
+    fires, threshold = report.fires, report.threshold
+    if not len(fires):
+        if report.fire_table is None:
+            return Section().add(pc.absent("fire_incidents", "deliberate fires", report.cfg))
+        return Section()
+    wide = fires.pivot(index="year", columns="type", values=["fires", "value", "lower", "upper"])
+    sentence = report.fires_sentence()
+    chart = Chart(
+        yc.interval_chart,
+        {
+            "labels": wide.index,
+            "series": {
+                kind.capitalize(): (
+                    wide[("value", kind)],
+                    wide[("lower", kind)],
+                    wide[("upper", kind)],
+                )
+                for kind in ("primary", "secondary")
+            },
+            "title": sentence.split(";")[0].rstrip("."),
+            "subtitle": (
+                "Deliberate primary and secondary fires per 10,000 residents, "
+                f"{report.place}, {report.period}"
+            ),
+            "source": FIRE_SOURCE,
+            "ylabel": "Fires per 10,000 residents",
+        },
+        f"{NAME}_deliberate_fires",
+        "Chart of deliberate primary and secondary fire rates per 10,000 residents by "
+        "financial year with 95% intervals. " + sentence,
+    )
+    table = html_table(
+        disclosure.mask_small_counts(
+            fires[["year", "type", "fires", "value", "lower", "upper"]].rename(
+                columns={"value": "rate_per_10000"}
+            ),
+            "fires",
+            threshold,
+            derived=["rate_per_10000", "lower", "upper"],
+        ),
+        caption=f"Deliberate fires and rate per 10,000 residents, {report.place}",
+        headers={"rate_per_10000": "Rate per 10,000"},
+        formats={"rate_per_10000": 2, "lower": 2, "upper": 2},
+        notes=["Lower and upper: 95% interval (Byar's method; exact below 10 fires)."],
+    )
+    return Section().add(chart, table)
+
+
+def fires_maps(report: ASBReport) -> Section:
+    """Deliberate fires per 10,000 residents by ward and LSOA (nothing without fires)."""
+    from sa_toolkit import maps
+
+    if report.fire_table is None or not len(report.fires):
+        return Section()
+    this_year = asb.in_year(report.fire_table, report.year)
+    deliberate = this_year[this_year["motive"].astype(str) == "deliberate"]
+    return Section().add(
+        Maps(
+            maps.priority_maps,
+            report.cfg,
+            {
+                "events": deliberate,
+                "what": "Deliberate fires",
+                "name": f"{NAME}_deliberate_fires",
+                "source": FIRE_SOURCE,
+                "count_label": "Fires",
+                "per": 10000,
+                "hotspot": False,
+            },
         )
     )

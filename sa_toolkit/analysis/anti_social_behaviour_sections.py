@@ -1,5 +1,5 @@
-"""Anti-social behaviour (priority 3): the sections of incidents, residents' perceptions and
-deliberate fires of ``notebooks/03_anti_social_behaviour``.
+"""Anti-social behaviour (priority 3): the sections of incidents and residents' perceptions of
+``notebooks/03_anti_social_behaviour``.
 
 Each function takes the report's shared data
 (:class:`~sa_toolkit.analysis.anti_social_behaviour_report.ASBReport`, read once by
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from sa_toolkit.analysis.anti_social_behaviour_report import ASBReport
 
 SURVEY_SOURCE = "Residents' survey (weighted; 95% Wilson intervals on the effective sample size)"
-FIRE_SOURCE = "Fire and rescue service incident recording system"
 NAME = "03_anti_social_behaviour"
 
 
@@ -439,85 +438,6 @@ def perceptions_map(report: ASBReport) -> Section:
                 "source": SURVEY_SOURCE,
                 "wave": wave,
                 "min_respondents": pc.MIN_RESPONDENTS,
-            },
-        )
-    )
-
-
-# ----------------------------------------------------------------------------- fires
-
-
-def deliberate_fires(report: ASBReport) -> Section:
-    """Deliberate primary and secondary fire rates by year (chart and table); the note
-    when the fire incidents were not supplied."""
-    fires, threshold = report.fires, report.threshold
-    if not len(fires):
-        if report.fire_table is None:
-            return Section().add(pc.absent("fire_incidents", "deliberate fires", report.cfg))
-        return Section()
-    wide = fires.pivot(index="year", columns="type", values=["fires", "value", "lower", "upper"])
-    sentence = report.fires_sentence()
-    chart = Chart(
-        yc.interval_chart,
-        {
-            "labels": wide.index,
-            "series": {
-                kind.capitalize(): (
-                    wide[("value", kind)],
-                    wide[("lower", kind)],
-                    wide[("upper", kind)],
-                )
-                for kind in ("primary", "secondary")
-            },
-            "title": sentence.split(";")[0].rstrip("."),
-            "subtitle": (
-                "Deliberate primary and secondary fires per 10,000 residents, "
-                f"{report.place}, {report.period}"
-            ),
-            "source": FIRE_SOURCE,
-            "ylabel": "Fires per 10,000 residents",
-        },
-        f"{NAME}_deliberate_fires",
-        "Chart of deliberate primary and secondary fire rates per 10,000 residents by "
-        "financial year with 95% intervals. " + sentence,
-    )
-    table = html_table(
-        disclosure.mask_small_counts(
-            fires[["year", "type", "fires", "value", "lower", "upper"]].rename(
-                columns={"value": "rate_per_10000"}
-            ),
-            "fires",
-            threshold,
-            derived=["rate_per_10000", "lower", "upper"],
-        ),
-        caption=f"Deliberate fires and rate per 10,000 residents, {report.place}",
-        headers={"rate_per_10000": "Rate per 10,000"},
-        formats={"rate_per_10000": 2, "lower": 2, "upper": 2},
-        notes=["Lower and upper: 95% interval (Byar's method; exact below 10 fires)."],
-    )
-    return Section().add(chart, table)
-
-
-def fires_maps(report: ASBReport) -> Section:
-    """Deliberate fires per 10,000 residents by ward and LSOA (nothing without fires)."""
-    from sa_toolkit import maps
-
-    if report.fire_table is None or not len(report.fires):
-        return Section()
-    this_year = asb.in_year(report.fire_table, report.year)
-    deliberate = this_year[this_year["motive"].astype(str) == "deliberate"]
-    return Section().add(
-        Maps(
-            maps.priority_maps,
-            report.cfg,
-            {
-                "events": deliberate,
-                "what": "Deliberate fires",
-                "name": f"{NAME}_deliberate_fires",
-                "source": FIRE_SOURCE,
-                "count_label": "Fires",
-                "per": 10000,
-                "hotspot": False,
             },
         )
     )
