@@ -102,7 +102,8 @@ def test_source_test_note_says_the_test_and_the_configured_level():
 
 def test_source_table_names_sources_in_words_and_hides_small_counts():
     """Police 10 -> 20, council 6 -> 3, housing none: council's 3 is below 5, so it and
-    the change and test worked out from it are hidden."""
+    the change and test worked out from it are hidden, and police's 20 with them (the only
+    other non-zero source: 23 - 20 would give the 3 away)."""
     rows = pd.concat(
         [
             monthly_rows({"2024-05": 10, "2025-05": 20}),
@@ -113,8 +114,8 @@ def test_source_table_names_sources_in_words_and_hides_small_counts():
     by_source = asb.source_changes(rows, FY).set_index("source")
     table = sections.source_table(by_source, FY, True, 5).set_index("source")
     assert list(table.index) == ["Police", "Council", "Housing", "All sources"]
-    assert table.loc["Police", "2024/25"] == 10 and table.loc["Police", "2025/26"] == 20
-    assert table.loc["Police", "change_%"] == pytest.approx(100.0)
+    assert table.loc["Police", "2024/25"] == 10 and table.loc["Police", "2025/26"] == "[c]"
+    assert table.loc["Police", "change_%"] == "[c]"
     assert table.loc["Council", "2025/26"] == "<5"
     assert table.loc["Council", "change_%"] == "[c]" and table.loc["Council", "p_value"] == "[c]"
     assert table.loc["All sources", "2025/26"] == 23
@@ -122,6 +123,26 @@ def test_source_table_names_sources_in_words_and_hides_small_counts():
     # without last year only this year's counts
     alone = sections.source_table(by_source, FY, False, 5)
     assert list(alone.columns) == ["source", "2025/26"]
+
+
+def test_source_table_hides_last_years_small_counts_and_what_gives_them_away():
+    """Council 3 -> 30 last year below 5: hidden, with its change; police (10, the other
+    non-zero source) is hidden too in that year, or 13 - 10 would give the 3 away."""
+    rows = pd.concat(
+        [
+            monthly_rows({"2024-05": 10, "2025-05": 20}),
+            monthly_rows({"2024-06": 3, "2025-06": 30}, source="council"),
+        ],
+        ignore_index=True,
+    )
+    by_source = asb.source_changes(rows, FY).set_index("source")
+    table = sections.source_table(by_source, FY, True, 5).set_index("source")
+    assert table.loc["Council", "2024/25"] == "<5" and table.loc["Council", "2025/26"] == 30
+    assert table.loc["Council", "change_%"] == "[c]"
+    assert table.loc["Police", "2024/25"] == "[c]" and table.loc["Police", "change_%"] == "[c]"
+    assert table.loc["Police", "2025/26"] == 20
+    assert table.loc["All sources", "2024/25"] == 13
+    assert table.loc["Housing", "2024/25"] == 0
 
 
 def make_report(tmp_path, **overrides) -> report_sections.ASBReport:

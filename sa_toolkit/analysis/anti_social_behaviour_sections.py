@@ -49,7 +49,9 @@ class Maps:
 def source_table(by_source: pd.DataFrame, year, compared: bool, threshold: int) -> pd.DataFrame:
     """Incidents by source last year and this, the change and its test, as the board reads
     it: sources named in words (``Police``, ``All sources``), significance as yes or no,
-    counts below ``threshold`` (and the change and test worked out from them) hidden.
+    counts below ``threshold`` in either year (and the change and test worked out from
+    them) hidden, with the next smallest source when one alone would be given away by the
+    All sources total.
 
     ``by_source`` is :func:`~sa_toolkit.analysis.anti_social_behaviour.source_changes`
     indexed by source; without a comparison (``compared`` False) only this year's counts.
@@ -62,12 +64,18 @@ def source_table(by_source: pd.DataFrame, year, compared: bool, threshold: int) 
     shown = ["source", "before", "after", "change_%", "p_value", "significant"]
     if not compared:
         shown = ["source", "after"]
-    return disclosure.mask_small_counts(
-        changes[shown].rename(columns={"before": previous_label, "after": year.label}),
-        year.label,
-        threshold,
-        derived=["change_%", "p_value"] if compared else [],
-    )
+    table = changes[shown].rename(columns={"before": previous_label, "after": year.label})
+    # both years' counts are hidden when small, and the All sources row is their sum: a
+    # single hidden source is protected by hiding the next smallest (secondary suppression)
+    for column in [previous_label, year.label] if compared else [year.label]:
+        table = disclosure.mask_small_counts(
+            table,
+            column,
+            threshold,
+            derived=["change_%", "p_value"] if compared else [],
+            total_row=("source", asb.SOURCE_LABELS["all sources"]),
+        )
+    return table
 
 
 def source_test_note(by_source: pd.DataFrame, significance_level: float) -> str:
