@@ -290,3 +290,25 @@ def test_recommendations_name_a_source_that_rose_significantly(tmp_path):
         report_sections.recommendations(dataclasses.replace(report, police_only=True)).parts[0]
     )
     assert police_only.count("ASB reported to") == 1
+
+
+def test_deliberate_fires_section_names_the_types_and_hides_small_counts(tmp_path):
+    """2025/26: 3 primary (below 5: hidden with its rate) and 40 secondary deliberate
+    fires in 20,000 residents: 20 per 10,000; an accidental fire is not counted."""
+    fire_table = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(["2025-06"] * 44, freq="M"),
+            "motive": ["deliberate"] * 43 + ["accidental"],
+            "incident_type": ["primary"] * 3 + ["secondary"] * 41,
+        }
+    )
+    fires = asb.deliberate_fires(fire_table, {"2025/26": 20000.0}, [FY])
+    report = make_report(tmp_path, fire_table=fire_table, fires=fires)
+    chart, table = report_sections.deliberate_fires(report).parts
+    assert isinstance(chart, Chart)
+    assert chart.name == "03_anti_social_behaviour_deliberate_fires"
+    assert list(chart.arguments["series"]) == ["Primary", "Secondary"]
+    assert ">Primary<" in table and ">Secondary<" in table
+    assert ">primary<" not in table
+    assert "&lt;5" in table and "[c]" in table
+    assert ">40<" in table and ">20.00<" in table

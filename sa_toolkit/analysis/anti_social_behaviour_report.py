@@ -350,9 +350,10 @@ def deliberate_fires(report: ASBReport) -> Section:
     )
     table = html_table(
         disclosure.mask_small_counts(
-            fires[["year", "type", "fires", "value", "lower", "upper"]].rename(
-                columns={"value": "rate_per_10000"}
-            ),
+            # the type in words, as the chart's legend names it (stored lower case)
+            fires[["year", "type", "fires", "value", "lower", "upper"]]
+            .assign(type=fires["type"].astype(str).str.capitalize())
+            .rename(columns={"value": "rate_per_10000"}),
             "fires",
             threshold,
             derived=["rate_per_10000", "lower", "upper"],
