@@ -312,3 +312,34 @@ def test_deliberate_fires_section_names_the_types_and_hides_small_counts(tmp_pat
     assert ">primary<" not in table
     assert "&lt;5" in table and "[c]" in table
     assert ">40<" in table and ">20.00<" in table
+
+
+def test_deliberate_fires_change_allows_for_the_extra_variation_of_monthly_fires():
+    """The same hand-worked case as the sources': 2024/25 months of 50 and 150 deliberate
+    fires (1,200), 2025/26 110 a month (1,320): p 0.656 allowing for the variation, 0.018
+    (significant) against chance alone; a fire that was not deliberate is not counted."""
+    from scipy import stats
+
+    months = pd.period_range("2024-04", "2026-03", freq="M")
+    per_month = [50 if i % 2 == 0 else 150 for i in range(12)] + [110] * 12
+    table = pd.DataFrame(
+        {
+            "month": np.repeat(months, per_month).astype(str),
+            "motive": "deliberate",
+        }
+    )
+    table = pd.concat(
+        [table, pd.DataFrame({"month": ["2025-05"], "motive": ["accidental"]})],
+        ignore_index=True,
+    )
+    monthly = asb.deliberate_fires_monthly(table)
+    assert monthly.sum() == 2520 and len(monthly) == 24
+    fires = pd.DataFrame(
+        {"year": ["2024/25", "2025/26"], "type": ["primary", "primary"], "fires": [1200, 1320]}
+    )
+    expected_p = 2 * stats.t.sf(60 / np.sqrt(12 * 2500 / 100 / 11 * 630), 11)
+    allowing = asb.fires_sentence(fires, FY, 5, 0.05, monthly)
+    chance_only = asb.fires_sentence(fires, FY, 5, 0.05)
+    assert "not statistically significant" in allowing
+    assert "not statistically significant" not in chance_only
+    assert expected_p > 0.05

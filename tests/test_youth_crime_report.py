@@ -339,3 +339,46 @@ def test_small_counts_stay_out_of_titles_alt_texts_and_recommendations(cfg, inci
     assert "Suspects 10-17: 0 in 2024/25, fewer than 5 in 2025/26." in chart.alt
     assert ycr.rise_text("Victims 10-17", 4, 17, 325.0, 5) == "Victims 10-17 (fewer than 5 to 17)"
     assert ycr.rise_text("Victims 10-17", 30, 45, 50.0, 5) == "Victims 10-17 (+50%, 30 to 45)"
+
+
+# ----------------------------------------------------------------------------- tests of change
+
+
+def test_young_people_changes_allow_for_the_extra_variation_of_their_monthly_counts():
+    """Hand-worked as in the ASB report's test: one year before of months 50, 150, ...
+    (mean 100) gives a dispersion of 12 * 2500 / 100 / 11 = 27.27 on 11 df; 1,200 -> 1,320
+    is then z = 60 / sqrt(27.27 * 630) = 0.458, p = 2 P(t_11 > 0.458) = 0.656, where the
+    Poisson test alone would give p 0.018 (significant)."""
+    from scipy import stats
+
+    from sa_toolkit.analysis import youth_crime as yc
+
+    year = FY
+    months = pd.period_range("2024-04", "2026-03", freq="M")
+    monthly = pd.DataFrame(
+        {"Victims 10-17": [50 if i % 2 == 0 else 150 for i in range(12)] + [110] * 12},
+        index=months,
+    )
+    totals = yc.year_totals(monthly, [year.previous(), year])
+    expected_p = 2 * stats.t.sf(60 / np.sqrt(12 * 2500 / 100 / 11 * 630), 11)
+    assert expected_p == pytest.approx(0.656, abs=0.001)
+
+    allowed = yc.latest_changes(totals, year, 0.05, monthly=monthly).iloc[0]
+    assert (allowed["before"], allowed["after"]) == (1200, 1320)
+    assert allowed["p_value"] == pytest.approx(expected_p, abs=1e-6)
+    assert not allowed["significant"]
+    chance_only = yc.latest_changes(totals, year, 0.05).iloc[0]
+    assert chance_only["significant"] and chance_only["p_value"] == pytest.approx(0.018, abs=0.001)
+
+
+def test_serious_youth_violence_by_month_counts_flagged_incidents_and_zero_months():
+    from sa_toolkit.analysis import youth_crime as yc
+
+    incidents = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(["2025-04", "2025-04", "2025-06", "2025-06"], freq="M"),
+            "serious_youth_violence": [True, False, True, pd.NA],
+        }
+    )
+    months = pd.period_range("2025-04", "2025-06", freq="M")
+    assert yc.serious_youth_violence_monthly(incidents, months).tolist() == [1, 0, 1]

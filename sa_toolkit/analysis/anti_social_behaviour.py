@@ -399,6 +399,14 @@ def deliberate_fires(
     return rate(out, "fires", "population", per=10000)
 
 
+def deliberate_fires_monthly(fires: pd.DataFrame) -> pd.Series:
+    """Deliberate fires (primary and secondary) per month the fire data hold."""
+    months = pd.PeriodIndex(fires["month"], freq="M")
+    deliberate = (fires["motive"].astype(str) == "deliberate").to_numpy()
+    counts = pd.Series(deliberate.astype(int), index=months).groupby(level=0).sum()
+    return counts.sort_index()
+
+
 # ----------------------------------------------------------------------------- tables
 
 

@@ -116,8 +116,11 @@ class ASBReport:
         )
 
     def fires_sentence(self) -> str:
+        monthly = (
+            asb.deliberate_fires_monthly(self.fire_table) if self.fire_table is not None else None
+        )
         return asb.fires_sentence(
-            self.fires, self.year, self.threshold, self.cfg.significance_level
+            self.fires, self.year, self.threshold, self.cfg.significance_level, monthly
         )
 
 

@@ -110,22 +110,29 @@ def survey_sentence(changes: pd.DataFrame) -> str:
 
 
 def fires_sentence(
-    fires: pd.DataFrame, year: FinancialYear, threshold: int = 0, significance_level: float = 0.05
+    fires: pd.DataFrame,
+    year: FinancialYear,
+    threshold: int = 0,
+    significance_level: float = 0.05,
+    monthly: pd.Series | None = None,
 ) -> str:
-    """Deliberate fires this year against last, with the exact test on the counts."""
+    """Deliberate fires this year against last, with its test: allowing for the extra
+    variation of ``monthly`` (deliberate fires by month) before the year when given,
+    else against chance variation alone."""
     from sa_toolkit.analysis.youth_crime import change_finding
 
     totals = fires.groupby("year")["fires"].sum()
     if year.label not in totals.index:
         return f"Deliberate fires: no fire data for {year.label}."
-    from sa_toolkit.analysis.youth_crime import change_row
+    from sa_toolkit.analysis.youth_crime import change_row, monthly_dispersion
 
     # no row for last year: no data for it (the change is "not available")
     b = float(totals[year.previous().label]) if year.previous().label in totals.index else np.nan
     a = float(totals[year.label])
     text = change_finding(
         f"Deliberate fires in {year.label}", b, a, "fires",
-        change_row(b, a, None, significance_level),
+        change_row(b, a, monthly_dispersion(monthly, year) if monthly is not None else None,
+                   significance_level),
         threshold=threshold, compared_with=year.previous().label,
     )  # fmt: skip
     this = fires[fires["year"] == year.label].set_index("type")

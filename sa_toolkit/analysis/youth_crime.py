@@ -126,10 +126,17 @@ def year_totals(monthly: pd.DataFrame, years: Sequence[FinancialYear]) -> pd.Dat
 
 
 def latest_changes(
-    totals: pd.DataFrame, year: FinancialYear, significance_level: float = 0.05
+    totals: pd.DataFrame,
+    year: FinancialYear,
+    significance_level: float = 0.05,
+    monthly: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Each column's change from the year before to ``year`` with its exact test.
+    """Each column's change from the year before to ``year`` with its test.
 
+    With ``monthly`` (the same columns by month), each change is tested allowing for the
+    extra variation its monthly counts show before ``year``
+    (:func:`sa_toolkit.indicators.overdispersion.dispersion_before`); without it, or with
+    too few months before, against chance variation alone (exact Poisson).
     When ``totals`` has no row for the year before (no data for it), ``before``, ``change``
     and ``p_value`` are NaN and nothing is significant.
     """
@@ -139,9 +146,25 @@ def latest_changes(
     rows = []
     for col in totals.columns:
         b = np.nan if before is None else float(before[col])
+        dispersion = monthly_dispersion(monthly[col], year) if monthly is not None else None
         rows.append({"measure": col, "before": b, "after": int(after[col]),
-                     **change_row(b, float(after[col]), None, significance_level)})  # fmt: skip
+                     **change_row(b, float(after[col]), dispersion, significance_level)})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def monthly_dispersion(monthly: pd.Series, year: FinancialYear):
+    """The extra-Poisson variation of a monthly count before ``year``, or None (no months)."""
+    from sa_toolkit.indicators.overdispersion import dispersion_before
+
+    series = pd.Series(monthly).dropna()
+    return dispersion_before(series, year.first_month) if len(series) else None
+
+
+def serious_youth_violence_monthly(incidents: pd.DataFrame, months: pd.PeriodIndex) -> pd.Series:
+    """Incidents flagged serious youth violence per month of ``months`` (0 where none)."""
+    flagged = incidents.loc[incidents["serious_youth_violence"].fillna(False).astype(bool)]
+    counts = pd.PeriodIndex(flagged["month"], freq="M").value_counts()
+    return counts.reindex(months, fill_value=0).astype(int)
 
 
 def serious_youth_violence(incidents: pd.DataFrame, years: Sequence[FinancialYear]) -> pd.Series:

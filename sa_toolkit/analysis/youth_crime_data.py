@@ -128,12 +128,17 @@ def incident_figures(incidents: pd.DataFrame, lookup: pd.DataFrame, cfg, held) -
         compared=compared,
         young=young,
         young_years=young_years,
-        young_change=yc.latest_changes(young_years, cfg.year, cfg.significance_level).set_index(
-            "measure"
-        ),
+        young_change=yc.latest_changes(
+            young_years, cfg.year, cfg.significance_level, monthly=young
+        ).set_index("measure"),
         syv=syv,
         syv_before=syv_before,
-        syv_test=yc.change_row(syv_before, syv.iloc[-1]),
+        syv_test=yc.change_row(
+            syv_before,
+            syv.iloc[-1],
+            yc.monthly_dispersion(yc.serious_youth_violence_monthly(incidents, months), cfg.year),
+            cfg.significance_level,
+        ),
         peak=yc.after_school_peak(incidents, cfg.year, significance_level=cfg.significance_level),
         robbery=yc.youth_robbery(incidents, years),
         robbery_places=yc.young_victim_places(incidents, lookup, cfg.year),
