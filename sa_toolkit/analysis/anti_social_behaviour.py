@@ -301,11 +301,12 @@ def strand_waves(survey: pd.DataFrame, year: FinancialYear | None = None) -> pd.
     return out[columns]
 
 
-def strand_change(waves: pd.DataFrame) -> pd.DataFrame:
+def strand_change(waves: pd.DataFrame, significance_level: float = 0.05) -> pd.DataFrame:
     """Latest wave against the one before, per strand: pp change and its z test.
 
     The test (:func:`sa_toolkit.indicators.change`, unit ``percent``) uses the weighted
-    numerators and the Kish effective sample sizes.
+    numerators and the Kish effective sample sizes, at ``significance_level`` (the
+    interval is at the matching confidence).
     """
     from sa_toolkit.indicators import change
 
@@ -328,7 +329,7 @@ def strand_change(waves: pd.DataFrame) -> pd.DataFrame:
             "n1": a.loc[common, "effective_n"].to_numpy(),
         }
     )
-    res = change(frame, "x0", "x1", "percent", "n0", "n1")
+    res = change(frame, "x0", "x1", "percent", "n0", "n1", confidence=1 - significance_level)
     return pd.DataFrame(
         {
             "strand": common,

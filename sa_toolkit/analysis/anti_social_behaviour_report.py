@@ -197,7 +197,9 @@ def prepare(ctx) -> ASBReport:
         repeats=asb.repeat_locations(this_year),
         survey=survey,
         waves=waves,
-        strand_change=asb.strand_change(waves) if len(waves) else pd.DataFrame(),
+        strand_change=(
+            asb.strand_change(waves, cfg.significance_level) if len(waves) else pd.DataFrame()
+        ),
         fire_table=fire_table,
         fires=_fires(src, cfg, years, fire_table),
         caveats=caveats,

@@ -382,7 +382,8 @@ def _strand_change_parts(report: ASBReport) -> list:
         formats={"p_value": 3},
         notes=[
             "Weighted percentages; change in percentage points with Newcombe's interval; "
-            "z test on the Kish effective sample sizes, 5% level."
+            "z test on the Kish effective sample sizes, "
+            f"{cfg.significance_level * 100:g}% level."
         ],
     )
     latest_wave, latest, top_strand = _latest_top_strand(report.waves)
