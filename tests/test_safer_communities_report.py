@@ -252,6 +252,11 @@ def test_fires_without_last_year(tmp_path):
     assert "Fires and fire casualties, Testborough, 2025/26; rates per 100,000" in table
 
 
+def test_fires_title_starts_with_a_capital_when_the_count_is_hidden(tmp_path):
+    chart, _, _ = scr.fires_section(_report(tmp_path, threshold=5, last_year=False)).parts
+    assert chart.arguments["title"] == "Fewer than 5 primary fires were attended in 2025/26"
+
+
 def test_fires_table_hides_small_counts(tmp_path):
     chart, table = scr.fires_section(_report(tmp_path, threshold=5)).parts
     # this year 2 primary, 1 secondary, 2 casualties; last year 1 primary, 1 casualty: every

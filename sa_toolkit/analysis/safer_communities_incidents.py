@@ -91,9 +91,11 @@ def _fire_title_and_alt(report: SaferCommunitiesReport, primary: pd.Series) -> t
     fy, threshold = report.cfg.year, report.threshold
     this_year = disclosure.safe_count(primary["this_year"], threshold)
     if not report.fire["has_comparison"]:
+        # a sentence's first word: "Fewer than 5 primary fires ...", as the key finding
+        opening = this_year[:1].upper() + this_year[1:]
         return (
-            f"{this_year} primary fires were attended in {fy.label}",
-            f"{this_year} primary fires in {fy.label}.",
+            f"{opening} primary fires were attended in {fy.label}",
+            f"{opening} primary fires in {fy.label}.",
         )
     # the change sentence without its bracketed detail, as a chart title
     change = findings.change_sentence(
