@@ -91,7 +91,17 @@ class Background:
     :func:`finish` as before.
     """
 
-    def __init__(self, cfg: Config, prepared: Prepared, shared_dir: Path | None, measures=None):
+    def __init__(
+        self,
+        cfg: Config,
+        prepared: Prepared,
+        shared_dir: Path | None,
+        measures=None,
+        *,
+        staging: Path | None = None,
+        reports: Sequence[str] = (),
+        ready: Sequence[Any] = (),
+    ):
         import threading
 
         self.cfg, self.prepared, self.shared_dir = cfg, prepared, shared_dir
@@ -99,11 +109,25 @@ class Background:
         self.additions_error: str | None = None
         self.summary: dict[str, Any] | None = None
         self.changes = self.state = self.summary_error = None
-        self.summary_seconds = 0.0
+        self.summary_seconds = self.document_seconds = 0.0
+        # 3. the Word document, each report added as soon as it and those before it are
+        # done (``reports`` in the document's order; ``ready``: results already there)
+        self.document = None  # a DocumentBuilder with every report in, when it went well
+        self.document_error: str | None = None
+        self._staging, self._reports = staging, list(reports)
+        self._results = {r.name: r for r in ready}
+        self._report_done = threading.Condition()
         self._measures = measures
         self._thread = threading.Thread(target=self._work, name="run-background", daemon=True)
         if not prepared.waiting:
             self.additions_ready.set()
+
+    def report_done(self, result: Any) -> None:
+        """A notebook's result (:class:`sa_toolkit.runner.NotebookResult`): its report can
+        go into the document."""
+        with self._report_done:
+            self._results[result.name] = result
+            self._report_done.notify_all()
 
     def start(self) -> Background:
         self._thread.start()
@@ -125,6 +149,26 @@ class Background:
         except Exception as exc:  # noqa: BLE001 - the reports stand without the summary
             self.summary, self.summary_error = None, f"{type(exc).__name__}: {exc}"
         self.summary_seconds = time.perf_counter() - started
+        if self._staging is not None and self._reports:
+            try:
+                self._document()
+            except Exception as exc:  # noqa: BLE001 - finish() builds it again, or says why
+                self.document, self.document_error = None, f"{type(exc).__name__}: {exc}"
+
+    def _document(self) -> None:
+        from sa_toolkit.document.builder import DocumentBuilder
+
+        builder = DocumentBuilder(
+            self.cfg, self._staging, self.summary, demo_data.is_demo(self.cfg.processed_dir)
+        )
+        for name in self._reports:
+            with self._report_done:
+                self._report_done.wait_for(lambda name=name: name in self._results)
+                result = self._results[name]
+            started = time.perf_counter()
+            builder.add_report(result)
+            self.document_seconds += time.perf_counter() - started
+        self.document = builder
 
     def _additions(self) -> None:
         waiting = self.prepared.waiting
@@ -211,7 +255,10 @@ def finish(
     try:
         from sa_toolkit.document import build_document
 
-        path = build_document(cfg, staging, results, summary, pending, demo=demo)
+        if background.document is not None:  # the reports went in while the notebooks ran
+            path = background.document.finish(pending)
+        else:
+            path = build_document(cfg, staging, results, summary, pending, demo=demo)
         document = path.name
         manifest["document"] = {"file": document}
     except Exception as exc:  # noqa: BLE001 - the reports stand without the document
@@ -223,7 +270,7 @@ def finish(
     # what the summary and the document add to the run, for the benchmarks
     manifest["finish_seconds"] = {
         "summary": round(summary_seconds, 2),
-        "document": round(time.perf_counter() - started, 2),
+        "document": round(background.document_seconds + time.perf_counter() - started, 2),
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     (staging / RUN_LOG).write_text(

@@ -541,7 +541,15 @@ def run_assessment(
         # kernels start; the notebooks wait for them (sa_toolkit.measures)
         measure_thread = measures.start_run_measures(cfg, shared, staging)
         # the survey's table and the summary, computed while the notebooks run
-        background = assessment_output.Background(cfg, prepared, shared, measure_thread).start()
+        background = assessment_output.Background(
+            cfg,
+            prepared,
+            shared,
+            measure_thread,
+            staging=staging,
+            reports=sorted({*(p.stem for p in chosen), *(r.name for r in previous)}),
+            ready=previous,
+        ).start()
         console.print(
             f"Running {len(chosen)} notebook(s) for {cfg.partnership_name}, "
             f"{cfg.year.label}, {n_jobs} at a time",
@@ -565,6 +573,7 @@ def run_assessment(
             top_html=prepared.top_html,
             waiting=set(prepared.waiting),
             additions_ready=background.additions_ready,
+            on_done=background.report_done,
         )
         merged = _merge(previous, results)
         measure_thread.join()
@@ -645,6 +654,7 @@ def _run_all(
     top_html="",
     waiting=frozenset(),
     additions_ready=None,
+    on_done=None,
 ) -> list[NotebookResult]:
     """Run the notebooks in ``n_jobs`` worker processes, in ``order``.
 
@@ -712,6 +722,8 @@ def _run_all(
                     _write_error_page(staging / f"{name}.html", name, res.error)
                 results[name] = res
                 progress.finish(name, res.status, res.seconds)
+                if on_done is not None:
+                    on_done(res)
         _drain(queue, progress, final=True)
     if not console.is_terminal:
         console.line()  # the final table does not end its line when not on a terminal

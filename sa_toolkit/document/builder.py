@@ -215,6 +215,67 @@ def _sources_annex(doc: AssessmentDocument, cfg: Config) -> None:
     )
 
 
+class DocumentBuilder:
+    """The document written in parts: its opening and summary, each report as it is ready,
+    then the annexes. ``sa run`` adds the reports while the later notebooks still run
+    (:class:`sa_toolkit.assessment_output.Background`); :func:`build_document` does it all
+    at once."""
+
+    def __init__(
+        self, cfg: Config, folder: Path, summary: dict[str, Any] | None, demo: bool = False
+    ) -> None:
+        self.cfg, self.folder, self.summary, self.demo = cfg, Path(folder), summary, demo
+        doc = self.doc = AssessmentDocument()
+        title = f"{cfg.partnership_name}: strategic assessment {cfg.year.label}"
+        doc.doc.core_properties.title = title
+        doc.doc.add_heading(title, 0)
+        doc.paragraph(
+            f"April {cfg.year.start_year} to March {cfg.year.start_year + 1}. The partnership's "
+            "assessment of crime, anti-social behaviour, substance misuse and re-offending, for "
+            f"the rolling plan from {cfg.year.next().label}."
+        )
+        if demo:
+            doc.notice(demo_data.NOTICE)
+        # what is still to be written is known once every report is in: its note goes here
+        self._draft = doc.add_paragraph()
+        if summary is not None:
+            _summary(doc, summary)
+        else:
+            doc.heading("Summary", 1)
+            doc.paragraph("The summary could not be computed for this run; see the reports.")
+
+    def add_report(self, result: Any) -> None:
+        """One report (a :class:`sa_toolkit.runner.NotebookResult`), from its executed notebook."""
+        import nbformat
+
+        path = self.folder / f"{result.name}.ipynb"
+        if result.status != "succeeded" or not path.is_file():
+            self.doc.heading(result.title, 1)
+            self.doc.paragraph("This report failed in this run and is not included.")
+            return
+        _add_notebook(self.doc, nbformat.read(path, as_version=4), result.title)
+
+    def finish(self, pending: Sequence[str] = ()) -> Path:
+        """The draft note, the annexes and the footer; saves and returns the file."""
+        doc, cfg = self.doc, self.cfg
+        if pending:
+            doc.notice(
+                "Draft: the analyst's text is still to be written for " + "; ".join(pending) + ".",
+                colour="B35900",
+                paragraph=self._draft,
+            )
+        else:
+            self._draft._p.getparent().remove(self._draft._p)
+        _framework_annex(doc, cfg, (self.summary or {}).get("_framework"))
+        _sources_annex(doc, cfg)
+        if self.demo:
+            for section in doc.doc.sections:
+                section.footer.paragraphs[0].text = demo_data.FOOTER
+        out = self.folder / document_name(cfg)
+        doc.save(out)
+        return out
+
+
 def build_document(
     cfg: Config,
     folder: Path,
@@ -224,40 +285,7 @@ def build_document(
     demo: bool = False,
 ) -> Path:
     """Write ``strategic_assessment_<year>.docx`` into ``folder`` (the run's staging folder)."""
-    import nbformat
-
-    doc = AssessmentDocument()
-    doc.doc.core_properties.title = f"{cfg.partnership_name}: strategic assessment {cfg.year.label}"
-    doc.doc.add_heading(f"{cfg.partnership_name}: strategic assessment {cfg.year.label}", 0)
-    doc.paragraph(
-        f"April {cfg.year.start_year} to March {cfg.year.start_year + 1}. The partnership's "
-        "assessment of crime, anti-social behaviour, substance misuse and re-offending, for "
-        f"the rolling plan from {cfg.year.next().label}."
-    )
-    if demo:
-        doc.notice(demo_data.NOTICE)
-    if pending:
-        doc.notice(
-            "Draft: the analyst's text is still to be written for " + "; ".join(pending) + ".",
-            colour="B35900",
-        )
-    if summary is not None:
-        _summary(doc, summary)
-    else:
-        doc.heading("Summary", 1)
-        doc.paragraph("The summary could not be computed for this run; see the reports.")
-    for r in results:
-        path = Path(folder) / f"{r.name}.ipynb"
-        if r.status != "succeeded" or not path.is_file():
-            doc.heading(r.title, 1)
-            doc.paragraph("This report failed in this run and is not included.")
-            continue
-        _add_notebook(doc, nbformat.read(path, as_version=4), r.title)
-    _framework_annex(doc, cfg, (summary or {}).get("_framework"))
-    _sources_annex(doc, cfg)
-    if demo:
-        for section in doc.doc.sections:
-            section.footer.paragraphs[0].text = demo_data.FOOTER
-    out = Path(folder) / document_name(cfg)
-    doc.save(out)
-    return out
+    builder = DocumentBuilder(cfg, folder, summary, demo)
+    for result in results:
+        builder.add_report(result)
+    return builder.finish(pending)

@@ -81,8 +81,9 @@ class AssessmentDocument:
         for item in items:
             self.paragraph(item, style=style)
 
-    def notice(self, text: str, colour: str = "D4351C") -> None:
-        para = self.doc.add_paragraph()
+    def notice(self, text: str, colour: str = "D4351C", paragraph: Paragraph | None = None) -> None:
+        """A bold coloured notice, in a new paragraph or in ``paragraph`` (kept for it)."""
+        para = paragraph if paragraph is not None else self.doc.add_paragraph()
         run = para.add_run(text)
         run.bold = True
         run.font.color.rgb = RGBColor.from_string(colour)
