@@ -203,14 +203,17 @@ def comparison_totals(data: OverviewData, cmp: YearComparison) -> pd.DataFrame:
 
 
 def crime_columns(counts: pd.DataFrame) -> list[str]:
+    """The crime types of the counts: every column but ASB (not part of recorded crime)."""
     return [c for c in counts.columns if c != ASB]
 
 
 def percent_change(before: float, after: float) -> float | None:
+    """``(after - before) / before * 100``; None when ``before`` is 0 or None."""
     return None if not before else (after - before) / before * 100
 
 
 def signed_percent(p: float | None) -> str:
+    """A change as the tables show it: ``+4%``, ``-0.5%``; ``n/a`` when there is none."""
     return (
         "n/a"
         if p is None or (isinstance(p, float) and math.isnan(p))
