@@ -39,6 +39,8 @@ class Prepared:
     fingerprint: str = ""
     #: every report of the assessment (run now or kept from the last render)
     reports: list[str] = field(default_factory=list)
+    #: reports whose additions (the survey's table) :class:`Background` computes
+    waiting: list[str] = field(default_factory=list)
 
 
 def demo_notice_html() -> str:
@@ -58,11 +60,94 @@ def prepare(cfg: Config, all_reports: Sequence[str], chosen: Sequence[str]) -> P
     written = content.ensure_content_files(cfg, list(all_reports))
     apply_overrides([], content.content_dir(cfg) / content.PRIORITIES_FILE)  # checked early
     pieces = content.read_content(cfg, list(all_reports))
-    additions = content.report_blocks(cfg, list(chosen), pieces)
+    # the reports with the survey's table get their additions from the background work
+    later = content.survey_reports(list(chosen), pieces)
+    additions = content.report_blocks(cfg, [r for r in chosen if r not in later], pieces)
     top = demo_notice_html() if demo_data.is_demo(cfg.processed_dir) else ""
     return Prepared(
-        pieces, additions, top, written, content.content_fingerprint(cfg), list(all_reports)
+        pieces,
+        additions,
+        top,
+        written,
+        content.content_fingerprint(cfg),
+        list(all_reports),
+        waiting=later,
     )
+
+
+class Background:
+    """What ``sa run`` computes in its own process while the notebooks run.
+
+    The kernels run in other processes; the run's own work waited for them, then ran
+    alone at the end. Two parts need no report, so they run in a thread from the start:
+
+    1. the additions of the reports that show the residents' survey (its table reads and
+       weights the survey; those reports are started once it is ready, the others at once);
+    2. after the run's measure set is written, the summary (``assessment_summary``) and
+       its comparison with last year's published one, which :func:`finish` then uses.
+
+    A fault is kept, never raised: the survey's reports then get the analyst's text
+    without the table (and the run says why); the summary's fault is handled by
+    :func:`finish` as before.
+    """
+
+    def __init__(self, cfg: Config, prepared: Prepared, shared_dir: Path | None, measures=None):
+        import threading
+
+        self.cfg, self.prepared, self.shared_dir = cfg, prepared, shared_dir
+        self.additions_ready = threading.Event()
+        self.additions_error: str | None = None
+        self.summary: dict[str, Any] | None = None
+        self.changes = self.state = self.summary_error = None
+        self.summary_seconds = 0.0
+        self._measures = measures
+        self._thread = threading.Thread(target=self._work, name="run-background", daemon=True)
+        if not prepared.waiting:
+            self.additions_ready.set()
+
+    def start(self) -> Background:
+        self._thread.start()
+        return self
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def _work(self) -> None:
+        try:
+            self._additions()
+        finally:
+            self.additions_ready.set()
+        if self._measures is not None:
+            self._measures.join()  # the summary reads the run's framework
+        started = time.perf_counter()
+        try:
+            self._summary()
+        except Exception as exc:  # noqa: BLE001 - the reports stand without the summary
+            self.summary, self.summary_error = None, f"{type(exc).__name__}: {exc}"
+        self.summary_seconds = time.perf_counter() - started
+
+    def _additions(self) -> None:
+        waiting = self.prepared.waiting
+        if not waiting:
+            return
+        try:
+            late = content.report_blocks(self.cfg, list(waiting), self.prepared.pieces)
+        except Exception as exc:  # noqa: BLE001 - the analyst's text still goes in
+            self.additions_error = f"{type(exc).__name__}: {exc}"
+            late = content.report_blocks(self.cfg, list(waiting), self._without_survey())
+        self.prepared.additions.update(late)
+
+    def _without_survey(self) -> list[content.Piece]:
+        return [p for p in self.prepared.pieces if p.key != "community_views"]
+
+    def _summary(self) -> None:
+        from sa_toolkit import assessment_summary as asum
+
+        summary = asum.compute_summary(self.cfg, self.shared_dir)
+        previous, self.state = asum.previous_summary(self.cfg)
+        self.changes = asum.changes_since(previous, summary)
+        summary["changes_since_last_year"] = self.changes
+        self.summary = summary
 
 
 def finish(
@@ -74,6 +159,7 @@ def finish(
     prepared: Prepared,
     shared_dir: Path | None,
     console=None,
+    background: Background | None = None,
 ) -> dict[str, Any]:
     """Write the summary, the pages and the document into ``staging``; return the manifest.
 
@@ -94,20 +180,32 @@ def finish(
             "to_be_written": pending,
         }
     )
-    summary = changes = state = error = None
+    if background is None:  # called on its own (tests): the summary is computed here
+        background = Background(cfg, prepared, shared_dir)
+        background._work()
+    else:
+        background.join()
+    summary, changes, state = background.summary, background.changes, background.state
+    error = background.summary_error
     started = time.perf_counter()
-    try:
-        summary = asum.compute_summary(cfg, shared_dir)
-        previous, state = asum.previous_summary(cfg)
-        changes = asum.changes_since(previous, summary)
-        summary["changes_since_last_year"] = changes
-        asum.write_summary(summary, staging)
-    except Exception as exc:  # noqa: BLE001 - the reports stand without the summary
-        error = f"{type(exc).__name__}: {exc}"
+    if summary is not None:
+        try:
+            asum.write_summary(summary, staging)
+        except OSError as exc:
+            summary, error = None, f"{type(exc).__name__}: {exc}"
+    if error:
         manifest["summary_error"] = error
         if console is not None:
             console.print(f"[yellow]The summary could not be computed:[/] {error}", highlight=False)
-    summary_seconds = time.perf_counter() - started
+    if background.additions_error:
+        manifest["survey_table_error"] = background.additions_error
+        if console is not None:
+            console.print(
+                "[yellow]The survey's table could not be added to community views:[/] "
+                f"{background.additions_error}",
+                highlight=False,
+            )
+    summary_seconds = background.summary_seconds + time.perf_counter() - started
     document = None
     started = time.perf_counter()
     try:

@@ -34,7 +34,7 @@ def survey_changes(cfg: Config):
     measures = sc.survey_measures(survey, questions, cfg.year)
     if measures is None:
         return None
-    return {"latest_wave": measures["latest_wave"], "changes": sc.wave_change(measures["by_wave"]),
+    return {"latest_wave": measures["latest_wave"], "changes": sc.wave_change(measures["by_wave"], cfg.significance_level),
             "by_wave": measures["by_wave"]}  # fmt: skip
 
 
@@ -80,6 +80,7 @@ def survey_summary_html(cfg: Config) -> str:
         f"weighted, latest survey by the end of {html.escape(cfg.year.label)}</caption>"
         f'<thead><tr><th scope="col" style="text-align:left">Question</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
-        '<p class="sa-note">Weighted percentages; a change is significant at the 5% level '
-        "allowing for the survey's weighting (details in the safer communities report).</p>"
+        '<p class="sa-note">Weighted percentages; a change is significant at the '
+        f"{cfg.significance_level * 100:g}% level allowing for the survey's weighting "
+        "(details in the safer communities report).</p>"
     )

@@ -269,13 +269,27 @@ AT_END = "end"
 _POSITION = {"commentary": AFTER_FINDINGS, "community_views": AFTER_FINDINGS}
 
 
+def survey_reports(reports: list[str], pieces: list[Piece]) -> list[str]:
+    """The reports among ``reports`` whose additions include the residents' survey."""
+    by_key = {f.key: f for f in CONTENT_FILES}
+    found = []
+    for piece in pieces:
+        if piece.key != "community_views":
+            continue
+        targets = [piece.report] if piece.report is not None else by_key[piece.key].reports
+        found += [r for r in targets if r in reports and r not in found]
+    return found
+
+
 def report_blocks(
     cfg: Config, reports: list[str], pieces: list[Piece] | None = None
 ) -> dict[str, dict[str, str]]:
     """HTML to add to each report: its content pieces (community views with the survey).
 
     Returns ``{report name: {position: html}}`` (positions :data:`AFTER_FINDINGS`,
-    :data:`AT_END`) for the reports that get any.
+    :data:`AT_END`) for the reports that get any. The survey's table costs a few seconds
+    (it reads and weights the survey): ``sa run`` asks for the reports of
+    :func:`survey_reports` separately, while the first notebooks run.
     """
     pieces = pieces if pieces is not None else read_content(cfg, reports)
     blocks: dict[str, dict[str, list[str]]] = {}

@@ -118,6 +118,75 @@ def _number(x) -> float | None:
     return None if math.isnan(x) else x
 
 
+def _interval_input(unit: str, count, denominator, lower=None, upper=None):
+    """How a measure's interval is found: ``("own", (lower, upper, method))``, ``("none",
+    (None, None, reason))``, or ``(kind, (count, denominator, per))`` for a statistic."""
+    if lower is not None and upper is not None:
+        return "own", (lower, upper, "the rate's own interval (directly standardised, Dobson)")
+    count, denominator = _number(count), _number(denominator)
+    if count is None:
+        return "none", (None, None, "no interval: no count")
+    per = UNITS.get(unit, (1, ""))[0]
+    if unit == "percent":
+        if not denominator or count > denominator:
+            return "none", (None, None, "no interval: no denominator")
+        return "proportion", (count, denominator, 100)
+    if unit == "ratio":
+        if not denominator:
+            return "none", (None, None, "no interval: no denominator")
+        # re-offences per re-offender: the count of re-offences is the random part
+        return "rate", (count, denominator, 1)
+    if unit == "count":
+        return "rate", (count, 1.0, 1)
+    if not denominator:
+        return "none", (None, None, "no interval: no denominator")
+    return "rate", (count, denominator, per)
+
+
+def _statistic(kind: str, rows: list[tuple]) -> list[tuple]:
+    """Intervals of many (count, denominator) pairs with one call of the statistic."""
+    from sa_toolkit.indicators import proportion, rate
+
+    per = rows[0][2]
+    data = pd.DataFrame({"x": [r[0] for r in rows], "n": [r[1] for r in rows]})
+    if kind == "proportion":
+        out = proportion(data, "x", "n", multiplier=per)
+    else:
+        out = rate(data, "x", "n", per=per)
+    return [
+        (float(lo), float(hi), str(method))
+        for lo, hi, method in zip(out["lower"], out["upper"], out["method"], strict=True)
+    ]
+
+
+def intervals(requests: list[tuple]) -> list[tuple]:
+    """``interval(*request)`` for each request, the statistics computed in batches.
+
+    Each request is ``(unit, count, denominator, lower, upper)``. Rates with the same
+    multiplier and percentages are computed together (one validation and one vectorised
+    interval per batch, not one small frame per measure); a batch the statistic refuses
+    is computed one measure at a time, so one bad value refuses only its own interval.
+    """
+    results: list[tuple | None] = [None] * len(requests)
+    batches: dict[tuple, list[int]] = {}
+    inputs = []
+    for i, (unit, count, denominator, lower, upper) in enumerate(requests):
+        kind, detail = _interval_input(unit, count, denominator, lower, upper)
+        inputs.append(detail)
+        if kind in ("own", "none"):
+            results[i] = detail
+        else:
+            batches.setdefault((kind, detail[2]), []).append(i)
+    for (kind, _), members in batches.items():
+        try:
+            found = _statistic(kind, [inputs[i] for i in members])
+        except ValueError:
+            found = [_statistic(kind, [inputs[i]])[0] for i in members]
+        for i, value in zip(members, found, strict=True):
+            results[i] = value
+    return results
+
+
 def interval(unit: str, value: float, count, denominator, lower=None, upper=None):
     """``(lower, upper, method)`` of a measure's 95% interval, or ``(None, None, reason)``.
 
@@ -126,30 +195,7 @@ def interval(unit: str, value: float, count, denominator, lower=None, upper=None
     on its effective sample size); a value computed with its own interval (a directly
     standardised rate) keeps it.
     """
-    from sa_toolkit.indicators import proportion, rate
-
-    if lower is not None and upper is not None:
-        return lower, upper, "the rate's own interval (directly standardised, Dobson)"
-    count, denominator = _number(count), _number(denominator)
-    if count is None:
-        return None, None, "no interval: no count"
-    per = UNITS.get(unit, (1, ""))[0]
-    if unit == "percent":
-        if not denominator or count > denominator:
-            return None, None, "no interval: no denominator"
-        out = proportion(pd.DataFrame({"x": [count], "n": [denominator]}), "x", "n", multiplier=100)
-    elif unit == "ratio":
-        if not denominator:
-            return None, None, "no interval: no denominator"
-        # re-offences per re-offender: the count of re-offences is the random part
-        out = rate(pd.DataFrame({"x": [count], "n": [denominator]}), "x", "n", per=1)
-    elif unit == "count":
-        out = rate(pd.DataFrame({"x": [count], "n": [1.0]}), "x", "n", per=1)
-    else:
-        if not denominator:
-            return None, None, "no interval: no denominator"
-        out = rate(pd.DataFrame({"x": [count], "n": [denominator]}), "x", "n", per=per)
-    return float(out["lower"].iloc[0]), float(out["upper"].iloc[0]), str(out["method"].iloc[0])
+    return intervals([(unit, count, denominator, lower, upper)])[0]
 
 
 # ----------------------------------------------------------------------------- the set
@@ -160,8 +206,8 @@ def _framework_measures(framework: pd.DataFrame) -> list[dict]:
 
     catalogue = load_catalogue()
     details = framework.attrs.get("computed_values", {})
-    rows = []
-    for _, fw in framework.iterrows():
+    rows, requests = [], []
+    for fw in framework[["indicator_id", "unit", "name", "priority"]].to_dict("records"):
         indicator_id = str(fw["indicator_id"])
         known = catalogue.loc[indicator_id] if indicator_id in catalogue.index else None
         for key in ("baseline", "actual"):
@@ -169,9 +215,7 @@ def _framework_measures(framework: pd.DataFrame) -> list[dict]:
             if rec is None:
                 continue
             unit = str(fw["unit"])
-            lo, hi, method = interval(
-                unit, rec["value"], rec["count"], rec["denominator"], rec["lower"], rec["upper"]
-            )
+            requests.append((unit, rec["count"], rec["denominator"], rec["lower"], rec["upper"]))
             rows.append(
                 {
                     "measure_id": indicator_id,
@@ -179,10 +223,6 @@ def _framework_measures(framework: pd.DataFrame) -> list[dict]:
                     "priority": str(fw["priority"]),
                     "period": rec["period"],
                     "value": rec["value"],
-                    "lower": lo,
-                    "upper": hi,
-                    "confidence": 0.95 if lo is not None else None,
-                    "method": method,
                     "numerator": rec["count"],
                     "denominator": rec["denominator"],
                     "unit": unit,
@@ -192,6 +232,8 @@ def _framework_measures(framework: pd.DataFrame) -> list[dict]:
                     "note": rec["note"],
                 }
             )
+    for row, (lo, hi, method) in zip(rows, intervals(requests), strict=True):
+        row.update(lower=lo, upper=hi, confidence=0.95 if lo is not None else None, method=method)
     return rows
 
 

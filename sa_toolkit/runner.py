@@ -540,6 +540,8 @@ def run_assessment(
         # the run's measures (and performance framework), computed once while the
         # kernels start; the notebooks wait for them (sa_toolkit.measures)
         measure_thread = measures.start_run_measures(cfg, shared, staging)
+        # the survey's table and the summary, computed while the notebooks run
+        background = assessment_output.Background(cfg, prepared, shared, measure_thread).start()
         console.print(
             f"Running {len(chosen)} notebook(s) for {cfg.partnership_name}, "
             f"{cfg.year.label}, {n_jobs} at a time",
@@ -561,6 +563,8 @@ def run_assessment(
             shared_dir=shared,
             additions=prepared.additions,
             top_html=prepared.top_html,
+            waiting=set(prepared.waiting),
+            additions_ready=background.additions_ready,
         )
         merged = _merge(previous, results)
         measure_thread.join()
@@ -580,7 +584,15 @@ def run_assessment(
         )
         # the summary reads the overview's framework from the shared folder, then it goes
         assessment_output.finish(
-            cfg, staging, merged, inputs, manifest, prepared, shared, console=console
+            cfg,
+            staging,
+            merged,
+            inputs,
+            manifest,
+            prepared,
+            shared,
+            console=console,
+            background=background,
         )
         shutil.rmtree(shared, ignore_errors=True)
         archived = _swap_in(staging, report_dir, archive=published.exists())
@@ -631,7 +643,16 @@ def _run_all(
     shared_dir=None,
     additions=None,
     top_html="",
+    waiting=frozenset(),
+    additions_ready=None,
 ) -> list[NotebookResult]:
+    """Run the notebooks in ``n_jobs`` worker processes, in ``order``.
+
+    A notebook is handed to a worker only when one is free, so that the reports in
+    ``waiting`` (whose ``additions`` are still being computed, see
+    :class:`sa_toolkit.assessment_output.Background`) keep their place in the order
+    unless they are next before ``additions_ready`` is set; then the next ready one goes.
+    """
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     by_future = {}
@@ -646,21 +667,41 @@ def _run_all(
             initargs=(queue, str(log_path), str(shared_dir) if shared_dir else None),
         ) as pool,
     ):
-        for nb_path in order or chosen:
-            future = pool.submit(
-                execute_and_render,
-                str(nb_path),
-                str(staging),
-                params,
-                str(nb_dir),
-                timeout,
-                (additions or {}).get(nb_path.stem),
-                top_html,
+        to_start = list(order or chosen)
+
+        def ready(nb_path) -> bool:
+            return (
+                nb_path.stem not in waiting or additions_ready is None or additions_ready.is_set()
             )
-            by_future[future] = nb_path.stem
-        pending = set(by_future)
-        while pending:
+
+        def start_next() -> None:
+            while to_start and len(pending) < n_jobs:
+                nb_path = next((p for p in to_start if ready(p)), None)
+                if nb_path is None:
+                    return
+                to_start.remove(nb_path)
+                future = pool.submit(
+                    execute_and_render,
+                    str(nb_path),
+                    str(staging),
+                    params,
+                    str(nb_dir),
+                    timeout,
+                    (additions or {}).get(nb_path.stem),
+                    top_html,
+                )
+                by_future[future] = nb_path.stem
+                pending.add(future)
+
+        pending: set = set()
+        start_next()
+        while pending or to_start:
+            if not pending:  # every free worker waits for the survey's reports
+                additions_ready.wait(0.25)
+                start_next()
+                continue
             done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            start_next()
             _drain(queue, progress)
             for future in done:
                 name = by_future[future]

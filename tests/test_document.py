@@ -173,6 +173,32 @@ def test_figures_and_tables_are_numbered_with_captions_and_alt_text(built):
     assert red._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "D4351C"
 
 
+def test_row_headers_are_marked_only_where_the_reports_have_them(built):
+    doc = Document(built)
+
+    def look(table):
+        element = table._tbl.tblPr.find(qn("w:tblLook"))
+        return element.get(qn("w:firstRow")), element.get(qn("w:firstColumn"))
+
+    # a report table names each row in its first column (th scope="row" in the HTML)
+    measures = doc.tables[1]
+    assert look(measures) == ("1", "1")
+    assert measures.rows[1].cells[0].paragraphs[0].runs[0].bold
+    assert not measures.rows[1].cells[1].paragraphs[0].runs[0].bold
+    headers = {tuple(c.text for c in t.rows[0].cells)[:2]: look(t) for t in doc.tables}
+    assert headers[("Priority", "Recommendation")] == ("1", "1")
+    # a table whose first column is not a row header (the framework annex's priority
+    # group) does not claim one, and one without a header row does not claim that either
+    from sa_toolkit.document.writer import AssessmentDocument
+
+    plain = AssessmentDocument()
+    grouped = plain.table("Framework", ["Priority", "Indicator"], [["Violence", "Robbery"]])
+    bare = plain.table("Values", [], [["1", "2"]], row_headers=True)
+    assert look(grouped) == ("1", "0")
+    assert not grouped.rows[1].cells[0].paragraphs[0].runs[0].bold
+    assert look(bare) == ("0", "1")
+
+
 def test_libreoffice_opens_the_document(built, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:

@@ -21,6 +21,9 @@ from sa_toolkit.periods import FinancialYear
 ASB_COLUMNS = ["month", "source", "category", "incident_datetime", "lsoa_code", "location",
                "longitude", "latitude"]  # fmt: skip
 SOURCES = ("police", "council", "housing")
+#: the sources as a reader sees them (the stored values are lower case)
+SOURCE_LABELS = {"police": "Police", "council": "Council", "housing": "Housing",
+                 "all sources": "All sources"}  # fmt: skip
 CATEGORIES = ("personal", "nuisance", "environmental")
 #: the seven ASB strands of the residents' survey (NI 17), in the order of the question
 STRANDS = {
@@ -91,7 +94,14 @@ def source_changes(
     comparison=None,
     significance_level: float = 0.05,
 ) -> pd.DataFrame:
-    """Incidents per source (and all sources) last year and this, with the exact test.
+    """Incidents per source (and all sources) last year and this, with the change's test.
+
+    The test allows for the extra-Poisson variation of each source's count, estimated
+    from its monthly counts before ``year``
+    (:func:`sa_toolkit.indicators.overdispersion.dispersion_before`), at
+    ``significance_level``; ``variation`` says whether that estimate could be made
+    (``"allowed for"``) or the test allows for chance variation alone (``"chance only"``:
+    less than a complete year of months before).
 
     ``compared=False`` (no data for last year): ``before`` and the change are NaN.
     ``comparison`` (a :class:`sa_toolkit.coverage.YearComparison`): only the months both
@@ -122,9 +132,13 @@ def source_changes(
             series = by_month[source] if source in by_month else by_month.sum(axis=1) * 0
         b = b if compared else np.nan
         dispersion = dispersion_before(series, year.first_month) if len(series) else None
+        # too few complete years before the year to estimate the extra variation: the
+        # test allows for chance variation alone (said in the table's note)
+        estimated = dispersion is not None and dispersion.method != "poisson"
         rows.append(
             {"source": source, "before": b, "after": a,
-             **change_row(b, a, dispersion, significance_level)}
+             **change_row(b, a, dispersion, significance_level),
+             "variation": "allowed for" if estimated else "chance only"}
         )  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -287,11 +301,12 @@ def strand_waves(survey: pd.DataFrame, year: FinancialYear | None = None) -> pd.
     return out[columns]
 
 
-def strand_change(waves: pd.DataFrame) -> pd.DataFrame:
+def strand_change(waves: pd.DataFrame, significance_level: float = 0.05) -> pd.DataFrame:
     """Latest wave against the one before, per strand: pp change and its z test.
 
     The test (:func:`sa_toolkit.indicators.change`, unit ``percent``) uses the weighted
-    numerators and the Kish effective sample sizes.
+    numerators and the Kish effective sample sizes, at ``significance_level`` (the
+    interval is at the matching confidence).
     """
     from sa_toolkit.indicators import change
 
@@ -314,7 +329,7 @@ def strand_change(waves: pd.DataFrame) -> pd.DataFrame:
             "n1": a.loc[common, "effective_n"].to_numpy(),
         }
     )
-    res = change(frame, "x0", "x1", "percent", "n0", "n1")
+    res = change(frame, "x0", "x1", "percent", "n0", "n1", confidence=1 - significance_level)
     return pd.DataFrame(
         {
             "strand": common,
@@ -385,133 +400,15 @@ def deliberate_fires(
     return rate(out, "fires", "population", per=10000)
 
 
-# ----------------------------------------------------------------------------- sentences
+def deliberate_fires_monthly(fires: pd.DataFrame) -> pd.Series:
+    """Deliberate fires (primary and secondary) per month the fire data hold."""
+    months = pd.PeriodIndex(fires["month"], freq="M")
+    deliberate = (fires["motive"].astype(str) == "deliberate").to_numpy()
+    counts = pd.Series(deliberate.astype(int), index=months).groupby(level=0).sum()
+    return counts.sort_index()
 
 
-def headline_sentence(
-    by_source: pd.DataFrame, year: FinancialYear, threshold: int = 0, police_only: bool = False
-) -> str:
-    """All-source change with its test, and the police share, from :func:`source_changes`
-    (``police_only``: incidents from the open police data, no council or housing extract)."""
-    from sa_toolkit import findings
-    from sa_toolkit.analysis.youth_crime import change_finding
-
-    total = by_source.loc["all sources"]
-    who = (
-        "recorded by the police"
-        if police_only
-        else ("reported to the police, council and housing providers")
-    )
-    text = change_finding(
-        f"Anti-social behaviour incidents {who} in {year.label}",
-        total["before"],
-        total["after"],
-        "incidents",
-        total.to_dict(),
-        threshold=threshold,
-        compared_with=year.previous().label,
-    )
-    if (
-        not police_only
-        and total["after"]
-        and "police" in by_source.index
-        and by_source.loc["police", "after"]
-    ):
-        share = by_source.loc["police", "after"] / total["after"] * 100
-        text = text.rstrip(".") + f"; {findings.format_percent(share)} were reported to the police."
-    return text
-
-
-def financial_years_text(n: int) -> str:
-    """``"1 financial year"``, ``"3 financial years"``."""
-    return f"{n} financial year{'' if n == 1 else 's'}"
-
-
-def season_sentence(season: pd.DataFrame) -> str:
-    """E.g. "Anti-social behaviour peaks in July, 18% above the average month; January is 18%
-    below"."""
-    if season.empty or season["index"].isna().all():
-        return "Too few years of data to measure seasonality."
-    peak = season.loc[season["index"].idxmax()]
-    low = season.loc[season["index"].idxmin()]
-    return (
-        f"Anti-social behaviour peaks in {peak['month']}, {(peak['index'] - 1) * 100:.0f}% above "
-        f"the average month; {low['month']} is {(1 - low['index']) * 100:.0f}% below "
-        f"(average of {financial_years_text(int(season['years'].iloc[0]))})."
-    )
-
-
-def hotspot_sentence(
-    wards: pd.DataFrame, spread: dict, repeats: dict, year: FinancialYear, threshold: int = 0
-) -> str:
-    """The busiest ward, the top-10% LSOAs' share and the repeat locations' share."""
-    top = wards.iloc[0]
-    if top["incidents"] < threshold:
-        return f"No ward had {threshold} or more anti-social behaviour incidents in {year.label}."
-    text = (
-        f"{top['ward']} had the most anti-social behaviour in {year.label} "
-        f"({top['share']:.0f}% of incidents, {top['value']:.0f} per 1,000 residents)"
-    )
-    if not np.isnan(spread.get("top10_share", np.nan)):
-        text += (
-            f"; the busiest 10% of neighbourhoods ({spread['top10_areas']} LSOAs) had "
-            f"{spread['top10_share']:.0f}% of incidents"
-        )
-    if repeats.get("repeat_locations", 0) >= max(threshold, 1):
-        text += (
-            f"; {repeats['repeat_locations']:,} locations with {repeats['minimum']} or more "
-            f"incidents had {repeats['repeat_share']:.0f}%"
-        )
-    return text + "."
-
-
-def survey_sentence(changes: pd.DataFrame) -> str:
-    """The strand seen most as a big problem, and the significant changes between waves."""
-    top = changes.loc[changes["after"].idxmax()]
-    text = (
-        f"In the {top['after_wave']} residents' survey, {top['after']:.0f}% saw "
-        f"{top['label'].lower()} as a very or fairly big problem, the most of the seven strands"
-    )
-    sig = changes[changes["significant"]]
-    if sig.empty:
-        text += f"; no strand changed significantly since {top['before_wave']}"
-    else:
-        parts = [
-            f"{r['label'].lower()} {'rose' if r['change'] > 0 else 'fell'} "
-            f"{abs(r['change']):.1f} points ({r['before']:.0f}% to {r['after']:.0f}%)"
-            for _, r in sig.iterrows()
-        ]
-        text += f"; significant change since {top['before_wave']}: " + ", ".join(parts)
-    return text + "."
-
-
-def fires_sentence(
-    fires: pd.DataFrame, year: FinancialYear, threshold: int = 0, significance_level: float = 0.05
-) -> str:
-    """Deliberate fires this year against last, with the exact test on the counts."""
-    from sa_toolkit.analysis.youth_crime import change_finding
-
-    totals = fires.groupby("year")["fires"].sum()
-    if year.label not in totals.index:
-        return f"Deliberate fires: no fire data for {year.label}."
-    from sa_toolkit.analysis.youth_crime import change_row
-
-    # no row for last year: no data for it (the change is "not available")
-    b = float(totals[year.previous().label]) if year.previous().label in totals.index else np.nan
-    a = float(totals[year.label])
-    text = change_finding(
-        f"Deliberate fires in {year.label}", b, a, "fires",
-        change_row(b, a, None, significance_level),
-        threshold=threshold, compared_with=year.previous().label,
-    )  # fmt: skip
-    this = fires[fires["year"] == year.label].set_index("type")
-    if "secondary" in this.index and a and this.loc["secondary", "fires"] >= threshold:
-        share = this.loc["secondary", "fires"] / a * 100
-        text = text.rstrip(".") + f"; {share:.0f}% were secondary fires (refuse, grass, outdoor)."
-    return text
-
-
-# ----------------------------------------------------------------------------- tables, figures
+# ----------------------------------------------------------------------------- tables
 
 
 def ward_strand_table(
@@ -541,110 +438,28 @@ def ward_strand_table(
     return wide.rename_axis("Ward").reset_index()
 
 
-def strands_chart(waves: pd.DataFrame, *, title: str, subtitle: str, source: str):
-    """Each strand's % by wave (points with 95% intervals), strands as rows."""
-    from sa_toolkit import charts
+# The sentences and figures live in their own modules; their names stay importable from here.
+from sa_toolkit.analysis.anti_social_behaviour_charts import (  # noqa: E402
+    strands_chart,
+    ward_labels,
+    ward_strand_chart,
+)
+from sa_toolkit.analysis.anti_social_behaviour_text import (  # noqa: E402
+    financial_years_text,
+    fires_sentence,
+    headline_sentence,
+    hotspot_sentence,
+    season_sentence,
+    survey_sentence,
+    ward_strand_sentence,
+)
 
-    fig, ax = charts.new_figure(title, subtitle, source, figsize=(9.0, 5.5))
-    labels = list(STRANDS.values())
-    order = sorted(waves["wave"].unique())
-    y = np.arange(len(labels))[::-1]
-    for i, wave in enumerate(order):
-        part = waves[waves["wave"] == wave].set_index("label").reindex(labels)
-        offset = (i - (len(order) - 1) / 2) * 0.22
-        v = part["value"].to_numpy()
-        ax.errorbar(v, y + offset, xerr=[v - part["lower"].to_numpy(), part["upper"].to_numpy() - v],
-                    fmt="o", color=charts.CATEGORICAL[i % 6], capsize=3, label=str(wave))  # fmt: skip
-    ax.set_yticks(y, labels)
-    ax.set_xlabel("% saying a very or fairly big problem")
-    ax.set_xlim(left=0)
-    ax.legend(title="Survey wave", loc="lower right")
-    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
-
-    figure_data.attach(
-        fig,
-        *figure_data.interval_table(
-            waves.rename(columns={"label": "problem", "wave": "survey wave"}),
-            "survey wave",
-            "problem",
-            "% seeing a big problem",
-        ),
-    )
-    return fig
-
-
-def ward_labels(rows: pd.DataFrame, lookup: pd.DataFrame, wards: Sequence[str]) -> pd.DataFrame:
-    """Map labels for some wards: the mean position of their incidents (no single point)."""
-    ward_of = dict(
-        zip(lookup["lsoa_code"].astype(str), lookup["ward_name"].astype(str), strict=False)
-    )
-    located = rows.dropna(subset=["longitude", "latitude"])
-    names = located["lsoa_code"].astype(str).map(ward_of)
-    centres = located.groupby(names.to_numpy())[["longitude", "latitude"]].mean()
-    centres = centres.reindex([w for w in wards if w in centres.index])
-    return centres.rename_axis("label").reset_index()
-
-
-def ward_strand_chart(
-    long: pd.DataFrame,
-    strand: str,
-    overall: float,
-    threshold: int = 0,
-    *,
-    title: str,
-    subtitle: str,
-    source: str,
-):
-    """One strand's % by ward with 95% intervals (wards below ``threshold`` respondents left
-    out), highest first, with the partnership's figure as a dashed line."""
-    from sa_toolkit import charts
-
-    rows = long[(long["strand"] == strand) & (long["respondents"] >= max(threshold, 1))]
-    rows = rows.sort_values("value")
-    fig, ax = charts.new_figure(
-        title, subtitle, source, figsize=(9.0, max(4.0, 0.3 * len(rows) + 1.8))
-    )
-    y = np.arange(len(rows))
-    v = rows["value"].to_numpy()
-    ax.errorbar(v, y, xerr=[v - rows["lower"].to_numpy(), rows["upper"].to_numpy() - v],
-                fmt="o", color=charts.MAIN, capsize=3, label="Ward (95% interval)")  # fmt: skip
-    ax.axvline(overall, color="black", linestyle="--", linewidth=1)
-    ax.annotate(f"All wards: {overall:.0f}%", xy=(overall, 1), xycoords=("data", "axes fraction"),
-                xytext=(3, 0), textcoords="offset points", fontsize=8, va="bottom")  # fmt: skip
-    ax.set_yticks(y, rows["ward"].tolist())
-    ax.set_xlabel("% saying a very or fairly big problem")
-    ax.set_xlim(0, 100)
-    ax.legend(loc="lower right")
-    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
-
-    figure_data.attach(
-        fig, *figure_data.interval_table(rows.iloc[::-1], "ward", None, "% seeing a big problem")
-    )
-    return fig
-
-
-def ward_strand_sentence(
-    long: pd.DataFrame, strand: str, overall: float, threshold: int = 0,
-    significance_level: float = 0.05,
-):  # fmt: skip
-    """The wards significantly above the partnership's figure for a strand.
-
-    The wards are judged together (:func:`sa_toolkit.indicators.compare_to_reference`:
-    their real spread is allowed for once), not by one interval each.
-    """
-    from sa_toolkit.indicators import compare_to_reference
-
-    rows = long[(long["strand"] == strand) & (long["respondents"] >= max(threshold, 1))]
-    rows = rows.dropna(subset=["value", "lower", "upper"])
-    if rows.empty:
-        above = rows
-    else:
-        side, _ = compare_to_reference(
-            rows["value"], rows["lower"], rows["upper"], overall, 1 - significance_level
-        )
-        above = rows[side > 0].sort_values("value", ascending=False)
-    label = STRANDS[strand].lower()
-    if above.empty:
-        return f"No ward is significantly above the partnership's {overall:.0f}% for {label}"
-    names = ", ".join(f"{r['ward']} ({r['value']:.0f}%)" for _, r in above.iterrows())
-    return f"{names}: significantly above the partnership's {overall:.0f}% for {label}"
+__all__ = [
+    "ASB_COLUMNS", "CALENDAR", "CATEGORIES", "LOCATION_BANDS", "REPEAT_LOCATION_MIN",
+    "SOURCES", "SOURCE_LABELS", "SOURCE_POLICE", "STRANDS", "by_source_category", "deliberate_fires",
+    "financial_years_text", "fires_sentence", "headline_sentence", "hotspot_sentence",
+    "in_year", "lsoa_concentration", "monthly_by_source", "police_incidents",
+    "repeat_locations", "season_sentence", "seasonality", "source_changes", "strand_change",
+    "strand_waves", "strands_by_ward", "strands_chart", "survey_sentence", "ward_labels",
+    "ward_rates", "ward_strand_chart", "ward_strand_sentence", "ward_strand_table",
+]  # fmt: skip

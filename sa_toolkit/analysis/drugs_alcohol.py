@@ -6,6 +6,10 @@ penetration against the prevalence estimate and successful completions; alcohol-
 violence by ward and on Friday and Saturday nights; alcohol-related hospital admissions
 (directly standardised rate, ESP 2013); and residents' perceptions of drunk or rowdy
 behaviour and of drug use or dealing.
+
+Stop and search is in :mod:`.drugs_alcohol_searches`, the key findings in
+:mod:`.drugs_alcohol_findings` and the report's sections in :mod:`.drugs_alcohol_report`;
+the names the notebook and tests have always used stay importable from here.
 """
 
 from __future__ import annotations
@@ -13,6 +17,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+# stop and search and the key findings live in their own modules; their names stay
+# importable from here, where the notebook and other modules have always found them
+from sa_toolkit.analysis.drugs_alcohol_findings import key_findings  # noqa: F401
+from sa_toolkit.analysis.drugs_alcohol_searches import (  # noqa: F401
+    DRUG_SEARCH,
+    NO_FURTHER_ACTION,
+    drug_searches,
+    lsoa_centroids,
+    place_points,
+)
 from sa_toolkit.analysis.priority_common import (
     TableStore,
     fri_sat_night,
@@ -22,8 +36,6 @@ from sa_toolkit.analysis.priority_common import (
 
 VIOLENCE = "Violence and sexual offences"
 DRUGS = "Drugs"
-DRUG_SEARCH = "Controlled drugs"
-NO_FURTHER_ACTION = "A no further action disposal"
 #: Home Office offence codes (HOCR class 92): possession and supply
 POSSESSION_CODES = {"92C", "92D", "92E", "92F"}
 SUPPLY_CODES = {"92A", "92B", "92G", "92H", "92J"}
@@ -166,112 +178,6 @@ def drug_offences(incidents: pd.DataFrame, lsoas, year, significance_level: floa
         "table": table,
         "supply_share": supply / total * 100 if total else float("nan"),
         "has_comparison": compared,
-    }
-
-
-# ----------------------------------------------------------------------------- stop and search
-
-
-def lsoa_centroids(street: pd.DataFrame) -> pd.DataFrame:
-    """Mean coordinates of the street-level crimes of each LSOA (a stand-in for centroids)."""
-    if street is None:
-        return pd.DataFrame(columns=["lsoa_code", "longitude", "latitude"])
-    located = street.dropna(subset=["longitude", "latitude", "lsoa_code"])
-    return (
-        located.groupby(located["lsoa_code"].astype(str))[["longitude", "latitude"]]
-        .mean()
-        .rename_axis("lsoa_code")
-        .reset_index()
-    )
-
-
-def place_points(
-    lon, lat, centroids: pd.DataFrame, max_km: float = 1.5, chunk: int = 4096
-) -> pd.Series:
-    """The LSOA of the nearest centroid of each point (None beyond ``max_km`` or no coordinates)."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    out = np.full(len(lon), None, dtype=object)
-    if centroids.empty or not len(lon):
-        return pd.Series(out)
-    c_lon = centroids["longitude"].to_numpy(dtype=float)
-    c_lat = centroids["latitude"].to_numpy(dtype=float)
-    codes = centroids["lsoa_code"].astype(str).to_numpy()
-    kx = 111.32 * np.cos(np.deg2rad(np.nanmean(c_lat)))
-    ok = np.flatnonzero(~(np.isnan(lon) | np.isnan(lat)))
-    for start in range(0, len(ok), chunk):
-        idx = ok[start : start + chunk]
-        dx = (lon[idx, None] - c_lon[None, :]) * kx
-        dy = (lat[idx, None] - c_lat[None, :]) * 110.57
-        d2 = dx**2 + dy**2
-        nearest = d2.argmin(axis=1)
-        close = d2[np.arange(len(idx)), nearest] <= max_km**2
-        out[idx[close]] = codes[nearest[close]]
-    return pd.Series(out)
-
-
-def drug_searches(searches: pd.DataFrame, street: pd.DataFrame, lsoas, year) -> dict:
-    """Stop and search for controlled drugs in the partnership, with its outcomes.
-
-    Searches are placed in the partnership by their coordinates (nearest LSOA centroid
-    of the street-level crimes, within 1.5 km); without coordinates, or when none can be
-    placed, the figures are force-wide and ``scope`` says so. None without the table.
-    """
-    from sa_toolkit.indicators import proportion
-
-    if searches is None:
-        return None
-    drugs = searches[searches["object_of_search"].astype(str) == DRUG_SEARCH]
-    placed = place_points(drugs["longitude"], drugs["latitude"], lsoa_centroids(street))
-    placed.index = drugs.index
-    n_placed = int(placed.notna().sum())
-    if n_placed:
-        local = drugs[placed.isin(list(lsoas)).to_numpy()]
-        scope = "partnership"
-    else:
-        local = drugs
-        scope = "force"
-    no_coords = int((drugs["longitude"].isna() | drugs["latitude"].isna()).sum())
-    fy = year_of_month(local["month"]) if len(local) else np.array([], dtype=int)
-    this = local[fy == year.start_year]
-    last = local[fy == year.start_year - 1]
-    outcome = this["outcome"].astype(str).replace("nan", "Not recorded")
-    outcomes = outcome.value_counts().rename_axis("outcome").reset_index(name="searches")
-    linked = this["outcome_linked_to_object_of_search"].astype(str).str.lower() == "true"
-    found = (outcome != NO_FURTHER_ACTION) & (outcome != "Not recorded")
-    rates = pd.DataFrame(
-        {
-            "measure": [
-                "Action taken (any outcome other than no further action)",
-                "Outcome linked to the object of the search (drugs found)",
-            ],
-            "numerator": [int(found.sum()), int(linked.sum())],
-            "searches": [len(this), len(this)],
-        }
-    )
-    if len(this):
-        rates = proportion(rates, "numerator", "searches", multiplier=100)
-    else:
-        rates = rates.assign(value=np.nan, lower=np.nan, upper=np.nan)
-    from sa_toolkit.coverage import Coverage, compare_years
-
-    # last year like for like: the months the force's stop and search data hold in both
-    # years (sa_toolkit.coverage); None when last year has none or too few of them
-    cmp = compare_years(
-        Coverage.of("police_stop_search", pd.PeriodIndex(searches["month"], freq="M").unique()),
-        year,
-    )
-    compared = cmp.compared and cmp.has_previous
-    return {
-        "scope": scope,
-        "this_year": len(this),
-        # None: the stop and search data hold nothing (or too little) for last year
-        "last_year": len(cmp.rows(last, "month", "last")) if compared else None,
-        "this_year_compared": len(cmp.rows(this, "month", "this")) if compared else None,
-        "months_note": cmp.note() if cmp.has_previous or len(cmp.this_months) else "",
-        "no_coordinates": no_coords,
-        "outcomes": outcomes,
-        "rates": rates,
     }
 
 
@@ -490,111 +396,3 @@ def perceptions(survey: pd.DataFrame, year=None) -> dict:
         )
     return {"by_wave": pd.concat(waves, ignore_index=True), "by_ward": pd.concat(wards),
             "latest_wave": latest}  # fmt: skip
-
-
-# ----------------------------------------------------------------------------- findings
-
-
-def key_findings(offences: dict, searches: dict, pen: dict | None, violence: dict,
-                 admissions: pd.DataFrame, year, significance_level: float = 0.05,
-                 threshold: int = 0) -> list[str]:  # fmt: skip
-    """Three to six sentences, the most important first, from the computed results.
-
-    Counts from 1 to ``threshold - 1``, and shares that would give one away, are written
-    by the disclosure rule (:func:`sa_toolkit.disclosure.safe_count`).
-    """
-    from sa_toolkit import findings
-    from sa_toolkit.disclosure import safe_count, share_is_disclosive
-
-    def supply_clause(this_year) -> str:
-        supply = table.loc["Supply", "this_year"]
-        if share_is_disclosive(supply, this_year, threshold):
-            return f"; supply offences were {safe_count(supply, threshold)} of them"
-        return (
-            f"; supply offences were {findings.format_percent(offences['supply_share'])} of"
-            f" them ({supply:,})"
-        )
-
-    out = []
-    table = offences["table"].set_index("kind") if offences is not None else None
-    total = table.loc["All drug offences"] if table is not None else None
-    if total is not None and pd.isna(total["last_year"]):
-        previous = year.previous().label
-        sentence = (
-            f"{safe_count(total['this_year'], threshold)} drug offences were recorded in "
-            f"{year.label}"
-        )
-        if "Supply" in table.index and total["this_year"]:
-            sentence += supply_clause(total["this_year"])
-        out.append(
-            sentence + f"; the change on {previous} is not available: no data for {previous}."
-        )
-    elif total is not None and (total["last_year"] or total["this_year"]):
-        sentence = findings.change_sentence(
-            "Recorded drug offences", total["last_year"], total["this_year"],
-            significant=bool(total["significant"]), threshold=threshold,
-        ).rstrip(".")  # fmt: skip
-        if "Supply" in table.index and total["this_year"]:
-            sentence += supply_clause(total["this_year"])
-        out.append(sentence + f" in {year.label}.")
-    if violence is not None and violence["violence"] and violence["count"]:
-        top = violence["wards"].iloc[0]
-        out.append(
-            findings.share_sentence(
-                "Alcohol-related offences",
-                violence["count"],
-                "violence against the person",
-                violence["violence"],
-                threshold=threshold,
-            ).rstrip(".")
-            + f"; {top['ward_name']} ward had {findings.format_percent(top['share_of_all'])} of"
-            f" them and {findings.format_percent(violence['night_share'])} happened on Friday"
-            " and Saturday nights."
-        )
-    persons = admissions[admissions["sex"] == "Persons"].dropna(subset=["value"])
-    persons = persons.astype({"value": float, "lower": float, "upper": float})
-    now = persons[persons["financial_year"] == year.label]
-    before = persons[persons["financial_year"] == year.previous().label]
-    if len(now) and len(before):
-        from sa_toolkit.indicators import dsr_change
-
-        a, b = now.iloc[0], before.iloc[0]
-        # a test of the two rates, not "do the intervals overlap" (which is not a test)
-        pair = pd.DataFrame({"b": [b["value"]], "bl": [b["lower"]], "bu": [b["upper"]],
-                             "a": [a["value"]], "al": [a["lower"]], "au": [a["upper"]]})  # fmt: skip
-        tested = dsr_change(
-            pair, "b", "bl", "bu", "a", "al", "au", confidence=1 - significance_level
-        )
-        out.append(
-            findings.change_sentence(
-                "The alcohol-related hospital admission rate",
-                b["value"],
-                a["value"],
-                unit="per 100,000, age-standardised",
-                significant=bool(tested["significant"][0]),
-            )
-        )
-    if pen is not None:
-        out.append(
-            f"About {findings.format_percent(pen['value'])} of the estimated"
-            f" {pen['estimate']:,.0f} opiate users were in treatment in {year.label}"
-            f" (range {findings.format_percent(pen['lower'])} to"
-            f" {findings.format_percent(pen['upper'])}), leaving some"
-            f" {pen['unmet_need']:,.0f} not in treatment."
-        )
-    if searches is not None and searches["this_year"]:
-        nfa = searches["outcomes"].set_index("outcome")["searches"].get(NO_FURTHER_ACTION, 0)
-        where = "in the partnership" if searches["scope"] == "partnership" else "force-wide"
-        if share_is_disclosive(nfa, searches["this_year"], threshold):
-            out.append(
-                f"There were {safe_count(searches['this_year'], threshold)} stop and searches"
-                f" for drugs {where} in {year.label}: too few to show how many ended with no"
-                " further action."
-            )
-        else:
-            out.append(
-                f"Of {searches['this_year']:,} stop and searches for drugs {where} in"
-                f" {year.label}, {findings.format_percent(nfa / searches['this_year'] * 100)}"
-                " ended with no further action."
-            )
-    return out[:6]

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sa_toolkit.framework import FrameDetails
 from sa_toolkit.indicators.computations import DataSource
 
 #: tables with an ``lsoa_code`` column, read only for the partnership's LSOAs
@@ -171,8 +172,8 @@ def shared_framework(cfg) -> pd.DataFrame | None:
     if doc.get("key") != _shared_key(cfg):
         return None
     frame = pd.DataFrame(doc["rows"], columns=doc["columns"])
-    frame.attrs["not_computed"] = doc["not_computed"]
-    frame.attrs["computed_values"] = doc.get("computed_values", {})
+    frame.attrs["not_computed"] = FrameDetails(doc["not_computed"])
+    frame.attrs["computed_values"] = FrameDetails(doc.get("computed_values", {}))
     return frame
 
 
@@ -255,12 +256,16 @@ def priority_framework(
             [[_plain(v) for v in row] for part in parts for row in part.itertuples(index=False)],
             columns=shared.columns,
         )
-        frame.attrs["not_computed"] = {
-            k: v for k, v in shared.attrs["not_computed"].items() if k in catalogue.index
-        }
-        frame.attrs["computed_values"] = {
-            k: v for k, v in shared.attrs.get("computed_values", {}).items() if k in catalogue.index
-        }
+        frame.attrs["not_computed"] = FrameDetails(
+            {k: v for k, v in shared.attrs["not_computed"].items() if k in catalogue.index}
+        )
+        frame.attrs["computed_values"] = FrameDetails(
+            {
+                k: v
+                for k, v in shared.attrs.get("computed_values", {}).items()
+                if k in catalogue.index
+            }
+        )
     # computed rows first, in catalogue order; entered (tbc) rows after them
     frame["_entered"] = frame["value_source"] == "entered"
     order = {k: i for i, k in enumerate(catalogue.index)}

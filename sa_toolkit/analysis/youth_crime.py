@@ -4,7 +4,13 @@ Young victims and suspects (10-17, 18-24) from the partner crime extract, seriou
 violence, first-time entrants against the population aged 10-17, the after-school peak
 (15:00-18:00 on school days against other days), youth robbery, and the re-offending,
 employment and accommodation of young offenders. Every function takes frames and
-returns frames or plain numbers; the notebook only draws.
+returns frames or plain numbers. The sentences built from them are in
+:mod:`~sa_toolkit.analysis.youth_crime_text`, the module's own charts in
+:mod:`~sa_toolkit.analysis.youth_crime_charts` (both importable from here too, as other
+reports use them); the report's data, read once, in
+:mod:`~sa_toolkit.analysis.youth_crime_data` and its sections in
+:mod:`~sa_toolkit.analysis.youth_crime_report` and
+:mod:`~sa_toolkit.analysis.youth_crime_offenders`.
 """
 
 from __future__ import annotations
@@ -14,6 +20,19 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+# the sentences and charts moved to their own modules; other reports import them from here
+from sa_toolkit.analysis.youth_crime_charts import hourly_chart, interval_chart  # noqa: F401
+from sa_toolkit.analysis.youth_crime_text import (  # noqa: F401
+    after_school_sentence,
+    change_finding,
+    count_text,
+    counts_text,
+    employment_title,
+    fte_sentence,
+    probation_sentence,
+    publishable,
+    reoffending_sentence,
+)
 from sa_toolkit.periods import FinancialYear, financial_year_label, financial_year_of, year_range
 from sa_toolkit.time_windows import SCHOOL_HOLIDAYS, school_days  # noqa: F401 - part of this API
 
@@ -107,10 +126,17 @@ def year_totals(monthly: pd.DataFrame, years: Sequence[FinancialYear]) -> pd.Dat
 
 
 def latest_changes(
-    totals: pd.DataFrame, year: FinancialYear, significance_level: float = 0.05
+    totals: pd.DataFrame,
+    year: FinancialYear,
+    significance_level: float = 0.05,
+    monthly: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Each column's change from the year before to ``year`` with its exact test.
+    """Each column's change from the year before to ``year`` with its test.
 
+    With ``monthly`` (the same columns by month), each change is tested allowing for the
+    extra variation its monthly counts show before ``year``
+    (:func:`sa_toolkit.indicators.overdispersion.dispersion_before`); without it, or with
+    too few months before, against chance variation alone (exact Poisson).
     When ``totals`` has no row for the year before (no data for it), ``before``, ``change``
     and ``p_value`` are NaN and nothing is significant.
     """
@@ -120,9 +146,25 @@ def latest_changes(
     rows = []
     for col in totals.columns:
         b = np.nan if before is None else float(before[col])
+        dispersion = monthly_dispersion(monthly[col], year) if monthly is not None else None
         rows.append({"measure": col, "before": b, "after": int(after[col]),
-                     **change_row(b, float(after[col]), None, significance_level)})  # fmt: skip
+                     **change_row(b, float(after[col]), dispersion, significance_level)})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def monthly_dispersion(monthly: pd.Series, year: FinancialYear):
+    """The extra-Poisson variation of a monthly count before ``year``, or None (no months)."""
+    from sa_toolkit.indicators.overdispersion import dispersion_before
+
+    series = pd.Series(monthly).dropna()
+    return dispersion_before(series, year.first_month) if len(series) else None
+
+
+def serious_youth_violence_monthly(incidents: pd.DataFrame, months: pd.PeriodIndex) -> pd.Series:
+    """Incidents flagged serious youth violence per month of ``months`` (0 where none)."""
+    flagged = incidents.loc[incidents["serious_youth_violence"].fillna(False).astype(bool)]
+    counts = pd.PeriodIndex(flagged["month"], freq="M").value_counts()
+    return counts.reindex(months, fill_value=0).astype(int)
 
 
 def serious_youth_violence(incidents: pd.DataFrame, years: Sequence[FinancialYear]) -> pd.Series:
@@ -405,234 +447,3 @@ def probation_by_age(
             out.loc[ended, f"{name}_lower"] = p["lower"].to_numpy()
             out.loc[ended, f"{name}_upper"] = p["upper"].to_numpy()
     return out
-
-
-# ----------------------------------------------------------------------------- sentences
-
-
-def change_finding(
-    subject: str,
-    before,
-    after,
-    unit: str,
-    test: dict,
-    target=None,
-    threshold: int = 0,
-    compared_with: str = "the year before",
-) -> str:
-    """A key-finding sentence on a count's change (with its test and optional % target).
-
-    When either count is from 1 to ``threshold - 1`` the counts are not given. When
-    ``before`` is NaN (no data for the year ``compared_with``) the sentence gives ``after``
-    and says the change is not available.
-    """
-    from sa_toolkit import findings
-
-    if before is None or pd.isna(before):
-        count = count_text(after, threshold)
-        return (
-            f"{subject}: {count}{' ' + unit if unit else ''}; the change on {compared_with} is "
-            f"not available: no data for {compared_with}."
-        )
-    if any(0 < n < threshold for n in (before, after)):
-        return (
-            f"{subject}: fewer than {threshold} in {'one' if min(before, after) else 'both'} "
-            "of the two years, too few to publish or compare."
-        )
-    return findings.change_sentence(
-        subject, before, after, unit=unit, target=target, significant=test.get("significant")
-    )
-
-
-def after_school_sentence(peak: dict, what: str = "offences against 10-17 year olds") -> str:
-    """E.g. "On school days 29% of offences against 10-17 year olds happened 15:00-18:00,
-    against 15% on other days (1.9 times as high; significant)."""
-    from sa_toolkit import findings
-
-    s, o = peak["school_share"], peak["other_share"]
-    if np.isnan(s) or np.isnan(o):
-        return f"Too few {what} to compare school days with other days."
-    sig = "a statistically significant difference" if peak["significant"] else "not significant"
-    ratio = f"{peak['ratio']:.1f} times as high; " if o > 0 else ""
-    return (
-        f"On school days {findings.format_percent(s * 100)} of {what} happened between "
-        f"15:00 and 18:00, against {findings.format_percent(o * 100)} on other days "
-        f"({ratio}{sig})."
-    )
-
-
-def count_text(n, threshold: int) -> str:
-    """A count as published: ``"fewer than 5"`` when it is from 1 to ``threshold - 1``."""
-    n = int(n)
-    return f"fewer than {threshold}" if 0 < n < threshold else f"{n:,}"
-
-
-def publishable(counts: pd.Series, threshold: int) -> pd.Series:
-    """Counts with those from 1 to ``threshold - 1`` set to missing (not drawn)."""
-    values = counts.astype(float)
-    return values.mask((values > 0) & (values < threshold))
-
-
-def counts_text(counts: pd.Series, threshold: int) -> str:
-    """``"2024/25 71, 2025/26 fewer than 5"`` from :func:`publishable` counts."""
-    return ", ".join(
-        f"{k} {'fewer than ' + str(threshold) if pd.isna(v) else format(int(v), ',')}"
-        for k, v in counts.items()
-    )
-
-
-def fte_sentence(fte: pd.DataFrame, threshold: int, framework_row: pd.Series | None) -> str:
-    """First-time entrants this year: count, rate with its interval, and the target.
-
-    A count below the suppression threshold is written "fewer than N" and its rate left out.
-    """
-    last = fte.iloc[-1]
-    if 0 < last["entrants"] < threshold:
-        text = (
-            f"Fewer than {threshold} young people entered the youth justice system for the "
-            f"first time in {last['year']}"
-        )
-        if framework_row is not None and framework_row["rag_label"]:
-            text += f"; {str(framework_row['rag_label']).split(': ', 1)[-1]}"
-        return text + "."
-    text = (
-        f"{int(last['entrants']):,} young people entered the youth justice system for the "
-        f"first time in {last['year']}: {last['value']:.0f} per 100,000 aged 10-17 (95% "
-        f"interval {last['lower']:.0f} to {last['upper']:.0f})"
-    )
-    if len(fte) > 1:
-        prev = fte.iloc[-2]
-        text += f", against {prev['value']:.0f} in {prev['year']}"
-    if framework_row is not None and framework_row["rag_label"]:
-        text += f"; {str(framework_row['rag_label']).split(': ', 1)[-1]}"
-    return text + "."
-
-
-def reoffending_sentence(cohorts: pd.DataFrame, trends: dict, threshold: int = 0) -> str:
-    """The latest juvenile cohort's rate and frequency, with the trend.
-
-    When the re-offenders are fewer than ``threshold`` no rate or count is given.
-    """
-    last = cohorts.iloc[-1]
-    if 0 < last["reoffenders"] < threshold:
-        return (
-            f"Fewer than {threshold} young offenders in the {last['year']} cohort re-offended "
-            f"within a year; recent trend of the rate: {trends['rate']}."
-        )
-    if last["reoffenders"] == 0:
-        return f"No young offender in the {last['year']} cohort re-offended within a year."
-    return (
-        f"{last['rate']:.0f}% of young offenders in the {last['year']} cohort re-offended "
-        f"within a year (95% interval {last['rate_lower']:.0f}% to {last['rate_upper']:.0f}%; "
-        f"{int(last['reoffenders'])} of {int(last['offenders'])}), committing "
-        f"{last['frequency']:.1f} re-offences each; recent trend: {trends['rate']}."
-    )
-
-
-def probation_sentence(outcomes: pd.DataFrame, significance_level: float = 0.05) -> str:
-    """Employment of 18-24 year olds leaving probation against those aged 25 and over."""
-    latest = outcomes[outcomes["year"] == outcomes["year"].max()].set_index("age_group")
-    if "18-24" not in latest.index:
-        return "No probation outcomes for 18-24 year olds were supplied."
-    y = latest.loc["18-24"]
-    if pd.isna(y["employment"]):
-        return f"No 18-24 year old ended a probation order in {y['year']}."
-    latest = latest.dropna(subset=["employment"])
-    text = (
-        f"{y['employment']:.0f}% of 18-24 year olds ending a probation order in "
-        f"{y['year']} were in employment and {y['accommodation']:.0f}% in settled "
-        f"accommodation"
-    )
-    if "25+" in latest.index:
-        from sa_toolkit.indicators import proportion_change
-
-        o = latest.loc["25+"]
-        # a two-proportion test, not "do the intervals overlap" (which is not a test)
-        pair = pd.DataFrame({"x0": [o["in_employment"]], "n0": [o["terminations"]],
-                             "x1": [y["in_employment"]], "n1": [y["terminations"]]})  # fmt: skip
-        tested = proportion_change(pair, "x0", "n0", "x1", "n1", confidence=1 - significance_level)
-        differs = bool(tested["significant"][0])
-        text += (
-            f", against {o['employment']:.0f}% and {o['accommodation']:.0f}% of those aged 25 "
-            f"and over (employment {'differs significantly' if differs else 'does not differ significantly'})"
-        )
-    return text + "."
-
-
-# ----------------------------------------------------------------------------- figures
-
-
-def interval_chart(
-    labels: Sequence[str],
-    series: dict[str, tuple[Sequence[float], Sequence[float], Sequence[float]]],
-    *,
-    title: str,
-    subtitle: str,
-    source: str,
-    ylabel: str,
-    reference: float | None = None,
-    reference_label: str = "Target",
-):
-    """Values by period with 95% intervals (one line of points per series).
-
-    ``series`` maps a name to ``(values, lower, upper)``. Drawn by
-    :func:`sa_toolkit.analysis.priority_common.interval_chart`, so a series far smaller
-    than the others gets an axis of its own there too (primary fires beside secondary).
-    """
-    from sa_toolkit.analysis.priority_common import interval_chart as draw
-
-    labels = [str(label) for label in labels]
-    rows = []
-    for name, (values, lower, upper) in series.items():
-        parts = (np.asarray(a, dtype=float) for a in (values, lower, upper))
-        for period, v, lo, hi in zip(labels, *parts, strict=True):
-            rows.append({"Group": name, "Period": period, "value": v, "lower": lo, "upper": hi})
-    long = pd.DataFrame(rows, columns=["Group", "Period", "value", "lower", "upper"])
-    return draw(
-        long,
-        x="Period",
-        series="Group",
-        title=title,
-        subtitle=subtitle,
-        source=source,
-        ylabel=ylabel,
-        reference=reference,
-        reference_label=reference_label,
-        legend_suffix=" (95% interval)",
-    )
-
-
-def hourly_chart(hourly: pd.DataFrame, *, title: str, subtitle: str, source: str):
-    """Share of offences by hour of day, school days against other days; 15:00-18:00 shaded."""
-    from matplotlib.ticker import PercentFormatter
-
-    from sa_toolkit import charts
-
-    fig, ax = charts.new_figure(title, subtitle, source)
-    ax.axvspan(14.5, 17.5, color=charts.CONTEXT, alpha=0.5, label="15:00-18:00")
-    for i, col in enumerate(hourly.columns):
-        ax.plot(hourly.index, hourly[col].to_numpy(), marker="o", markersize=3,
-                color=charts.CATEGORICAL[i], label=col)  # fmt: skip
-    ax.set_xticks(range(0, 24, 3), [f"{h:02d}:00" for h in range(0, 24, 3)])
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylabel("Share of the day type's offences")
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left")
-    from sa_toolkit import figure_data  # the figure's data table (accessible reports)
-
-    hours = hourly.rename(index=lambda h: f"{int(h):02d}:00")
-    figure_data.attach(fig, *figure_data.wide_table(hours, "Hour", "{:.1%}"))
-    return fig
-
-
-def employment_title(outcomes: pd.DataFrame) -> str:
-    """Chart title: employment of 18-24 year olds leaving probation against those 25 and over."""
-    latest = outcomes[outcomes["year"] == outcomes["year"].max()].set_index("age_group")
-    latest = latest.dropna(subset=["employment"])  # a group with no orders ending
-    if "18-24" not in latest.index:
-        return "Employment at the end of probation by age"
-    y = latest.loc["18-24"]
-    text = f"{y['employment']:.0f}% of 18-24 year olds leaving probation in {y['year']} had a job"
-    if "25+" in latest.index:
-        text += f", against {latest.loc['25+', 'employment']:.0f}% of those aged 25 and over"
-    return text

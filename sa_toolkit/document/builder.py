@@ -97,6 +97,7 @@ def _summary(doc: AssessmentDocument, summary: dict[str, Any]) -> None:
         f"Recommended priorities for {summary['plan_year']}",
         ["Priority", "Recommendation", "Reasons"],
         rows,
+        row_headers=True,
     )
     doc.paragraph(
         "Keep: a target was missed, a measure worsened significantly or the priority-setting "
@@ -117,6 +118,7 @@ def _summary(doc: AssessmentDocument, summary: dict[str, Any]) -> None:
             "Measures whose traffic light changed since last year's assessment",
             ["Measure", str(changes["year"]), summary["year"]],
             [[m["name"], m["rag_before"], m["rag_now"]] for m in changes["measures"]],
+            row_headers=True,
         )
     else:
         doc.paragraph(f"No measure's traffic light changed ({changes['unchanged']} compared).")
@@ -131,6 +133,7 @@ def _summary(doc: AssessmentDocument, summary: dict[str, Any]) -> None:
             ]  # fmt: skip
             for r in changes["recommendations"]
         ],
+        row_headers=True,
     )
 
 
@@ -204,6 +207,7 @@ def _sources_annex(doc: AssessmentDocument, cfg: Config) -> None:
             [name.replace("_", " ").capitalize(), f"{t[0]:,}", f"{t[1]:,}", f"{t[2]:,}"]
             for name, t in sorted(by_dataset.items())
         ],
+        row_headers=True,
     )
     doc.paragraph(
         "Each input file, its checksum and the run's parameters are listed in the run log "

@@ -41,9 +41,10 @@ class AssessmentDocument:
         self.doc = Document()
         self.figures = 0
         self.tables = 0
-        # python-docx finds a style given by name by searching every style each time
-        # (606 look-ups, 1.5 s, in the demo's document); given the style, it does not
-        self._styles: dict[str, object] = {}
+        # python-docx finds a style given by name by searching every style each time, and
+        # given a style object it still searches them for the default (443 look-ups, about
+        # 1 s, in the demo's document): the style's id is found once and set directly
+        self._style_ids: dict[str, str] = {}
         normal = self.doc.styles["Normal"]
         normal.font.name = "Arial"
         normal.font.size = Pt(11)
@@ -52,20 +53,25 @@ class AssessmentDocument:
 
     # ------------------------------------------------------------------ text
 
-    def style(self, name: str | None):
-        """The document's style called ``name`` (None: the default), looked up once."""
-        if name is None:
-            return None
-        if name not in self._styles:
-            self._styles[name] = self.doc.styles[name]
-        return self._styles[name]
+    def style_id(self, name: str) -> str:
+        """The id of the document's style called ``name``, looked up once."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
+    def add_paragraph(self, style: str | None = None) -> Paragraph:
+        """A new paragraph at the end of the document, in ``style`` (None: the default)."""
+        para = self.doc.add_paragraph()
+        if style is not None:
+            para._p.style = self.style_id(style)
+        return para
 
     def heading(self, text: str, level: int) -> None:
         level = max(1, min(level, 4))
-        self.doc.add_paragraph(" ".join(text.split()), style=self.style(f"Heading {level}"))
+        self.add_paragraph(f"Heading {level}").add_run(" ".join(text.split()))
 
     def paragraph(self, text: str = "", style: str | None = None, bold: bool = False):
-        para = self.doc.add_paragraph(style=self.style(style))
+        para = self.add_paragraph(style)
         if text:
             run = para.add_run(" ".join(text.split()))
             run.bold = bold
@@ -85,7 +91,7 @@ class AssessmentDocument:
 
     def _caption(self, kind: str, number: int, text: str) -> None:
         """``Figure 3: text`` in the Caption style, the number a Word SEQ field."""
-        para = self.doc.add_paragraph(style=self.style("Caption"))
+        para = self.add_paragraph("Caption")
         para.add_run(f"{kind} ")
         field = OxmlElement("w:fldSimple")
         field.set(qn("w:instr"), f" SEQ {kind} \\* ARABIC ")
@@ -109,8 +115,20 @@ class AssessmentDocument:
             doc_pr.set("title", " ".join(title.split()))
         self._caption("Figure", self.figures, title)
 
-    def table(self, caption: str, header: list[str], rows: list[list[str]], rag_col=None):
-        """A captioned table; ``rag_col`` (index) cells are coloured by their text."""
+    def table(
+        self,
+        caption: str,
+        header: list[str],
+        rows: list[list[str]],
+        rag_col=None,
+        row_headers: bool = False,
+    ):
+        """A captioned table; ``rag_col`` (index) cells are coloured by their text.
+
+        ``row_headers``: the first column names each row (as ``<th scope="row">`` in the
+        HTML): its cells are bold and the table's look says so (Word's "First Column"),
+        as the header row is marked "Header Row" and repeats on each page.
+        """
         self.tables += 1
         self._caption("Table", self.tables, caption)
         width = max([len(header)] + [len(r) for r in rows]) if (header or rows) else 1
@@ -118,7 +136,7 @@ class AssessmentDocument:
         # all rows at once, and the cells read once: python-docx's add_row and row.cells
         # re-walk the whole table each call, quadratic for a 60-row framework
         table = self.doc.add_table(rows=len(grid), cols=width)
-        table.style = self.style("Table Grid")
+        table._tbl.tblPr.style = self.style_id("Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         cells = table._cells
         size = Pt(11 if width <= 3 else 9.5 if width <= 6 else 8)
@@ -132,11 +150,14 @@ class AssessmentDocument:
                 if header and r == 0:
                     run.bold = True
                     _shade(cell, "F3F2F1")
+                elif row_headers and i == 0:
+                    run.bold = True
                 elif label in RAG_FILL and (rag_col is None or i == rag_col):
                     fill, colour = RAG_FILL[label]
                     _shade(cell, fill)
                     run.font.color.rgb = RGBColor.from_string(colour)
                     run.bold = True
+        _mark_headers(table, header_row=bool(header), first_column=row_headers)
         if header:
             _repeat_header(table.rows[0])
         self.doc.add_paragraph()
@@ -153,6 +174,21 @@ def _shade(cell, fill: str) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
     props.append(shading)
+
+
+def _mark_headers(table, header_row: bool, first_column: bool) -> None:
+    """Say which of the header row and first column are headers (``w:tblLook``).
+
+    python-docx marks both on every table; a table without row headers must not claim
+    them, or assistive technology reads its first column as headers.
+    """
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    look.set(qn("w:firstRow"), "1" if header_row else "0")
+    look.set(qn("w:firstColumn"), "1" if first_column else "0")
+    look.attrib.pop(qn("w:val"), None)  # the legacy bit mask would override the flags
 
 
 def _repeat_header(row) -> None:
@@ -180,7 +216,7 @@ def _figure_title(img) -> str:
 
 def _inline_paragraph(doc: AssessmentDocument, node, style: str | None = None) -> None:
     """A paragraph keeping bold and italic runs."""
-    para = doc.doc.add_paragraph(style=doc.style(style))
+    para = doc.add_paragraph(style)
     pending = "sa-to-be-written" in (node.get("class") or [])
 
     def walk(el, bold=False, italic=False):
@@ -216,15 +252,18 @@ def _table(doc: AssessmentDocument, node) -> None:
     head = node.find("thead")
     if head:
         header = [_text(c) for c in head.find_all(["th", "td"])]
+    row_headers = False
     for tr in node.find_all("tr"):
         if head and tr.find_parent("thead") is head:
             continue
-        cells = [_text(c) for c in tr.find_all(["th", "td"], recursive=False)]
+        found = tr.find_all(["th", "td"], recursive=False)
+        cells = [_text(c) for c in found]
         if not header and not rows and all(c.name == "th" for c in tr.find_all(["th", "td"])):
             header = cells
             continue
+        row_headers = row_headers or bool(found and found[0].get("scope") == "row")
         rows.append(cells)
-    doc.table(caption, header, rows)
+    doc.table(caption, header, rows, row_headers=row_headers)
 
 
 def add_html(doc: AssessmentDocument, markup: str, heading_offset: int = 0) -> None:
@@ -236,7 +275,7 @@ def add_html(doc: AssessmentDocument, markup: str, heading_offset: int = 0) -> N
     """
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(markup, "html.parser")
+    soup = BeautifulSoup(markup, "lxml")
     _walk(doc, soup, heading_offset)
 
 

@@ -143,6 +143,13 @@ def population(
 ) -> tuple[float, str]:
     """Partnership population at mid-year ``year.start_year`` (else the nearest estimate,
     :func:`sa_toolkit.periods.nearest_mid_year`, named in the note)."""
+    # every rate asks for it (about 150 times a run): found once per year and age band
+    return _memo(src, ("_population", year.label, ages), lambda: _population(src, year, ages))
+
+
+def _population(
+    src: DataSource, year: FinancialYear, ages: tuple[int, int] | None
+) -> tuple[float, str]:
     from sa_toolkit.periods import nearest_mid_year
 
     table = _local(src.read("population", ["year", "lsoa_code", "age_min", "population"]), src)
