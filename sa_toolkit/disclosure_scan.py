@@ -206,6 +206,17 @@ _CHANGE_OF_HIDDEN = re.compile(
 )
 
 
+#: counts written as words ("three victims"): read as counts only before a count noun
+NUMBER_WORDS = {
+    word: value
+    for value, word in enumerate(
+        """zero one two three four five six seven eight nine ten eleven twelve thirteen
+        fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()
+    )
+}
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b(?!-)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One small count a reader could see."""
@@ -252,6 +263,8 @@ def classify_number(text: str, match: re.Match) -> str | None:
     # first what the number's own form says it is
     if match.group("frac"):
         return "decimal"
+    if len(match.group("int")) > 1 and match.group("int").startswith("0"):
+        return "label"  # written with leading zeros: part of a name ("Sunderland 003")
     if re.match(r"\s?(%|per ?cent\b|pp\b|percentage point)", after, re.IGNORECASE):
         return "percentage"
     if re.match(r"\s+per\b", after, re.IGNORECASE):
@@ -356,6 +369,7 @@ def small_counts_in_text(text: str, threshold: int) -> list[tuple[str, str, str]
         counts_so_far.append((match.start(), int(value)))
         if 1 <= value < threshold:
             found.append((match.group(0).strip(), "small count", ""))
+    found += _small_counts_in_words(text, threshold)
     for match in _CHANGE_OF_HIDDEN.finditer(text):
         pct = float((match.group("pct") or match.group("pct2")).replace("−", "-"))
         after = match.group("after") or match.group("after2")
@@ -390,6 +404,49 @@ def small_counts_in_text(text: str, threshold: int) -> list[tuple[str, str, str]
                     )
                 )
                 break
+    return found
+
+
+#: words that may follow a counted noun: "three victims were ...", "two fires in May"
+_AFTER_COUNTED = frozenset(
+    """
+    was were is are be been have has had will would could did not in on at of with and or
+    but who whom whose which that aged under over from to for by this last each than since
+    during between across recorded reported attended died injured killed arrested charged
+    """.split()
+)
+
+
+def _small_counts_in_words(text: str, threshold: int) -> list[tuple[str, str, str]]:
+    """Counts written as words ("three victims were", "Two offences in May").
+
+    Number words are common in plain prose ("the cost of one offence", "one in three",
+    "two youth forums"), so a number word is read as a count only in the narrow form
+    of a count: a count noun right after it, itself not the first word of a longer noun
+    ("youth forums"), not a unit ("one offence per ...", "of one offence") and not a
+    proportion ("one in three victims", "one of the victims").
+    """
+    found = []
+    for match in _NUMBER_WORD.finditer(text):
+        value = NUMBER_WORDS[match.group(0).lower()]
+        if not 1 <= value < threshold:
+            continue
+        after = _words_after(text, match.end(), 3)
+        before = [w.lower() for w in _WORD.findall(text[: match.start()])[-2:]]
+        if not after or after[0] not in COUNT_NOUNS:
+            continue
+        if len(after) > 1 and after[1] not in _AFTER_COUNTED | COUNT_NOUNS:
+            continue  # "two youth forums": the count noun describes another noun
+        unit = "per" in _words_after(text, match.end(), 5)
+        if unit or (before and before[-1] in ("of", "per", "each", "every", "a")):
+            continue  # a unit: "the cost of one offence", "one victim per incident"
+        if (
+            len(before) == 2
+            and before[1] in ("in", "of")
+            and (before[0] in NUMBER_WORDS or before[0][0].isdigit())
+        ):
+            continue  # the "three" of "one in three victims"
+        found.append((match.group(0), "small count", "written as a word"))
     return found
 
 

@@ -88,6 +88,8 @@ def small_counts_in_table(table: ReaderTable, threshold: int) -> list[Finding]:
                 # "2 (no significant change)" in a score column: the leading figure is the
                 # column's value (a score, a rank); only the words after it are read
                 text = _LEADING_NUMBER.sub("", text, count=1)
+                # and its scale: "2 of 3" (a score out of 3)
+                text = re.sub(r"^\s*(?:out )?of \d+\b", "", text, count=1)
             for number, kind, detail in small_counts_in_text(text, threshold):
                 findings.append(Finding(table.file, where, cell.strip(), number, kind, detail))
     findings.extend(_derivable_from_totals(table, threshold))

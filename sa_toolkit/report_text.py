@@ -242,10 +242,22 @@ def svg_texts(path: Path, name: str) -> Iterator[ReaderText]:
 _TICK_GROUP = re.compile(r"^[xy]tick_\d+$")
 
 
+def _svg_tag(element) -> str:
+    return element.tag.removeprefix(_SVG_NS) if isinstance(element.tag, str) else ""
+
+
 def _svg_walk(element, name: str, in_tick: bool) -> Iterator[ReaderText]:
-    tag = element.tag.removeprefix(_SVG_NS) if isinstance(element.tag, str) else ""
+    tag = _svg_tag(element)
     if tag == "g" and _TICK_GROUP.match(element.get("id", "")):
         in_tick = True
+    children = list(element)
+    if tag == "g" and len(children) > 1 and all(_svg_tag(c) == "text" for c in children):
+        # one text of the chart wrapped over lines (matplotlib writes a <text> per line in
+        # the text's group): read as the one sentence a reader sees, not cut at each line
+        text = " ".join(" ".join("".join(c.itertext()).split()) for c in children).strip()
+        if text:
+            yield ReaderText(name, "axis tick" if in_tick else "figure text", text)
+        return
     if tag in ("text", "title", "desc"):
         text = " ".join("".join(element.itertext()).split())
         if text:

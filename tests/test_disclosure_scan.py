@@ -63,6 +63,35 @@ def test_small_counts_are_found(text, expected):
     assert _counts(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Three victims were under 18 in South ward.", ["Three"]),
+        ("There were two robberies of young people in the ward.", ["two"]),
+        ("four of them", []),  # no count noun follows
+        ("One in three victims was under 25.", []),  # a proportion
+        ("one of the victims was injured", []),
+        ("two-thirds of offences were at night", []),
+        ("Two wards had no offences", []),  # places, not people or events
+        ("five offences", []),  # at the threshold: shown
+        ("Seven priorities, three actions and nineteen offences", []),
+        ("Two fires in May and one arson", ["Two"]),
+        ("Four offenders were charged.", ["Four"]),
+        # the demo's own prose: units, a definition and a noun used as an adjective
+        ("the Home Office cost of one offence at this year's prices", []),
+        ("One victim or suspect per recorded incident; ages as recorded.", []),
+        ("an online consultation (540 responses) and two youth forums.", []),
+    ],
+)
+def test_small_counts_written_as_words_are_found(text, expected):
+    assert _counts(text) == expected
+    assert all(
+        detail == "written as a word"
+        for number, _, detail in small_counts_in_text(text, 5)
+        if not number[0].isdigit()
+    )
+
+
 def test_counts_at_or_above_the_threshold_and_zero_are_not_small():
     assert _counts("Robbery rose from 0 to 5 offences; knife crime 12 to 140") == []
     assert _counts("Gun crime rose from 3 to 14", threshold=3) == []
@@ -94,6 +123,7 @@ def test_counts_at_or_above_the_threshold_and_zero_are_not_small():
         ("See Figure 2 and Table 3", "2", "label"),
         ("NI 1, NI 5 and NI 21 questions", "1", "label"),
         ("Rank 1 is the highest rate in the group", "1", "label"),
+        ("Sunderland 003 had the most offences", "003", "label"),
         ("from 1 April 2025", "1", "date or time"),
         ("open at 1 pm", "1", "date or time"),
         ("between 22:00 and 3:00", "3", "date or time"),
@@ -180,6 +210,11 @@ def test_table_cells_are_counts_unless_their_header_says_otherwise():
     # so only a column that names a count (Offences) holds counts
     assert [(f.number, f.part.split("column ")[1]) for f in found] == [("3", "'Offences'")]
     assert "row 'North'" in found[0].part
+
+
+def test_a_score_out_of_its_scale_is_not_a_count():
+    table = _table(("Category", "Score", "Priority"), ("Drugs", "1 of 3", "Low"))
+    assert small_counts_in_table(table, 5) == []
 
 
 def test_the_unit_column_and_the_row_name_decide_in_a_framework_table():

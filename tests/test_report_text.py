@@ -54,6 +54,17 @@ def test_words_drawn_in_a_chart_are_read_from_its_svg(tmp_path):
     assert "Violence is highest in North ward" in drawn
 
 
+def test_a_chart_text_wrapped_over_lines_is_read_as_one_sentence(tmp_path):
+    charts.use_house_style()
+    fig, ax = plt.subplots()
+    ax.set_title("Violence was significantly above the partnership rate in 4\nLSOAs")
+    fig.savefig(tmp_path / "chart.svg", format="svg")
+    plt.close(fig)
+    drawn = [t.text for t in reader_texts(tmp_path) if t.part == "figure text"]
+    assert "Violence was significantly above the partnership rate in 4 LSOAs" in drawn
+    assert not any(t.endswith("rate in 4") for t in drawn)
+
+
 def test_word_paragraphs_cells_and_picture_descriptions_are_read(tmp_path):
     document = Document()
     document.add_heading("Anti-social behaviour", level=1)

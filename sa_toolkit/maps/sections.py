@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from sa_toolkit import findings
+from sa_toolkit import disclosure, findings
 from sa_toolkit.errors import ArgumentError
 from sa_toolkit.findings import HtmlBlock
 from sa_toolkit.maps.draw import SparseHotspotError, choropleth, hotspot_map
@@ -211,7 +211,8 @@ def priority_maps(
         notes = []
         if left_out:
             notes.append(
-                f"{left_out:,} {count_label.lower()} without coordinates or placed outside the "
+                f"{disclosure.safe_count(left_out, threshold).capitalize()} "
+                f"{count_label.lower()} without coordinates or placed outside the "
                 "partnership's boundary are not drawn."
             )
         if fig.sa_omitted_labels:
