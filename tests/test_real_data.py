@@ -345,3 +345,16 @@ def test_real_data_reports_show_no_internals(sunderland):
     log = re.sub(r"\s+", " ", _index(sunderland))
     assert "<td>partner/crime_incidents.csv</td>" in log
     assert "template in data/templates/crime_incidents.csv" in log
+
+
+@pytest.mark.parametrize("which", ["sunderland", "sunderland_with_boundaries"])
+def test_real_data_reports_show_no_small_counts(which, request):
+    """Disclosure on real data (issue 10 item 6): no count from 1 to 4 in any text, table,
+    chart or the Word document of a real partnership's assessment, with and without maps
+    (the maps' note on offences not drawn printed "1 offences" before)."""
+    from sa_toolkit.disclosure_scan import refusal_message, scan_report_folder
+
+    run = request.getfixturevalue(which)
+    assert run["run"] is not None and run["run"].returncode == 0
+    findings = scan_report_folder(run["report_dir"], 5)
+    assert findings == [], refusal_message(findings, 5, limit=40)
