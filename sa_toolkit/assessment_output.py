@@ -41,6 +41,8 @@ class Prepared:
     reports: list[str] = field(default_factory=list)
     #: reports whose additions (the survey's table) :class:`Background` computes
     waiting: list[str] = field(default_factory=list)
+    #: each report's title (its notebook's first heading), by report name
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 def demo_notice_html() -> str:
@@ -50,9 +52,15 @@ def demo_notice_html() -> str:
     )
 
 
-def prepare(cfg: Config, all_reports: Sequence[str], chosen: Sequence[str]) -> Prepared:
+def prepare(
+    cfg: Config,
+    all_reports: Sequence[str],
+    chosen: Sequence[str],
+    titles: dict[str, str] | None = None,
+) -> Prepared:
     """Templates for missing content files, the content read, each report's additions.
 
+    ``titles``: each report's title, to name what is still to be written in words.
     Raises ``UserError`` for an invalid ``priorities.yml`` before anything runs.
     """
     from sa_toolkit.assessment_summary import apply_overrides
@@ -72,6 +80,7 @@ def prepare(cfg: Config, all_reports: Sequence[str], chosen: Sequence[str]) -> P
         content.content_fingerprint(cfg),
         list(all_reports),
         waiting=later,
+        titles=dict(titles or {}),
     )
 
 
@@ -213,8 +222,7 @@ def finish(
     from sa_toolkit import assessment_summary as asum
     from sa_toolkit import report_index, summary_page
 
-    titles = {r.name: r.title for r in results}
-    pending = content.to_be_written(prepared.pieces, titles, prepared.reports)
+    pending = still_to_be_written(prepared, results)
     demo = demo_data.is_demo(cfg.processed_dir)
     manifest.update(
         {
@@ -294,6 +302,13 @@ def finish(
             highlight=False,
         )
     return manifest
+
+
+def still_to_be_written(prepared: Prepared, results: Sequence[Any]) -> list[str]:
+    """What the analyst has still to write, each named in words by its report's title
+    (a report not rendered in this run, ``--only`` on a new folder, by its notebook's)."""
+    titles = {**prepared.titles, **{r.name: r.title for r in results}}
+    return content.to_be_written(prepared.pieces, titles, prepared.reports)
 
 
 def check_publishable(cfg: Config, manifest: dict[str, Any]) -> str | None:

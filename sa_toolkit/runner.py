@@ -533,7 +533,7 @@ def run_assessment(
         from sa_toolkit import assessment_output
 
         prepared = assessment_output.prepare(
-            cfg, [p.stem for p in available], [p.stem for p in chosen]
+            cfg, [p.stem for p in available], [p.stem for p in chosen], _titles(available)
         )
         from sa_toolkit import measures
 
@@ -609,6 +609,21 @@ def run_assessment(
     result = RunResult(report_dir, merged, round(time.perf_counter() - started, 2), archived)
     _print_summary(result, console, cfg)
     return result
+
+
+def _titles(notebooks: Sequence[Path]) -> dict[str, str]:
+    """Each notebook's title (its first heading), by name: how a reader knows the report."""
+    import nbformat
+
+    from sa_toolkit import render
+
+    titles = {}
+    for path in notebooks:
+        try:
+            titles[path.stem] = render.notebook_title(nbformat.read(path, as_version=4), path.stem)
+        except (OSError, ValueError):
+            titles[path.stem] = path.stem
+    return titles
 
 
 def _refuse_if_published(report_dir: Path, cfg: Config, force: bool) -> None:

@@ -159,3 +159,20 @@ def test_the_demo_marker_follows_the_raw_folder(tmp_path):
     (raw / demo_data.MARKER).unlink()
     assert demo_data.carry_marker(raw, processed) is False
     assert not demo_data.is_demo(processed)
+
+
+def test_a_report_not_rendered_in_this_run_is_named_by_its_title(cfg):
+    """`sa run --only 02_youth_crime` on a new folder: the commentary still to be written
+    for the violent crime report is named "Violent crime", never "01_violent_crime"."""
+    from types import SimpleNamespace
+
+    from sa_toolkit.assessment_output import prepare, still_to_be_written
+
+    reports = ["01_violent_crime", "02_youth_crime"]
+    titles = {"01_violent_crime": "Violent crime", "02_youth_crime": "Youth crime"}
+    prepared = prepare(cfg, reports, ["02_youth_crime"], titles)
+    ran = [SimpleNamespace(name="02_youth_crime", title="Youth crime")]
+    pending = still_to_be_written(prepared, ran)
+    assert "Analyst's commentary on Violent crime" in pending
+    assert "Analyst's commentary on Youth crime" in pending
+    assert not any("01_violent_crime" in text for text in pending)
