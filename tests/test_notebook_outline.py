@@ -139,24 +139,7 @@ def outline_problems(path: Path) -> list[str]:
     return problems
 
 
-# Notebooks whose logic has not yet moved to the library (issue 11, item 7): expected to
-# fail, strictly, so that a notebook made an outline must leave this list.
-NOT_YET_OUTLINES: set[str] = set()
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            marks=pytest.mark.xfail(
-                path.stem in NOT_YET_OUTLINES, reason="logic not yet in the library", strict=True
-            ),
-        )
-        for path in NOTEBOOKS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_reads_as_the_report_outline(path):
     problems = outline_problems(path)
     assert not problems, "\n".join(problems)
