@@ -250,6 +250,19 @@ def test_trend_section_without_last_year_says_so(tmp_path):
     assert "Recorded crime by type, Borough A, 2025/26</caption>" in _html(table)
 
 
+def test_trend_chart_alt_text_says_why_last_year_is_not_compared_and_hides_small_totals(
+    tmp_path,
+):
+    report = _report(tmp_path, first_month="2025-04")
+    trend = {**report.trend, "too_few_months": True, "asb_this": 3}
+    chart = report_sections.trend_chart(trend, report.cfg)
+    # months in both years too few to compare: not "no data"; 3 incidents: fewer than 5
+    assert chart.alt.endswith(
+        "147 offences in 2025/26 and fewer than 5 anti-social behaviour incidents (too few "
+        "months to compare for 2024/25)."
+    )
+
+
 # ----------------------------------------------------------------------------- cost
 
 

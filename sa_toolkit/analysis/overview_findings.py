@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sa_toolkit import findings
+from sa_toolkit import disclosure, findings
 from sa_toolkit.analysis.overview_cost import cost_sentence
 from sa_toolkit.analysis.overview_framework import framework_sentence
 from sa_toolkit.analysis.overview_matrix import matrix_sentence
 from sa_toolkit.analysis.overview_msg import msg_sentences
 from sa_toolkit.analysis.overview_trend import change_test
 from sa_toolkit.config import Config
+
+
+def _count(n, cfg: Config) -> str:
+    """A whole partnership's count as a reader may see it (small in a tiny partnership)."""
+    return disclosure.safe_count(n, cfg.suppression_threshold)
 
 
 def key_findings(
@@ -42,12 +47,12 @@ def key_findings(
         out = [when + sentence[0].lower() + sentence[1:]]
     elif trend.get("too_few_months"):
         out = [
-            f"{findings.format_number(trend['crime_this'])} offences were recorded in "
+            f"{_count(trend['crime_this'], cfg)} offences were recorded in "
             f"{cfg.year.label}. {trend['months_note']}"
         ]
     else:
         out = [
-            f"{findings.format_number(trend['crime_this'])} offences were recorded in "
+            f"{_count(trend['crime_this'], cfg)} offences were recorded in "
             f"{cfg.year.label}. " + not_available_text(f"Change on {previous}", previous)
         ]
     if trend.get("months_note") and not trend.get("too_few_months"):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from sa_toolkit import charts, findings
+from sa_toolkit import charts, disclosure, findings
 from sa_toolkit.analysis import overview_findings
 from sa_toolkit.analysis import priority_framework as pf
 from sa_toolkit.analysis.overview_cost import (
@@ -300,14 +300,21 @@ def trend_chart(trend: dict, cfg: Config) -> Chart:
     name = cfg.partnership_short_name
     previous = cfg.year.previous().label
     both = trend_frame(trend)
+
+    def count(n) -> str:  # a whole partnership's total can be small in a tiny one
+        return disclosure.safe_count(n, cfg.suppression_threshold)
+
     if trend["compared"]:
         totals = (
-            f" against {trend['crime_last']:,} in {previous}; {trend['asb_this']:,} anti-social "
-            f"behaviour incidents against {trend['asb_last']:,}."
+            f" against {count(trend['crime_last'])} in {previous}; {count(trend['asb_this'])} "
+            f"anti-social behaviour incidents against {count(trend['asb_last'])}."
         )
     else:
+        # last year not compared: no data for it, or too few months in common
+        why = "too few months to compare" if trend.get("too_few_months") else "no data"
         totals = (
-            f" and {trend['asb_this']:,} anti-social behaviour incidents (no data for {previous})."
+            f" and {count(trend['asb_this'])} anti-social behaviour incidents ({why} for "
+            f"{previous})."
         )
     return Chart(
         charts.monthly_trend,
@@ -325,7 +332,7 @@ def trend_chart(trend: dict, cfg: Config) -> Chart:
         "00_overview_crime_trend",
         f"Line chart of monthly recorded crime and police-recorded anti-social behaviour in "
         f"{name}, {trend['period']}, with 12-month averages and financial-year totals: "
-        f"{trend['crime_this']:,} offences in {cfg.year.label}" + totals,
+        f"{count(trend['crime_this'])} offences in {cfg.year.label}" + totals,
     )
 
 
