@@ -509,10 +509,11 @@ def monthly_trend(
 
     colours = {column: CATEGORICAL[i] for i, column in enumerate(frame.columns)}
     multi = frame.shape[1] > 1
+    threshold = _threshold()
     for row, columns in enumerate(groups):
         ax, ax_fy = axes[row]
         part = frame[columns]
-        _draw_monthly(ax, part, colours, edges, break_map, measure, rolling, multi, full)
+        _draw_monthly(ax, part, colours, edges, break_map, measure, rolling, multi, full, threshold)
         if rows > 1 and row > 0:
             ax.set_title("Smaller series, on their own scale", loc="left", fontsize=9)
         if ax_fy is not None:
@@ -560,16 +561,40 @@ def magnitude_groups(frame: pd.DataFrame, ratio: float = SMALL_SERIES_RATIO) -> 
     return [sorted(group, key=position.__getitem__) for group in groups]
 
 
-def _draw_monthly(ax, frame, colours, edges, break_map, measure, rolling, multi, full) -> None:
-    """One axis of a trend chart: monthly lines, rolling averages, gaps and breaks."""
+def _threshold() -> int:
+    from sa_toolkit.figure_data import suppression_threshold
+
+    return suppression_threshold()
+
+
+def small_count_series(frame: pd.DataFrame, threshold: int) -> list:
+    """Columns holding a month from 1 to ``threshold - 1``: their monthly line would show a
+    count the tables hide, so only their rolling average is drawn."""
+    if threshold <= 1:
+        return []
+    small = (frame >= 1) & (frame < threshold)
+    return [column for column in frame.columns if bool(small[column].any())]
+
+
+def _draw_monthly(
+    ax, frame, colours, edges, break_map, measure, rolling, multi, full, threshold=0
+) -> None:
+    """One axis of a trend chart: monthly lines, rolling averages, gaps and breaks.
+
+    A series with a month of 1 to ``threshold - 1`` is drawn as its rolling average only
+    (disclosure control: the line's height would give the month's count away), and the
+    legend says so.
+    """
     x_all = full.to_timestamp()
+    averaged_only = small_count_series(frame, threshold)
     for column in frame.columns:
         colour = colours[column]
         name = measure if column is None or column == 0 else str(column)
         for seg, (start, stop) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
             part = frame.loc[(frame.index >= start) & (frame.index < stop), column]
             x = part.index.to_timestamp()
-            ax.plot(x, part.values, color=colour, alpha=0.45, linewidth=1)
+            if column not in averaged_only:
+                ax.plot(x, part.values, color=colour, alpha=0.45, linewidth=1)
             roll = part.rolling(rolling, min_periods=rolling).mean()
             ax.plot(
                 x,
@@ -580,7 +605,16 @@ def _draw_monthly(ax, frame, colours, edges, break_map, measure, rolling, multi,
             )
     if multi:  # colours name the series; these two entries explain the line weights
         ax.plot([], [], color=TEXT_GREY, linewidth=2.2, label=f"{rolling}-month average")
-    ax.plot([], [], color=TEXT_GREY if multi else CATEGORICAL[0], alpha=0.45, label="Monthly")
+    if len(averaged_only) < frame.shape[1]:
+        ax.plot([], [], color=TEXT_GREY if multi else CATEGORICAL[0], alpha=0.45, label="Monthly")
+    if averaged_only:
+        which = "" if not multi else f" of {', '.join(str(c) for c in averaged_only)}"
+        ax.plot(
+            [],
+            [],
+            linestyle="none",
+            label=f"Monthly figures{which} not drawn: some months had fewer than {threshold}",
+        )
     _mark_missing_months(ax, frame)
     for month, label in break_map.items():
         x = month.to_timestamp()

@@ -218,3 +218,27 @@ def test_breaks_from_series_breaks_table():
     months = pd.period_range("2021-04", "2024-03", freq="M")
     fig = charts.monthly_trend(pd.Series(1.0, index=months), breaks=table, **TITLE)
     assert "Series break:\ncounting rules changed" in _texts(fig)
+
+
+def test_a_series_with_small_monthly_counts_is_drawn_as_its_average_only(monkeypatch):
+    """Gun crime of 2-4 a month beside robbery of 100 (threshold 5): the gun crime monthly
+    line would show counts the tables hide, so only its 12-month average is drawn (24
+    months: an average from the twelfth), and the legend says why."""
+    from sa_toolkit import figure_data
+
+    monkeypatch.setenv(figure_data.THRESHOLD_ENV, "5")
+    months = pd.period_range("2024-04", periods=24, freq="M")
+    frame = pd.DataFrame({"Robbery": [100.0] * 24, "Gun crime": [2.0, 3.0, 4.0] * 8}, index=months)
+    fig = charts.monthly_trend(frame, financial_years=False, **TITLE)
+    lines = [line for ax in fig.axes for line in ax.get_lines() if len(line.get_xdata())]
+    faint = [line for line in lines if line.get_alpha() == 0.45]
+    # one faint monthly line (robbery); gun crime has only its average (24 points, 12 NaN)
+    assert len(faint) == 1 and list(faint[0].get_ydata()) == [100.0] * 24
+    averages = [line for line in lines if line.get_linewidth() == 2.2]
+    assert len(averages) == 2
+    labels = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().texts]
+    assert "Monthly figures of Gun crime not drawn: some months had fewer than 5" in labels
+    monkeypatch.setenv(figure_data.THRESHOLD_ENV, "2")  # none of 2, 3, 4 is below 2
+    fig = charts.monthly_trend(frame, financial_years=False, **TITLE)
+    faint = [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_alpha() == 0.45]
+    assert len([ln for ln in faint if len(ln.get_xdata())]) == 2
