@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from sa_toolkit.ingest.boundaries import OUTPUT_DIR
-
 #: the line every map and the text under it carry (OS and ONS boundary licence terms)
 ATTRIBUTION = (
     "Contains OS data © Crown copyright and database right; Contains public sector "
@@ -60,6 +58,9 @@ class MapLayers:
 
 def boundary_layers_available(processed_dir) -> dict[str, list[Path]]:
     """The processed boundary files by level (``{"lsoa": [...], "ward": [...]}``)."""
+    # imported here: the ingest package brings polars, which a report kernel never needs
+    from sa_toolkit.ingest.boundaries import OUTPUT_DIR
+
     folder = Path(processed_dir) / OUTPUT_DIR
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
