@@ -247,18 +247,9 @@ def key_findings(report: ASBReport) -> list[str]:
 def framework_section(report: ASBReport) -> Section:
     """The priority's performance framework table, with the traffic-light rule, how
     significance is tested and the indicators not computed."""
-    cfg = report.cfg
     return Section().add(
-        html_table(
-            pf.framework_table(report.framework, report.threshold),
-            caption=(
-                f"Anti-social behaviour performance framework, {report.place}, "
-                f"{report.previous_label} to {report.year.label}"
-            ),
-            rag_columns="RAG",
-            notes=["RAG: traffic light, always with its text in the Rating column."]
-            + pf.methods_notes(cfg)
-            + pf.not_computed_notes(report.framework),
+        pf.framework_html(
+            report.framework, report.cfg, "Anti-social behaviour performance framework"
         )
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from sa_toolkit import findings, report_tables
+from sa_toolkit import findings
 from sa_toolkit.analysis import drugs_alcohol as da
 from sa_toolkit.analysis import priority_common as pc
 from sa_toolkit.analysis import priority_framework as pf
@@ -129,15 +129,8 @@ def key_findings(report: DrugsAlcoholReport) -> list[str]:
 
 def framework_section(report: DrugsAlcoholReport) -> Section:
     """The priority's performance framework table with its methods notes."""
-    fy = report.cfg.year
     return Section().add(
-        report_tables.html_table(
-            pf.framework_table(report.framework, report.threshold),
-            caption=f"Drugs and alcohol indicators, {report.place}, "
-            f"{fy.previous().label} to {fy.label}",
-            rag_columns="RAG",
-            notes=pf.methods_notes(report.cfg),
-        )
+        pf.framework_html(report.framework, report.cfg, "Drugs and alcohol indicators")
     )
 
 

@@ -392,3 +392,21 @@ def framework_table(frame: pd.DataFrame, threshold: int = 0) -> pd.DataFrame:
         }
     )
     return out
+
+
+RAG_NOTE = "RAG: traffic light, always with its text in the Rating column."
+
+
+def framework_html(frame: pd.DataFrame, cfg, what: str, notes=()):
+    """A priority report's framework table as every priority report shows it: ``what``,
+    place and years in the caption, the traffic light with its text, the report's own
+    ``notes``, how lights and significance are judged, and the indicators not computed."""
+    from sa_toolkit.report_tables import html_table
+
+    year = cfg.year
+    return html_table(
+        framework_table(frame, cfg.suppression_threshold),
+        caption=(f"{what}, {cfg.partnership_short_name}, {year.previous().label} to {year.label}"),
+        rag_columns="RAG",
+        notes=[RAG_NOTE, *notes, *methods_notes(cfg), *not_computed_notes(frame)],
+    )

@@ -127,19 +127,17 @@ def key_findings(report: ReoffendingReport) -> list[str]:
 
 def framework_section(report: ReoffendingReport) -> Section:
     """The performance framework table of the priority's indicators."""
-    fy = report.cfg.year
-    table = report_tables.html_table(
-        pf.framework_table(report.framework, report.threshold),
-        caption=f"Reducing re-offending indicators, {report.place}, "
-        f"{fy.previous().label} to {fy.label}",
-        rag_columns="RAG",
-        notes=[
-            "Proven re-offending is published about 18 months after the cohort's year: "
-            "a blank actual means the assessed year's cohort is not yet available.",
-            *pf.methods_notes(report.cfg),
-        ],
+    return Section().add(
+        pf.framework_html(
+            report.framework,
+            report.cfg,
+            "Reducing re-offending indicators",
+            notes=[
+                "Proven re-offending is published about 18 months after the cohort's year: "
+                "a blank actual means the assessed year's cohort is not yet available."
+            ],
+        )
     )
-    return Section().add(table)
 
 
 def _rates_drawn(report: ReoffendingReport) -> pd.DataFrame:

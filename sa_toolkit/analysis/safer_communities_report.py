@@ -177,15 +177,9 @@ def key_findings(report: SaferCommunitiesReport) -> list[str]:
 
 def framework_section(report: SaferCommunitiesReport) -> Section:
     """The performance framework table of the priority's indicators."""
-    fy = report.cfg.year
-    table = report_tables.html_table(
-        pf.framework_table(report.framework, report.threshold),
-        caption=f"Safer communities indicators, {report.place}, "
-        f"{fy.previous().label} to {fy.label}",
-        rag_columns="RAG",
-        notes=pf.methods_notes(report.cfg),
+    return Section().add(
+        pf.framework_html(report.framework, report.cfg, "Safer communities indicators")
     )
-    return Section().add(table)
 
 
 def _after_dark_title(changes: pd.DataFrame) -> str:

@@ -92,19 +92,8 @@ def key_findings(report: YouthCrimeReport) -> list[str]:
 
 def framework_section(report: YouthCrimeReport) -> Section:
     """The youth crime rows of the performance framework, year before against year."""
-    cfg = report.cfg
     return Section().add(
-        html_table(
-            pf.framework_table(report.framework, report.threshold),
-            caption=(
-                f"Youth crime performance framework, {report.place}, "
-                f"{cfg.year.previous().label} to {cfg.year.label}"
-            ),
-            rag_columns="RAG",
-            notes=["RAG: traffic light, always with its text in the Rating column."]
-            + pf.methods_notes(cfg)
-            + pf.not_computed_notes(report.framework),
-        )
+        pf.framework_html(report.framework, report.cfg, "Youth crime performance framework")
     )
 
 
