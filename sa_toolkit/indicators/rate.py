@@ -27,11 +27,14 @@ def poisson_limits(counts: np.ndarray, confidence: float) -> tuple[np.ndarray, n
     limit of zero and the exact upper limit (3.69 events at 95%).
     """
     counts = np.asarray(counts, dtype="float64")
-    lower = np.array([byars_lower(c, confidence) if c > 0 else 0.0 for c in counts])
+    # Each library call costs a normal quantile; counts repeat (funnel limits, areas with
+    # the same count), so each distinct count is computed once.
+    distinct, position = np.unique(counts, return_inverse=True)
+    lower = np.array([byars_lower(c, confidence) if c > 0 else 0.0 for c in distinct])
     upper = np.array(
-        [byars_upper(c, confidence) if c > 0 else exact_upper(0, confidence) for c in counts]
+        [byars_upper(c, confidence) if c > 0 else exact_upper(0, confidence) for c in distinct]
     )
-    return lower, upper
+    return lower[position].reshape(counts.shape), upper[position].reshape(counts.shape)
 
 
 def rate(
