@@ -35,11 +35,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
+from matplotlib.dates import DateFormatter, MonthLocator, YearLocator, num2date
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.layout_engine import ConstrainedLayoutEngine, PlaceHolderLayoutEngine
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, PercentFormatter
 
 from sa_toolkit.demo_data import FOOTER as DEMO_FOOTER
 from sa_toolkit.demo_data import demo_in_kernel
@@ -264,8 +264,30 @@ def new_figure(
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
 
+def settle_layout(fig: Figure, dpi: int = PNG_DPI) -> None:
+    """Solve the figure's layout once, at the PNG's resolution, and keep it.
+
+    Saving a figure that has a layout engine draws it twice (a silent draw to place its
+    parts, then the real one), and the SVG would place them again. Solving the layout
+    alone and removing the engine gives the same PNG and SVG, byte for byte, for about
+    a quarter less work. Call when every artist that takes part in the layout is on the
+    figure; a figure without an engine is left as it is.
+    """
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    fig.set_dpi(dpi)
+    if not isinstance(engine, PlaceHolderLayoutEngine):
+        engine.execute(fig)
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
+        fig.set_layout_engine(None)
+
+
 def figure_png(fig: Figure, dpi: int = PNG_DPI) -> bytes:
-    """The figure as PNG bytes."""
+    """The figure as PNG bytes (its layout solved and kept: :func:`settle_layout`)."""
+    settle_layout(fig, dpi)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     return buffer.getvalue()
@@ -350,18 +372,10 @@ def save_and_show(
     png_path = figures / f"{name}.png"
     svg_path = figures / f"{name}.svg"
     png_path.write_bytes(png)
-    # The PNG's draw placed everything (constrained layout); the SVG keeps those
-    # positions instead of solving the layout again (a quarter of the SVG's cost).
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        fig.set_layout_engine("none")
-    try:
-        fig.savefig(
-            svg_path, format="svg", dpi=SVG_IMAGE_DPI, facecolor="white", metadata={"Date": None}
-        )
-    finally:
-        if engine is not None:
-            fig.set_layout_engine(engine)
+    # the layout the PNG solved is kept (figure_png), so the SVG has the same positions
+    fig.savefig(
+        svg_path, format="svg", dpi=SVG_IMAGE_DPI, facecolor="white", metadata={"Date": None}
+    )
     if show:
         from IPython.display import HTML, display
 
@@ -650,7 +664,9 @@ def _draw_monthly(
         locator = MonthLocator(bymonth=4)
     else:
         locator = MonthLocator(bymonth=[1, 4, 7, 10])
-    ax.xaxis.set_major_locator(locator)
+    # The limits are fixed, so the ticks are found once (a date locator recomputes its
+    # calendar rule every time the axis is measured or drawn, dozens of times a save).
+    ax.xaxis.set_major_locator(FixedLocator(locator.tick_values(*num2date(ax.get_xlim()))))
     ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
     ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
     # Below the plot, so that long series names never cover the data or squeeze the axes.

@@ -209,11 +209,7 @@ def _settle_layout(fig, ax) -> None:
     """
     if getattr(fig, "sa_layout_settled", False):
         return
-    fig.set_dpi(charts.PNG_DPI)
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-        fig.set_layout_engine("none")
+    charts.settle_layout(fig, charts.PNG_DPI)
     ax.apply_aspect()
     fig.sa_layout_settled = True
 
