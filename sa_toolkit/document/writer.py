@@ -15,10 +15,10 @@ import io
 import re
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Inches, Pt, RGBColor
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Emu, Inches, Pt, RGBColor
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from sa_toolkit.figure_data import DATA_CAPTION
@@ -134,69 +134,118 @@ class AssessmentDocument:
         self._caption("Table", self.tables, caption)
         width = max([len(header)] + [len(r) for r in rows]) if (header or rows) else 1
         grid = ([header] if header else []) + [list(r) for r in rows]
-        # all rows at once, and the cells read once: python-docx's add_row and row.cells
-        # re-walk the whole table each call, quadratic for a 60-row framework
-        table = self.doc.add_table(rows=len(grid), cols=width)
-        table._tbl.tblPr.style = self.style_id("Table Grid")
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        cells = table._cells
-        size = Pt(11 if width <= 3 else 9.5 if width <= 6 else 8)
-        for r, values in enumerate(grid):
-            for i, text in enumerate(values[:width]):
-                cell = cells[r * width + i]
-                # the cell's own first paragraph, found directly (cell.paragraphs is an xpath)
-                run = Paragraph(cell._tc.find(qn("w:p")), cell).add_run(text)
-                run.font.size = size
-                label = text.strip()
-                if header and r == 0:
-                    run.bold = True
-                    _shade(cell, "F3F2F1")
-                elif row_headers and i == 0:
-                    run.bold = True
-                elif label in RAG_FILL and (rag_col is None or i == rag_col):
-                    fill, colour = RAG_FILL[label]
-                    _shade(cell, fill)
-                    run.font.color.rgb = RGBColor.from_string(colour)
-                    run.bold = True
-        _mark_headers(table, header_row=bool(header), first_column=row_headers)
-        if header:
-            _repeat_header(table.rows[0])
+        # the whole w:tbl written as one WordprocessingML string and parsed once: python-docx
+        # adds a cell's run, its properties and its text element by element (and the text
+        # character by character), most of the document's cost. The XML is the one its
+        # add_table and the per-cell calls wrote (tests/test_document_tables.py compares them)
+        tbl = parse_xml(
+            _tbl_xml(
+                grid,
+                width,
+                self.doc._block_width,
+                self.style_id("Table Grid"),
+                header=bool(header),
+                rag_col=rag_col,
+                row_headers=row_headers,
+            )
+        )
+        body = self.doc._body
+        body._element._insert_tbl(tbl)  # before the final w:sectPr, as add_table
         self.doc.add_paragraph()
-        return table
+        return Table(tbl, body)
 
     def save(self, path) -> None:
         self.doc.save(str(path))
 
 
-def _shade(cell, fill: str) -> None:
-    props = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    props.append(shading)
+def _half_points(width: int) -> int:
+    """A cell's font size in half points by the table's column count: 11, 9.5 or 8 pt."""
+    return 22 if width <= 3 else 19 if width <= 6 else 16
 
 
-def _mark_headers(table, header_row: bool, first_column: bool) -> None:
-    """Say which of the header row and first column are headers (``w:tblLook``).
+def _escape(text: str) -> str:
+    """``text`` for XML character content (``"`` too, for an attribute value)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
-    python-docx marks both on every table; a table without row headers must not claim
-    them, or assistive technology reads its first column as headers.
+
+_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def _run_text_xml(text: str) -> str:
+    """A run's content as python-docx writes ``run.text = text``: a tab is ``w:tab``, a
+    line break or carriage return ``w:br``, the text between them a ``w:t`` (with
+    ``xml:space="preserve"`` when it starts or ends with white space)."""
+    out = []
+    for piece in _BREAKS.split(text) if _BREAKS.search(text) else (text,):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{_escape(piece)}</w:t>")
+    return "".join(out)
+
+
+def _tbl_xml(
+    grid: list[list[str]],
+    width: int,
+    block_width: int,
+    style_id: str,
+    header: bool,
+    rag_col,
+    row_headers: bool,
+) -> str:
+    """The ``w:tbl`` of :meth:`AssessmentDocument.table`, as python-docx writes it.
+
+    ``add_table`` gives the grid and cell widths (the width between the margins shared
+    evenly), ``w:tblW`` and ``w:tblLook``; then the style, left alignment, the header
+    row's shading and repeat (``w:tblHeader``), and each cell's run (bold, size, traffic
+    light fill and colour) as the table's per-cell python-docx calls set them. A row
+    shorter than the widest keeps its empty cells.
+
+    The look says which of the header row and first column are headers: python-docx
+    marks both on every table, but a table without row headers must not claim them, or
+    assistive technology reads its first column as headers; the legacy ``w:val`` bit
+    mask is left out, as it would override the flags.
     """
-    look = table._tbl.tblPr.find(qn("w:tblLook"))
-    if look is None:
-        look = OxmlElement("w:tblLook")
-        table._tbl.tblPr.append(look)
-    look.set(qn("w:firstRow"), "1" if header_row else "0")
-    look.set(qn("w:firstColumn"), "1" if first_column else "0")
-    look.attrib.pop(qn("w:val"), None)  # the legacy bit mask would override the flags
-
-
-def _repeat_header(row) -> None:
-    props = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    props.append(flag)
+    col = Emu(block_width // width).twips
+    size = f'<w:sz w:val="{_half_points(width)}"/>'
+    plain_tc = f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{col}"/></w:tcPr><w:p/></w:tc>'
+    out = [
+        f"<w:tbl {nsdecls('w')}><w:tblPr>"
+        f'<w:tblStyle w:val="{_escape(style_id)}"/><w:tblW w:type="auto" w:w="0"/>'
+        f'<w:jc w:val="left"/><w:tblLook w:firstColumn="{int(row_headers)}" '
+        f'w:firstRow="{int(header)}" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+        f'w:noVBand="1"/></w:tblPr><w:tblGrid>'
+    ]
+    out.append(f'<w:gridCol w:w="{col}"/>' * width)
+    out.append("</w:tblGrid>")
+    for r, values in enumerate(grid):
+        head = header and r == 0
+        out.append('<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>' if head else "<w:tr>")
+        values = values[:width]
+        for i, text in enumerate(values):
+            fill, props = "", ""
+            label = text.strip()
+            if head:
+                fill, props = "F3F2F1", "<w:b/>"
+            elif row_headers and i == 0:
+                props = "<w:b/>"
+            elif label in RAG_FILL and (rag_col is None or i == rag_col):
+                fill, colour = RAG_FILL[label]
+                props = f'<w:b/><w:color w:val="{colour}"/>'
+            shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+            out.append(
+                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{col}"/>{shading}</w:tcPr>'
+                f"<w:p><w:r><w:rPr>{props}{size}</w:rPr>{_run_text_xml(text)}</w:r></w:p></w:tc>"
+            )
+        out.append(plain_tc * (width - len(values)))
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
 
 
 # ----------------------------------------------------------------------------- HTML
