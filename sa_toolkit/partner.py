@@ -1,7 +1,7 @@
 """Typed access to the partner tables (``sa ingest`` writes them from ``raw/partner/``).
 
 Every partner table is read with :func:`sa_toolkit.tables.read_table` (names in
-:data:`sa_toolkit.ingest.partner.DATASETS`). This module adds what needs more than reading:
+:data:`sa_toolkit.partner_datasets.DATASETS`). This module adds what needs more than reading:
 weighted survey percentages with their intervals, and the unit costs and deflators where a
 partner file replaces the toolkit's default.
 """
@@ -16,7 +16,7 @@ import pandas as pd
 
 from sa_toolkit.errors import ArgumentError
 from sa_toolkit.indicators.proportion import wilson_limits
-from sa_toolkit.ingest.partner import SURVEY_QUESTIONS
+from sa_toolkit.partner_datasets import SURVEY_QUESTIONS
 
 KISH_METHOD = "Wilson score on the Kish effective sample size"
 #: answers left out of a percentage's base

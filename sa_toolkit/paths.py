@@ -12,6 +12,8 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Reference data shipped with the package (label mappings, unit costs, catalogue...).
 PACKAGE_DATA_DIR = PACKAGE_DIR / "data"
+#: Where ``sa ingest`` writes the boundary layers, under the processed data folder.
+PROCESSED_BOUNDARY_DIR = "boundaries"
 
 _MARKER = Path("config") / "assessment.yml"
 

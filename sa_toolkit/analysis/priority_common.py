@@ -298,7 +298,7 @@ def survey_ward_table(
 
 
 #: datasets that are not partner extracts: (what it is, where it goes in the raw folder, where
-#: to get it); partner extracts take theirs from ``sa_toolkit.ingest.partner.DATASETS``
+#: to get it); partner extracts take theirs from ``sa_toolkit.partner_datasets.DATASETS``
 OTHER_DATASETS = {
     "police_street": ("data.police.uk street-level crime download",
                       "police_uk/YYYY-MM/YYYY-MM-<force>-street.csv", "data.police.uk"),
@@ -322,7 +322,7 @@ def dataset_file(dataset: str) -> tuple[str, str, str]:
     data/templates/crime_incidents.csv")``."""
     if dataset in OTHER_DATASETS:
         return OTHER_DATASETS[dataset]
-    from sa_toolkit.ingest.partner import DATASETS
+    from sa_toolkit.partner_datasets import DATASETS
 
     spec = DATASETS.get(dataset)
     if spec is None:
@@ -383,7 +383,7 @@ def missing_datasets(cfg) -> list[dict[str, str]]:
     """The datasets a full assessment reads that this run's processed data lack, with the
     file expected in the raw data folder and where to get it (for the run log: the
     analyst's detail behind the reports' "Not available" notes)."""
-    from sa_toolkit.ingest.partner import DATASETS
+    from sa_toolkit.partner_datasets import DATASETS
 
     out = []
     for dataset in [*OTHER_DATASETS, *DATASETS]:

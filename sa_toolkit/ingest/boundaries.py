@@ -31,9 +31,10 @@ from pathlib import Path
 import pandas as pd
 
 from sa_toolkit.errors import InputFileError
+from sa_toolkit.paths import PROCESSED_BOUNDARY_DIR
 
 BOUNDARY_DIR = Path("geography") / "boundaries"
-OUTPUT_DIR = "boundaries"
+OUTPUT_DIR = PROCESSED_BOUNDARY_DIR
 LOG_NAME = "_boundaries_log.json"
 BNG = 27700
 LOG_VERSION = 2  # 2: each file's SHA-256 in the log (the run log's provenance)

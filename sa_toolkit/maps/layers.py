@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sa_toolkit.paths import PROCESSED_BOUNDARY_DIR
+
 #: the line every map and the text under it carry (OS and ONS boundary licence terms)
 ATTRIBUTION = (
     "Contains OS data © Crown copyright and database right; Contains public sector "
@@ -58,10 +60,9 @@ class MapLayers:
 
 def boundary_layers_available(processed_dir) -> dict[str, list[Path]]:
     """The processed boundary files by level (``{"lsoa": [...], "ward": [...]}``)."""
-    # imported here: the ingest package brings polars, which a report kernel never needs
-    from sa_toolkit.ingest.boundaries import OUTPUT_DIR
-
-    folder = Path(processed_dir) / OUTPUT_DIR
+    # the folder's name is kept in sa_toolkit.paths: importing the ingest package would
+    # bring polars into every report kernel that draws a map
+    folder = Path(processed_dir) / PROCESSED_BOUNDARY_DIR
     found: dict[str, list[Path]] = {}
     for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
         level = path.stem.split("_")[0]
