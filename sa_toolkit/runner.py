@@ -278,6 +278,10 @@ def _register_engine() -> None:
     papermill_engines.register(_ENGINE, SaveAtEndEngine)
 
 
+#: what jupyter_client says when a kernel fails while starting (before any cell runs)
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
 def execute_and_render(
     source: str,
     out_dir: str,
@@ -310,23 +314,31 @@ def execute_and_render(
     _report(name, "running")
     error = None
     executed = None
-    try:
-        executed = papermill.execute_notebook(
-            source,
-            str(out_ipynb),
-            parameters=parameters,
-            kernel_name="python3",
-            engine_name=_ENGINE,
-            cwd=cwd,
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=timeout,
-        )
-    except PapermillExecutionError as exc:
-        error = f"{exc.ename}: {exc.evalue}" if exc.ename else str(exc)
-        error += f" (cell {exc.exec_count})" if exc.exec_count else ""
-    except Exception as exc:  # noqa: BLE001 - kernel death, timeout...: the notebook failed
-        error = f"{type(exc).__name__}: {exc}"
+    restarted = False
+    for attempt in (1, 2):
+        try:
+            executed = papermill.execute_notebook(
+                source,
+                str(out_ipynb),
+                parameters=parameters,
+                kernel_name="python3",
+                engine_name=_ENGINE,
+                cwd=cwd,
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
+            )
+        except PapermillExecutionError as exc:
+            error = f"{exc.ename}: {exc.evalue}" if exc.ename else str(exc)
+            error += f" (cell {exc.exec_count})" if exc.exec_count else ""
+        except Exception as exc:  # noqa: BLE001 - kernel death, timeout...: the notebook failed
+            error = f"{type(exc).__name__}: {exc}"
+            # A kernel that dies or stays silent while starting ran none of the report
+            # (two kernels starting at once can pick the same port): start it once more.
+            if attempt == 1 and any(m in str(exc) for m in KERNEL_START_FAILURES):
+                error, restarted = None, True
+                continue
+        break
     _report(name, "rendering")
     title = name
     headline = None
@@ -338,6 +350,8 @@ def execute_and_render(
             title = render.notebook_title(nb, name)
             headline = render.find_headline(nb)
             warnings = _stderr_text(nb)
+            if restarted:
+                warnings.insert(0, "The report's kernel failed to start and was started again.")
             if error is None:
                 errors = _error_outputs(nb)
                 if errors:

@@ -155,3 +155,47 @@ def test_a_finished_notebook_is_written_with_every_output(tmp_path):
     executed = json.loads((out / "02_ok.ipynb").read_text(encoding="utf-8"))
     assert "answer 42" in "".join(executed["cells"][2]["outputs"][0]["text"])
     assert executed["metadata"]["papermill"]["duration"] > 0
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_while_starting_is_started_once_more(tmp_path, monkeypatch):
+    import papermill
+
+    real = papermill.execute_notebook
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    source = _notebook(tmp_path / "03_flaky.ipynb", ["print('ran', 6 * 7)"])
+    out = tmp_path / "out"
+    out.mkdir()
+    result = runner.execute_and_render(str(source), str(out), {}, str(tmp_path), 60)
+    assert len(calls) == 2
+    assert result["status"] == "succeeded", result
+    assert result["warnings"][0] == "The report's kernel failed to start and was started again."
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_twice_while_starting_fails_the_report(tmp_path, monkeypatch):
+    import papermill
+
+    calls = []
+
+    def dead(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    source = _notebook(tmp_path / "04_dead.ipynb", ["print('never')"])
+    out = tmp_path / "out"
+    out.mkdir()
+    result = runner.execute_and_render(str(source), str(out), {}, str(tmp_path), 60)
+    assert len(calls) == 2
+    assert result["status"] == "failed"
+    assert "Kernel died before replying to kernel_info" in result["error"]
+    assert (out / "04_dead.html").is_file()
