@@ -370,6 +370,14 @@ def show_key_findings(findings: Sequence[str], *, title: str = "Key findings") -
 RECOMMENDATIONS_TITLE = "Recommendations for the rolling plan"
 
 
+#: the recommendation when nothing in a report could be compared (no "no change" claim)
+NOTHING_COMPARED = (
+    "Review the current actions once the missing data are supplied: nothing in this report "
+    "could be compared with an earlier year or with a target, so whether anything worsened "
+    "is not known."
+)
+
+
 def implications(
     *,
     worsened: Iterable[str] = (),
@@ -378,6 +386,7 @@ def implications(
     times: Iterable[str] = (),
     notes: Iterable[str] = (),
     title: str = RECOMMENDATIONS_TITLE,
+    compared: bool = True,
 ) -> HtmlBlock:
     """The closing block: the report's recommendations for the rolling plan, with reasons.
 
@@ -395,6 +404,11 @@ def implications(
         offences)", "Friday and Saturday nights, 22:00 to 03:00").
     notes : iterable of str
         Further computed sentences.
+    compared : bool
+        Whether anything in the report could be compared with an earlier year or a
+        target. With nothing worsened or missed, the report says the current actions
+        can stay only when something was compared; otherwise that it is not known
+        whether anything worsened.
     """
     worsened = _items(worsened, "implications")
     missed = _items(missed_target, "implications")
@@ -409,11 +423,13 @@ def implications(
         )
     if missed:
         lines.append(f"Review the actions behind the targets not met: {'; '.join(missed)}.")
-    if not worsened and not missed:
+    if not worsened and not missed and compared:
         lines.append(
             "Keep the current actions and watch for change: no indicator worsened by more "
             "than chance would explain or missed its target."
         )
+    elif not worsened and not missed:
+        lines.append(NOTHING_COMPARED)
     if places:
         lines.append(
             f"Focus resources on the places where the problem concentrates: {'; '.join(places)}."

@@ -197,6 +197,37 @@ def test_implications_block():
         "Keep the current actions and watch for change: no indicator worsened by more than "
         "chance would explain or missed its target."
     ]
+    # nothing could be compared: no claim that nothing worsened
+    unknown = f.implications(compared=False, places=["Central ward (14% of offences)"])
+    assert re.findall(r"<li>(.*?)</li>", unknown) == [
+        "Review the current actions once the missing data are supplied: nothing in this report "
+        "could be compared with an earlier year or with a target, so whether anything worsened "
+        "is not known.",
+        "Focus resources on the places where the problem concentrates: Central ward (14% of "
+        "offences).",
+    ]
+    # what worsened was compared, whatever the caller says
+    assert "Robbery (+21%)" in f.implications(worsened=["Robbery (+21%)"], compared=False)
+    assert "not known" not in f.implications(worsened=["Robbery (+21%)"], compared=False)
+
+
+def test_a_framework_row_counts_as_assessed_when_tested_or_rated_against_a_target():
+    import pandas as pd
+
+    from sa_toolkit.analysis.priority_framework import assessed_indicators
+
+    frame = pd.DataFrame(
+        {
+            "significant": ["yes", "no", "", "", ""],
+            "target_type": ["none", "none", "reduction", "reduction", "none"],
+            "rag": ["R", "G", "A", "", "G"],
+        }
+    )
+    # tested (2), rated against a target (1); untested and unrated (2) are not
+    assert assessed_indicators(frame) == 3
+    assert assessed_indicators(frame.iloc[3:]) == 0
+    assert assessed_indicators(frame.iloc[:0]) == 0
+    assert assessed_indicators(None) == 0
 
 
 # ----------------------------------------------------------------------------- tables

@@ -302,7 +302,13 @@ def recommendations(report: ASBReport) -> Section:
     times = [asb.season_sentence(report.season).rstrip(".")] if len(report.season) else []
     return Section().add(
         findings.implications(
-            worsened=worsened, missed_target=concerns["missed_target"], places=places, times=times
+            worsened=worsened,
+            missed_target=concerns["missed_target"],
+            places=places,
+            times=times,
+            compared=pf.assessed_indicators(report.framework) > 0
+            or len(report.by_source) > 0
+            or len(report.strand_change) > 0,
         )
     )
 

@@ -156,5 +156,6 @@ def recommendations(report: DrugsAlcoholReport) -> Section:
             missed_target=concerns["missed_target"],
             places=places,
             times=times,
+            compared=pf.assessed_indicators(report.framework) > 0,
         )
     )

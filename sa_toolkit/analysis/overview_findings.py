@@ -134,4 +134,5 @@ def implications_text(framework: dict, matrix: pd.DataFrame, places: list[str]):
         missed_target=framework["missed"],
         places=places,
         notes=notes,
+        compared=framework.get("assessed", 1) > 0,
     )

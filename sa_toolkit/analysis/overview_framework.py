@@ -141,6 +141,8 @@ def framework_summary(frame: pd.DataFrame) -> dict:
     ``worsened`` lists indicators whose change was statistically significant in the
     wrong direction; ``missed`` those that missed a target.
     """
+    from sa_toolkit.analysis import priority_framework
+
     rag = frame["rag"].astype(str)
     worse = []
     missed = []
@@ -171,6 +173,7 @@ def framework_summary(frame: pd.DataFrame) -> dict:
         "not_rated": int((~rag.isin(["R", "A", "G"])).sum()),
         "worsened": worse,
         "missed": missed,
+        "assessed": priority_framework.assessed_indicators(frame),
     }
 
 

@@ -311,6 +311,18 @@ def framework_concerns(frame: pd.DataFrame) -> dict[str, list[str]]:
     return {"worsened": worsened, "missed_target": missed}
 
 
+def assessed_indicators(frame: pd.DataFrame | None) -> int:
+    """How many framework rows were judged: tested for change (significant "yes" or "no")
+    or rated against a target. With none, a report cannot say that nothing worsened."""
+    if frame is None or frame.empty:
+        return 0
+    tested = frame["significant"].astype(str).isin(["yes", "no"])
+    rated = (frame["target_type"].astype(str) != "none") & frame["rag"].astype(str).isin(
+        ["R", "A", "G"]
+    )
+    return int((tested | rated).sum())
+
+
 def not_computed_notes(frame: pd.DataFrame) -> list[str]:
     """The indicators left out of a framework table, named in words (for the table's notes).
 

@@ -361,8 +361,10 @@ def recommendations(report: ReoffendingReport) -> Section:
     cfg, rates, ages = report.cfg, report.rates, report.ages
     concerns = pf.framework_concerns(report.framework)
     worsened, missed = concerns["worsened"], concerns["missed_target"]
+    compared = pf.assessed_indicators(report.framework) > 0 or len(report.trends) > 0
     for cohort in (ro.ADULT, ro.JUVENILE, ro.PPO):
         change = ro.rate_change(rates, cohort, cfg.year, cfg.significance_level)
+        compared = compared or bool(change)
         if change and change["significant"] and change["change_pp"] > 0:
             worsened.append(
                 f"{cohort} proven re-offending rate (+{change['change_pp']:.1f} points, "
@@ -377,5 +379,7 @@ def recommendations(report: ReoffendingReport) -> Section:
             f"population (up to {over['value'].max():.1f} times their share of residents aged 10+)"
         )
     return Section().add(
-        findings.implications(worsened=worsened, missed_target=missed, notes=notes)
+        findings.implications(
+            worsened=worsened, missed_target=missed, notes=notes, compared=compared
+        )
     )

@@ -351,5 +351,9 @@ def recommendations(report: SaferCommunitiesReport) -> Section:
         worsened=list(dict.fromkeys(worsened)),
         missed_target=missed,
         places=places if report.lowest_wards else [],
+        compared=pf.assessed_indicators(report.framework) > 0
+        or len(report.safety_change) > 0
+        or len(report.community_change) > 0
+        or report.hate is not None,
     )
     return Section().add(block)

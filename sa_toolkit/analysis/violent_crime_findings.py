@@ -189,7 +189,8 @@ def implications(
     ``worsened``: measures whose rise is statistically significant (not domestic abuse,
     where more reporting is sought); ``missed_target``: framework rows rated amber or red
     against a target; ``places``: the wards with most violence; ``times``: the night-time
-    economy window and the busiest hour.
+    economy window and the busiest hour; ``compared``: whether anything could be compared
+    (a framework row judged, or a measure with both years).
     """
     worsened = []
     for _, row in summary.iterrows():
@@ -248,4 +249,15 @@ def implications(
         )
         day, hour = times["peak"]
         time_items.append(f"busiest hour {day} {hour:02d}:00 to {(hour + 1) % 24:02d}:00")
-    return {"worsened": worsened, "missed_target": missed, "places": places, "times": time_items}
+    from sa_toolkit.analysis.priority_framework import assessed_indicators
+
+    compared = assessed_indicators(framework) > 0 or bool(
+        len(summary) and summary[["previous", "actual"]].notna().all(axis=1).any()
+    )
+    return {
+        "worsened": worsened,
+        "missed_target": missed,
+        "places": places,
+        "times": time_items,
+        "compared": compared,
+    }

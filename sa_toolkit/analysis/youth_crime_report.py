@@ -394,7 +394,12 @@ def recommendations(report: YouthCrimeReport) -> Section:
             )
     return Section().add(
         findings.implications(
-            worsened=worsened, missed_target=concerns["missed_target"], places=places, times=times
+            worsened=worsened,
+            missed_target=concerns["missed_target"],
+            places=places,
+            times=times,
+            compared=pf.assessed_indicators(report.framework) > 0
+            or (inc is not None and len(inc.young_change) > 0),
         )
     )
 
