@@ -330,3 +330,17 @@ def test_report_css_ships_and_fetches_nothing():
     css = (files("sa_toolkit") / "templates" / "report.css").read_text()
     assert ".sa-rag" in css and ".sa-table" in css
     assert not re.search(r"url\(|@import|https?:", css)
+
+
+def test_a_table_of_changes_counts_as_compared_only_with_a_row_of_both_years():
+    import pandas as pd
+
+    from sa_toolkit.analysis.priority_framework import compared_rows
+
+    nan = float("nan")
+    assert compared_rows(pd.DataFrame({"before": [nan, 40.0], "after": [12155, 38]}))
+    # real data with no year before: a count this year is not a comparison
+    assert not compared_rows(pd.DataFrame({"before": [nan, nan], "after": [12155, 12155]}))
+    assert not compared_rows(pd.DataFrame(columns=["before", "after"]))
+    assert not compared_rows(pd.DataFrame({"after": [3]}))
+    assert not compared_rows(None)

@@ -307,8 +307,8 @@ def recommendations(report: ASBReport) -> Section:
             places=places,
             times=times,
             compared=pf.assessed_indicators(report.framework) > 0
-            or len(report.by_source) > 0
-            or len(report.strand_change) > 0,
+            or pf.compared_rows(report.by_source)
+            or pf.compared_rows(report.strand_change),
         )
     )
 

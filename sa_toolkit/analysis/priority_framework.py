@@ -323,6 +323,14 @@ def assessed_indicators(frame: pd.DataFrame | None) -> int:
     return int((tested | rated).sum())
 
 
+def compared_rows(frame: pd.DataFrame | None) -> bool:
+    """Whether a table of changes (columns ``before`` and ``after``) has a row with both:
+    a change that could be tested, whatever its result."""
+    if frame is None or frame.empty or not {"before", "after"} <= set(frame.columns):
+        return False
+    return bool(frame[["before", "after"]].notna().all(axis=1).any())
+
+
 def not_computed_notes(frame: pd.DataFrame) -> list[str]:
     """The indicators left out of a framework table, named in words (for the table's notes).
 

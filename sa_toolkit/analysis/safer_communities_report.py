@@ -352,8 +352,8 @@ def recommendations(report: SaferCommunitiesReport) -> Section:
         missed_target=missed,
         places=places if report.lowest_wards else [],
         compared=pf.assessed_indicators(report.framework) > 0
-        or len(report.safety_change) > 0
-        or len(report.community_change) > 0
-        or report.hate is not None,
+        or pf.compared_rows(report.safety_change)
+        or pf.compared_rows(report.community_change)
+        or (hate is not None and pd.notna(hate.get("change"))),
     )
     return Section().add(block)

@@ -399,7 +399,7 @@ def recommendations(report: YouthCrimeReport) -> Section:
             places=places,
             times=times,
             compared=pf.assessed_indicators(report.framework) > 0
-            or (inc is not None and len(inc.young_change) > 0),
+            or (inc is not None and pf.compared_rows(inc.young_change)),
         )
     )
 
