@@ -218,7 +218,7 @@ def number_figures(soup: BeautifulSoup, table_labels: dict[int, str]) -> int:
 
 # Embedded images are most of a page's bytes: they are set aside while the page is parsed
 # (a tenth of the time), and put back after.
-_DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+")
+DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+")
 
 
 def make_accessible(html: str) -> str:
@@ -231,7 +231,7 @@ def make_accessible(html: str) -> str:
         uris.append(match.group(0))
         return f"{token}{len(uris) - 1}"
 
-    soup = BeautifulSoup(_DATA_URI.sub(set_aside, html), "html.parser")
+    soup = BeautifulSoup(DATA_URI.sub(set_aside, html), "html.parser")
     for img in soup.find_all("img", alt=False):  # as nbconvert marks them: tests look for it
         img["alt"] = MISSING_ALT
     remove_focus_traps(soup)

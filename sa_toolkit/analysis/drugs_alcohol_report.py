@@ -156,6 +156,7 @@ def recommendations(report: DrugsAlcoholReport) -> Section:
             missed_target=concerns["missed_target"],
             places=places,
             times=times,
-            compared=pf.assessed_indicators(report.framework) > 0,
+            compared=pf.assessed_indicators(report.framework) > 0
+            or bool(report.offences and report.offences["has_comparison"]),
         )
     )

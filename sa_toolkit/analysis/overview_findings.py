@@ -120,8 +120,13 @@ def all_source_asb_sentence(cfg: Config) -> str | None:
     return asb.headline_sentence(by_source, cfg.year, cfg.suppression_threshold)
 
 
-def implications_text(framework: dict, matrix: pd.DataFrame, places: list[str]):
-    """The closing block: what worsened or missed target, where, and what to prioritise."""
+def implications_text(
+    framework: dict, matrix: pd.DataFrame, places: list[str], compared: bool = True
+):
+    """The closing block: what worsened or missed target, where, and what to prioritise.
+
+    ``compared``: whether a framework row was judged or this year could be set against
+    last (:func:`sa_toolkit.findings.implications`)."""
     high = matrix[matrix["priority"] == "High"]["category"].tolist()
     notes = []
     if high:
@@ -134,5 +139,5 @@ def implications_text(framework: dict, matrix: pd.DataFrame, places: list[str]):
         missed_target=framework["missed"],
         places=places,
         notes=notes,
-        compared=framework.get("assessed", 1) > 0,
+        compared=compared,
     )

@@ -390,7 +390,12 @@ def recommendations(report: OverviewReport) -> Section:
     """The closing block: what worsened or missed its target, where crime concentrates, and
     the categories the matrix scores high."""
     return Section().add(
-        overview_findings.implications_text(report.summary, report.matrix, top_wards(report.data))
+        overview_findings.implications_text(
+            report.summary,
+            report.matrix,
+            top_wards(report.data),
+            compared=report.summary["assessed"] > 0 or bool(report.trend["compared"]),
+        )
     )
 
 
