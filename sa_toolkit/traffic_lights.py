@@ -133,7 +133,7 @@ def traffic_light(
         return _judge(shortfall, tolerance, "%", f"target {side} {target:g}")
     # no target: direction and significance
     if _missing(change):
-        return TrafficLight("", "no rating: no target and no change")
+        return TrafficLight("", "no rating: no target and no change figure to judge")
     if change == 0:
         return TrafficLight("A", "Amber: no change (no target)")
     improved = (change < 0) if lower_better else (change > 0)

@@ -373,3 +373,16 @@ def test_every_section_shows_something(tmp_path):
         report_sections.geography_section(report),
     ):
         assert isinstance(section, Section) and section
+
+
+def test_framework_sentence_claims_nothing_when_nothing_was_judged():
+    from sa_toolkit.analysis.overview_framework import framework_sentence
+
+    base = {"indicators": 9, "green": 0, "amber": 0, "red": 0, "not_rated": 9, "worsened": []}
+    unjudged = framework_sentence({**base, "assessed": 0}, "2013/14")
+    assert "none worsened" not in unjudged
+    assert unjudged.endswith("none could be compared with the baseline or a target.")
+    judged = framework_sentence({**base, "assessed": 3}, "2013/14")
+    assert judged.endswith("; none worsened significantly.")
+    worse = framework_sentence({**base, "assessed": 3, "worsened": ["Robbery (+21%)"]}, "2013/14")
+    assert worse.endswith("; 1 worsened significantly.")

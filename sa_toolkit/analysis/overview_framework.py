@@ -186,5 +186,10 @@ def framework_sentence(summary: dict, year_label: str) -> str:
     if summary["not_rated"]:
         text += f" ({summary['not_rated']} not rated)"
     k = len(summary["worsened"])
-    text += f"; {k} worsened significantly" if k else "; none worsened significantly"
+    if k:
+        text += f"; {k} worsened significantly"
+    elif summary["assessed"]:
+        text += "; none worsened significantly"
+    else:  # nothing judged: "none worsened" would claim what was not tested
+        text += "; none could be compared with the baseline or a target"
     return text + "."
